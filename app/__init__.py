@@ -1,0 +1,3 @@
+"""Headless reverse-mentoring service."""
+
+__version__ = "0.1.0"

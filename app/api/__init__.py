@@ -1,0 +1,1 @@
+"""HTTP adapters: REST and GraphQL over the domain services."""

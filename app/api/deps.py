@@ -1,0 +1,100 @@
+"""Request-scoped dependencies: the unit of work, the acting principal, list and version params."""
+
+import re
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.access import service as access
+from app.domain.access.principal import Principal
+from app.domain.errors import PreconditionFailed, Unauthorized
+from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+
+async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
+    """One request, one transaction, committed once before the response is sent."""
+    factory = request.app.state.session_factory
+    async with factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+# scope="function": commit before the response leaves, so a failed commit is never a 2xx.
+DbSession = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="An API key (`mk_...`) or a JWT from the organisation's identity provider.",
+)
+
+
+async def get_principal(
+    request: Request,
+    session: DbSession,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Principal:
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized("Send 'Authorization: Bearer <API key or JWT>'.", code="unauthenticated")
+    principal = await access.authenticate(session, credentials.credentials, request.app.state.auth)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+class PageParams:
+    def __init__(
+        self,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")
+        ] = DEFAULT_LIMIT,
+        cursor: Annotated[
+            str | None,
+            Query(max_length=512, description="`next_cursor` of the previous page."),
+        ] = None,
+    ) -> None:
+        self.limit = limit
+        self.cursor = cursor
+
+
+Paging = Annotated[PageParams, Depends()]
+
+_ETAG = re.compile(r'^(?:W/)?"(\d{1,18})"$')
+
+
+def parse_if_match(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="The ETag of the version you read; required to change the resource.",
+        ),
+    ] = None,
+) -> int | None:
+    if if_match is None:
+        return None
+    match = _ETAG.match(if_match.strip())
+    if match is None:
+        raise PreconditionFailed(
+            'If-Match must carry the ETag you read, e.g. "3".', code="version_mismatch"
+        )
+    return int(match.group(1))
+
+
+IfMatch = Annotated[int | None, Depends(parse_if_match)]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)

@@ -1,0 +1,1 @@
+"""GraphQL adapter (strawberry): thin resolvers over the domain services."""

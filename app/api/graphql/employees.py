@@ -1,0 +1,170 @@
+"""GraphQL adapter of the employee directory."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import strawberry
+
+from app.api.graphql.context import Info
+from app.api.graphql.relay import Connection, connection_from_page
+from app.domain.access.principal import Principal, Role
+from app.domain.employees import service
+from app.domain.employees.models import (
+    Employee,
+    EmployeeCreate,
+    EmployeeFilter,
+    EmployeeStatus,
+    EmployeeUpdate,
+)
+
+EmployeeStatusEnum = strawberry.enum(EmployeeStatus, name="EmployeeStatus")
+RoleEnum = strawberry.enum(Role, name="Role")
+
+
+@strawberry.type(name="Employee")
+class EmployeeType:
+    id: uuid.UUID
+    external_id: str | None
+    email: str
+    given_name: str
+    family_name: str
+    job_title: str | None
+    department: str | None
+    location: str | None
+    manager_id: uuid.UUID | None
+    seniority_level: int
+    birth_year: int | None
+    hire_date: dt.date | None
+    languages: list[str]
+    timezone: str
+    status: EmployeeStatusEnum  # type: ignore[valid-type]
+    role: RoleEnum  # type: ignore[valid-type]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+    @strawberry.field
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @strawberry.field(description="The employee's manager, batched with a DataLoader.")
+    async def manager(self, info: Info) -> "EmployeeType | None":
+        if self.manager_id is None:
+            return None
+        manager = await info.context.loader.employee.load(self.manager_id)
+        return from_model(info.context.principal, manager) if manager else None
+
+    @strawberry.field(description="Direct reports, batched with a DataLoader.")
+    async def reports(self, info: Info) -> list["EmployeeType"]:
+        reports = await info.context.loader.reports.load(self.id)
+        return [from_model(info.context.principal, e) for e in reports]
+
+
+def from_model(principal: Principal, employee: Employee) -> EmployeeType:
+    view = service.to_read(principal, employee)
+    return EmployeeType(**view.model_dump())
+
+
+@strawberry.input
+class EmployeeFilterInput:
+    department: str | None = None
+    status: EmployeeStatusEnum | None = None  # type: ignore[valid-type]
+    manager_id: uuid.UUID | None = None
+    q: str | None = None
+
+
+@strawberry.input
+class EmployeeCreateInput:
+    email: str
+    given_name: str
+    family_name: str
+    external_id: str | None = None
+    job_title: str | None = None
+    department: str | None = None
+    location: str | None = None
+    manager_id: uuid.UUID | None = None
+    seniority_level: int = 0
+    birth_year: int | None = None
+    hire_date: dt.date | None = None
+    languages: list[str] = strawberry.field(default_factory=list)
+    timezone: str = "UTC"
+    role: RoleEnum = Role.EMPLOYEE  # type: ignore[valid-type]
+
+
+@strawberry.input(description="Only the fields given are changed; null clears optional ones.")
+class EmployeeUpdateInput:
+    external_id: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    given_name: str | None = strawberry.UNSET
+    family_name: str | None = strawberry.UNSET
+    job_title: str | None = strawberry.UNSET
+    department: str | None = strawberry.UNSET
+    location: str | None = strawberry.UNSET
+    manager_id: uuid.UUID | None = strawberry.UNSET
+    seniority_level: int | None = strawberry.UNSET
+    birth_year: int | None = strawberry.UNSET
+    hire_date: dt.date | None = strawberry.UNSET
+    languages: list[str] | None = strawberry.UNSET
+    timezone: str | None = strawberry.UNSET
+    status: EmployeeStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    role: RoleEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+
+
+def given_fields(data: object) -> dict[str, Any]:
+    """The fields a client actually sent in a strawberry input (UNSET ones left out)."""
+    return {k: v for k, v in vars(data).items() if v is not strawberry.UNSET}
+
+
+@strawberry.type
+class EmployeeQuery:
+    @strawberry.field(description="One employee of your organisation.")
+    async def employee(self, info: Info, id: uuid.UUID) -> EmployeeType | None:
+        ctx = info.context
+        employee = await service.get_employee(ctx.session, ctx.principal, id)
+        return from_model(ctx.principal, employee)
+
+    @strawberry.field(description="The directory, as a Relay connection ordered by creation.")
+    async def employees(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        filter: EmployeeFilterInput | None = None,
+    ) -> Connection[EmployeeType]:
+        ctx = info.context
+        filters = EmployeeFilter.model_validate(given_fields(filter) if filter else {})
+        page = await service.list_employees(
+            ctx.session, ctx.principal, filters, limit=first, cursor=after
+        )
+        return connection_from_page(page, lambda e: from_model(ctx.principal, e))
+
+
+@strawberry.type
+class EmployeeMutation:
+    @strawberry.mutation
+    async def create_employee(self, info: Info, input: EmployeeCreateInput) -> EmployeeType:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = EmployeeCreate.model_validate(given_fields(input))
+            employee = await service.create_employee(session, ctx.principal, data)
+        return from_model(ctx.principal, employee)
+
+    @strawberry.mutation(description="Partial update; `version` is the version you read.")
+    async def update_employee(
+        self, info: Info, id: uuid.UUID, version: int, input: EmployeeUpdateInput
+    ) -> EmployeeType:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = EmployeeUpdate.model_validate(given_fields(input))
+            employee = await service.update_employee(session, ctx.principal, id, data, version)
+        return from_model(ctx.principal, employee)
+
+    @strawberry.mutation
+    async def deactivate_employee(
+        self, info: Info, id: uuid.UUID, version: int | None = None
+    ) -> EmployeeType:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            employee = await service.deactivate_employee(session, ctx.principal, id, version)
+        return from_model(ctx.principal, employee)

@@ -1,0 +1,42 @@
+"""The GraphQL schema: one Query and one Mutation assembled from each module's parts."""
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.fastapi import GraphQLRouter
+
+from app.api.graphql.access import AccessQuery
+from app.api.graphql.context import get_context
+from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
+from app.api.graphql.errors import ProblemErrors
+
+
+@strawberry.type
+class Query(AccessQuery, EmployeeQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(EmployeeMutation):
+    pass
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        ProblemErrors,
+        lambda: QueryDepthLimiter(max_depth=10),
+        lambda: MaxAliasesLimiter(max_alias_count=30),
+    ],
+)
+
+
+def create_router() -> GraphQLRouter[object, None]:
+    return GraphQLRouter(
+        schema,
+        path="/graphql",
+        context_getter=get_context,
+        graphql_ide="graphiql",
+        allow_queries_via_get=False,
+        tags=["graphql"],
+    )

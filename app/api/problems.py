@@ -1,0 +1,208 @@
+"""RFC 9457 problem details for every error the API answers."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from asgi_correlation_id import correlation_id
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.domain.errors import DomainError
+
+log = logging.getLogger("app.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:mentorship:problem:"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. `languages.0`.")
+    message: str
+    type: str = Field(description="Machine-readable kind of error.")
+    location: str | None = Field(default=None, description="body, query, path or header.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document. Extra members carry problem-specific details."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="A URN naming the kind of problem; stable.")
+    title: str
+    status: int
+    detail: str
+    code: str = Field(description="The same kind of problem as a short code; stable.")
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+_STATUS_TITLES = {
+    400: ("bad_request", "Bad request"),
+    401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    406: ("not_acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    412: ("precondition_failed", "Precondition failed"),
+    413: ("payload_too_large", "Payload too large"),
+    415: ("unsupported_media_type", "Unsupported media type"),
+    422: ("validation_failed", "Invalid input"),
+    428: ("precondition_required", "Precondition required"),
+    429: ("rate_limited", "Too many requests"),
+    500: ("internal_error", "Internal server error"),
+    503: ("service_unavailable", "Service unavailable"),
+}
+
+_DESCRIPTIONS = {
+    400: "Malformed request (e.g. a body that is not JSON).",
+    401: "Missing, invalid or expired credentials.",
+    403: "Authenticated, but not allowed to do this.",
+    404: "No such resource in your organisation.",
+    409: "The request conflicts with the resource's current state.",
+    412: "If-Match names a version that is no longer current.",
+    422: "Invalid input; `errors` lists each field.",
+    428: "The If-Match header is required for this change.",
+    503: "The database is unreachable; retry later.",
+}
+
+
+def problem_response(
+    request: Request | None,
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    title: str | None = None,
+    errors: Sequence[dict[str, Any]] = (),
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    default_code, default_title = _STATUS_TITLES.get(status, ("error", "Error"))
+    code = code or default_code
+    body: dict[str, Any] = {
+        "type": TYPE_PREFIX + code,
+        "title": title or default_title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.url.path if request is not None else None,
+        "request_id": correlation_id.get(),
+        "errors": list(errors),
+        **extra,
+    }
+    headers = dict(headers or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="mentorship"')
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict[str, Any]]]:
+    errors: list[dict[str, Any]] = []
+    status, code = 422, "validation_failed"
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ())]
+        location = (
+            loc[0] if loc and loc[0] in {"body", "query", "path", "header", "cookie"} else None
+        )
+        field = ".".join(loc[1:] if location else loc) or (location or "request")
+        kind = str(error.get("type", "invalid"))
+        if kind == "json_invalid":
+            status, code = 400, "malformed_json"
+        message = str(error.get("msg", "invalid value"))
+        errors.append({"field": field, "message": message, "type": kind, "location": location})
+    return status, code, errors
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into a problem document."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(
+            request,
+            exc.status,
+            exc.detail,
+            code=exc.code,
+            title=exc.title,
+            errors=exc.errors,
+            headers={"Retry-After": "2"} if exc.status == 503 else None,
+            **exc.extra,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        status, code, errors = _validation_errors(exc)
+        detail = (
+            "The request body is not valid JSON."
+            if code == "malformed_json"
+            else "The request has invalid fields; see errors."
+        )
+        return problem_response(request, status, detail, code=code, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        return problem_response(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A concurrent request won a uniqueness or capacity race that the service had checked.
+        log.info("integrity conflict: %s", exc.orig)
+        return problem_response(
+            request,
+            409,
+            "The change conflicts with another one made at the same time; read and retry.",
+            code="concurrent_conflict",
+        )
+
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("database unavailable: %s", exc)
+        return problem_response(
+            request,
+            503,
+            "The database is unreachable; retry shortly.",
+            code="database_unavailable",
+            headers={"Retry-After": "2"},
+        )
+
+    for exc_type in (OperationalError, InterfaceError, PoolTimeoutError, ConnectionError, OSError):
+        app.add_exception_handler(exc_type, _unavailable)
+
+    @app.exception_handler(DBAPIError)
+    async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            return await _unavailable(request, exc)
+        log.exception("database error", exc_info=exc)
+        return problem_response(request, 500, "An unexpected error occurred.")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return problem_response(request, 500, "An unexpected error occurred.")
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries documenting the problems an operation may answer."""
+    return {
+        status: {
+            "model": Problem,
+            "description": _DESCRIPTIONS.get(status, _STATUS_TITLES[status][1]),
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }
+
+
+COMMON = (400, 401, 403, 422, 503)
+
+
+def common_responses(extra: Iterable[int] = ()) -> dict[int | str, dict[str, Any]]:
+    return responses(*sorted({*COMMON, *extra}))

@@ -1,0 +1,181 @@
+"""Command line: serve, migrate, tenants and keys, demo data, the OpenAPI document."""
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.config import get_settings
+
+cli = typer.Typer(help="Reverse-mentoring service.", no_args_is_help=True, add_completion=False)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+T = TypeVar("T")
+OPENAPI_PATH = Path("openapi/openapi.json")
+
+
+def _run(work: Callable[..., Awaitable[T]], *args: object) -> T:
+    """Run ``work(session, *args)`` in one committed transaction."""
+    from app.db.engine import create_engine, create_session_factory, unit_of_work
+    from app.domain.errors import DomainError
+
+    async def main() -> T:
+        engine = create_engine(get_settings())
+        try:
+            async with unit_of_work(create_session_factory(engine)) as session:
+                return await work(session, *args)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.detail}")
+        raise typer.Exit(1) from exc
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+) -> None:
+    """Serve the REST and GraphQL API with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:build_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        reload=reload,
+        proxy_headers=True,
+        log_config=None,
+    )
+
+
+@cli.command()
+def migrate(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply database migrations (to the latest by default)."""
+    from app.db.migrations import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    console.print(f"database migrated to {revision}")
+
+
+@cli.command("create-org")
+def create_org(
+    name: Annotated[str, typer.Argument(help="The organisation's name.")],
+    slug: Annotated[str | None, typer.Option(help="Short unique name; derived if omitted.")] = None,
+) -> None:
+    """Create an organisation and print its first admin API key (shown once)."""
+    from app.domain.access import service
+
+    organization, _key, token = _run(service.create_organization, name, slug)
+    console.print(
+        f"organisation: {organization.name} (slug {organization.slug}, id {organization.id})"
+    )
+    console.print(f"admin API key (shown once): [bold]{token}[/bold]")
+
+
+@cli.command("create-api-key")
+def create_api_key(
+    org: Annotated[str, typer.Option(help="Organisation slug or id.")],
+    scopes: Annotated[str, typer.Option(help="Comma-separated, e.g. 'read,programs:write'.")],
+    name: Annotated[str, typer.Option(help="What the key is for.")] = "CLI key",
+) -> None:
+    """Create an API key for an organisation and print it (shown once)."""
+    from app.domain.access import service
+    from app.domain.access.principal import Scope
+
+    allowed = {s.value for s in Scope}
+    wanted = [s.strip() for s in scopes.split(",") if s.strip()]
+    unknown = sorted(set(wanted) - allowed)
+    if unknown or not wanted:
+        err.print(
+            f"[red]error:[/red] unknown scopes {unknown}; allowed: {', '.join(sorted(allowed))}"
+        )
+        raise typer.Exit(2)
+
+    async def work(session: AsyncSession) -> str:
+        organization = await service.find_organization(session, org)
+        _key, token = await service.issue_api_key(
+            session,
+            organization.id,
+            name=name,
+            scopes=[Scope(s) for s in wanted],
+        )
+        return token
+
+    token = _run(work)
+    console.print(f"API key (shown once): [bold]{token}[/bold]")
+
+
+@cli.command("seed-demo")
+def seed_demo(
+    name: Annotated[str, typer.Option(help="The demo organisation's name.")] = "Acme Demo",
+) -> None:
+    """Load a demo organisation with realistic employees and print an admin API key."""
+    from app.demo import seed
+
+    result = _run(seed, name)
+    console.print(
+        f"demo organisation [bold]{result.organization_name}[/bold] "
+        f"(slug {result.slug}): {result.employees} employees"
+    )
+    console.print(f"admin API key (shown once): [bold]{result.admin_token}[/bold]")
+    console.print(
+        "employee JWTs for development: "
+        f"mentorship dev-token --org {result.slug} --email {result.sample_email}"
+    )
+
+
+@cli.command("dev-token")
+def dev_token(
+    org: Annotated[str, typer.Option(help="Organisation slug or id.")],
+    email: Annotated[str, typer.Option(help="The employee's e-mail.")],
+    minutes: Annotated[int, typer.Option(help="Lifetime in minutes.")] = 60,
+) -> None:
+    """Mint an employee JWT with the organisation's HS256 development provider."""
+    from app.demo import mint_dev_token
+
+    console.print(_run(mint_dev_token, org, email, minutes))
+
+
+@cli.command()
+def openapi(
+    check: Annotated[
+        bool, typer.Option(help="Fail if the committed document is outdated.")
+    ] = False,
+    path: Annotated[Path, typer.Option(help="Where the document lives.")] = OPENAPI_PATH,
+) -> None:
+    """Write the OpenAPI document, or check that the committed one matches the code."""
+    from app.openapi_document import render
+
+    document = render()
+    if check:
+        if not path.exists() or path.read_text() != document:
+            err.print(f"{path} is outdated: run `mentorship openapi` and commit it.")
+            raise typer.Exit(1)
+        console.print(f"{path} is up to date")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document)
+    console.print(f"wrote {path} ({len(json.loads(document)['paths'])} paths)")
+
+
+def main() -> None:
+    cli(prog_name="mentorship")
+
+
+if __name__ == "__main__":
+    main()

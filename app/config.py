@@ -1,0 +1,45 @@
+"""Runtime settings, read from the environment (prefix ``MENTOR_``) or a ``.env`` file."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MENTOR_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./mentorship.db"
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=15_000, ge=0)
+    db_echo: bool = False
+
+    environment: Literal["development", "production", "test"] = "development"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(default=1, ge=1)
+
+    # Operator credential for /metrics (cross-tenant figures are never behind a tenant key).
+    metrics_token: str | None = None
+
+    # Allowed clock skew when verifying end-user JWTs, and how long a fetched JWKS is trusted.
+    jwt_leeway_seconds: int = Field(default=60, ge=0)
+    jwks_cache_seconds: int = Field(default=3600, ge=0)
+
+    # A key's last-used time is written at most this often, so reads stay read-only.
+    api_key_touch_interval_seconds: int = Field(default=60, ge=0)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Database plumbing: engine, sessions, shared column types and mixins."""

@@ -1,0 +1,1 @@
+"""Organisations (tenants), API keys, identity providers, and who is acting (Principal)."""

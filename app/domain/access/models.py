@@ -1,0 +1,161 @@
+"""Tenants and the credentials that act inside them."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
+from app.db.types import JSONDocument, UTCDateTime
+from app.domain.access.principal import Scope
+
+
+class Organization(IdMixin, TimestampMixin, table=True):
+    __tablename__ = "organizations"
+
+    name: str = Field(max_length=200)
+    slug: str = Field(max_length=80, unique=True)
+
+
+class OrganizationRead(SQLModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+    created_at: datetime
+
+
+class ApiKey(IdMixin, TenantMixin, table=True):
+    """A machine client's credential. Only a SHA-256 hash of the token is stored."""
+
+    __tablename__ = "api_keys"
+
+    name: str = Field(max_length=200)
+    prefix: str = Field(max_length=16)
+    key_hash: str = Field(max_length=64, unique=True)
+    scopes: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ApiKeyCreate(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
+    expires_at: datetime | None = None
+
+    @field_validator("expires_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("must include a time zone, e.g. 2027-01-01T00:00:00Z")
+        return value
+
+
+class ApiKeyRead(SQLModel):
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: list[Scope]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    token: str = Field(description="The secret token. It is shown once and never again.")
+
+
+class IdentityClaim(StrEnum):
+    """Which token claim names the employee: ``email`` (their e-mail) or ``sub`` (external id)."""
+
+    EMAIL = "email"
+    SUB = "sub"
+
+
+class IdentityProviderBase(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+    issuer: str = Field(min_length=1, max_length=500, description="Expected `iss` claim.")
+    audience: str = Field(min_length=1, max_length=500, description="Expected `aud` claim.")
+    identity_claim: IdentityClaim = Field(
+        default=IdentityClaim.EMAIL,
+        description="`email` matches the employee's e-mail; `sub` matches their external id.",
+    )
+    enabled: bool = True
+
+
+class IdentityProvider(
+    IdentityProviderBase, IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True
+):
+    """An organisation's OpenID provider, whose tokens identify employees."""
+
+    __tablename__ = "identity_providers"
+    __table_args__ = (UniqueConstraint("issuer", "audience"),)
+
+    identity_claim: IdentityClaim = Field(default=IdentityClaim.EMAIL, sa_type=String(10))
+
+    jwks: dict[str, Any] | None = Field(default=None, sa_type=JSONDocument)
+    jwks_url: str | None = Field(default=None, max_length=1000)
+    public_key_pem: str | None = Field(default=None)
+    shared_secret: str | None = Field(default=None, max_length=500)
+
+
+_KEY_FIELDS = ("jwks", "jwks_url", "public_key_pem", "shared_secret")
+
+
+class IdentityProviderKeys(SQLModel):
+    jwks: dict[str, Any] | None = Field(
+        default=None, description='A JWKS document (`{"keys": [...]}`) with the public keys.'
+    )
+    jwks_url: str | None = Field(
+        default=None, max_length=1000, description="HTTPS address of the provider's JWKS."
+    )
+    public_key_pem: str | None = Field(
+        default=None, max_length=20_000, description="A PEM-encoded RSA, EC or Ed25519 public key."
+    )
+    shared_secret: str | None = Field(
+        default=None,
+        min_length=32,
+        max_length=500,
+        description="HS256 shared secret, for development only. Write-only.",
+    )
+
+
+class IdentityProviderCreate(IdentityProviderBase, IdentityProviderKeys):
+    @model_validator(mode="after")
+    def _one_key_source(self) -> "IdentityProviderCreate":
+        given = [name for name in _KEY_FIELDS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of {', '.join(_KEY_FIELDS)}")
+        return self
+
+
+class IdentityProviderUpdate(IdentityProviderKeys):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    issuer: str | None = Field(default=None, min_length=1, max_length=500)
+    audience: str | None = Field(default=None, min_length=1, max_length=500)
+    identity_claim: IdentityClaim | None = None
+    enabled: bool | None = None
+
+    @model_validator(mode="after")
+    def _at_most_one_key_source(self) -> "IdentityProviderUpdate":
+        given = [name for name in _KEY_FIELDS if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give at most one of {', '.join(_KEY_FIELDS)}")
+        return self
+
+
+class IdentityProviderRead(IdentityProviderBase):
+    id: uuid.UUID
+    key_source: str = Field(description="Which kind of key verifies tokens.")
+    jwks: dict[str, Any] | None
+    jwks_url: str | None
+    public_key_pem: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int

@@ -1,0 +1,32 @@
+"""Optimistic concurrency: the version a client read must be the version it changes."""
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.errors import PreconditionFailed, PreconditionRequired
+
+
+def check_version(current: int, expected: int | None, what: str) -> None:
+    """Refuse an update made without, or against an outdated, version of ``what``."""
+    if expected is None:
+        raise PreconditionRequired(
+            f"Send the {what}'s current version (If-Match header) to change it.",
+            code="version_required",
+        )
+    if expected != current:
+        raise PreconditionFailed(
+            f"The {what} changed since you read it (version {current}, you sent {expected}).",
+            code="version_mismatch",
+            current_version=current,
+        )
+
+
+async def flush_versioned(session: AsyncSession, what: str) -> None:
+    """Flush, turning a concurrent writer's win into a 412 instead of a lost update."""
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise PreconditionFailed(
+            f"The {what} was changed by someone else at the same time; read it again.",
+            code="version_mismatch",
+        ) from exc

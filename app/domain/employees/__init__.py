@@ -1,0 +1,1 @@
+"""The employee directory that HRIS systems keep in sync."""

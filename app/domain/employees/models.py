@@ -1,0 +1,192 @@
+"""Employees: the people who mentor, are mentored, manage programs and are consulted."""
+
+import re
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from zoneinfo import available_timezones
+
+from pydantic import EmailStr, field_validator
+from sqlalchemy import Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.types import JSONDocument
+from app.domain.access.principal import Role
+
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+_TIMEZONES = frozenset(available_timezones()) | {"UTC"}
+
+
+class EmployeeStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    TERMINATED = "terminated"
+
+
+def _normalise_languages(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    seen: list[str] = []
+    for raw in values:
+        tag = raw.strip().lower().replace("_", "-")
+        if not _LANGUAGE_TAG.match(tag):
+            raise ValueError(f"{raw!r} is not a language tag such as 'en', 'fr' or 'pt-br'")
+        if tag not in seen:
+            seen.append(tag)
+    return seen
+
+
+def _check_timezone(value: str | None) -> str | None:
+    if value is not None and value not in _TIMEZONES:
+        raise ValueError(f"{value!r} is not an IANA time zone such as 'Europe/Paris'")
+    return value
+
+
+def _check_birth_year(value: int | None) -> int | None:
+    if value is not None and not 1900 <= value <= datetime.now(UTC).year - 14:
+        raise ValueError("must be a plausible year of birth (1900 to 14 years ago)")
+    return value
+
+
+class EmployeeFields(SQLModel):
+    """Fields an HRIS or an administrator sets, shared by the table and the API schemas."""
+
+    external_id: str | None = Field(
+        default=None, max_length=255, description="The employee's id in the HRIS."
+    )
+    email: EmailStr = Field(max_length=320)
+    given_name: str = Field(min_length=1, max_length=200)
+    family_name: str = Field(min_length=1, max_length=200)
+    job_title: str | None = Field(default=None, max_length=200)
+    department: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=200)
+    manager_id: uuid.UUID | None = Field(default=None, description="The employee's manager.")
+    seniority_level: int = Field(
+        default=0, ge=0, le=20, description="0 = entry level; higher is more senior."
+    )
+    birth_year: int | None = Field(
+        default=None, description="Used for reverse matching only; visible to administrators."
+    )
+    hire_date: date | None = None
+    languages: list[str] = Field(
+        default_factory=list, max_length=20, description="Language tags, e.g. ['en', 'fr']."
+    )
+    timezone: str = Field(default="UTC", max_length=64, description="IANA time zone.")
+
+    @field_validator("email", mode="after")
+    @classmethod
+    def _lower_email(cls, value: str) -> str:
+        return value.lower()
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str] | None:
+        return _normalise_languages(value) if isinstance(value, list) else value
+
+    _tz = field_validator("timezone")(_check_timezone)
+    _by = field_validator("birth_year")(_check_birth_year)
+
+
+class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
+    __tablename__ = "employees"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "email"),
+        UniqueConstraint("organization_id", "external_id"),
+        Index("ix_employees_organization_id_department", "organization_id", "department"),
+        Index("ix_employees_organization_id_manager_id", "organization_id", "manager_id"),
+    )
+
+    email: str = Field(max_length=320)
+    manager_id: uuid.UUID | None = Field(
+        default=None, foreign_key="employees.id", ondelete="SET NULL"
+    )
+    languages: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    # Enums are stored as plain strings: no database enum types to migrate.
+    status: EmployeeStatus = Field(default=EmployeeStatus.ACTIVE, sa_type=String(20))
+    role: Role = Field(default=Role.EMPLOYEE, sa_type=String(20))
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class EmployeeCreate(EmployeeFields):
+    role: Role = Field(default=Role.EMPLOYEE, description="Access role in the organisation.")
+
+
+class EmployeeUpdate(SQLModel):
+    """A partial update: only the fields sent are changed; ``null`` clears optional ones."""
+
+    external_id: str | None = Field(default=None, max_length=255)
+    email: EmailStr | None = Field(default=None, max_length=320)
+    given_name: str | None = Field(default=None, min_length=1, max_length=200)
+    family_name: str | None = Field(default=None, min_length=1, max_length=200)
+    job_title: str | None = Field(default=None, max_length=200)
+    department: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=200)
+    manager_id: uuid.UUID | None = None
+    seniority_level: int | None = Field(default=None, ge=0, le=20)
+    birth_year: int | None = None
+    hire_date: date | None = None
+    languages: list[str] | None = Field(default=None, max_length=20)
+    timezone: str | None = Field(default=None, max_length=64)
+    status: EmployeeStatus | None = None
+    role: Role | None = None
+
+    @field_validator("email", mode="after")
+    @classmethod
+    def _lower_email(cls, value: str | None) -> str | None:
+        return value.lower() if value is not None else None
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _languages(cls, value: list[str] | None) -> list[str] | None:
+        return _normalise_languages(value) if isinstance(value, list) else value
+
+    _tz = field_validator("timezone")(_check_timezone)
+    _by = field_validator("birth_year")(_check_birth_year)
+
+
+# Fields that cannot be cleared with null because the directory needs them.
+REQUIRED_ON_UPDATE = frozenset(
+    {
+        "email",
+        "given_name",
+        "family_name",
+        "seniority_level",
+        "languages",
+        "timezone",
+        "status",
+        "role",
+    }
+)
+
+
+class EmployeeRead(SQLModel):
+    id: uuid.UUID
+    external_id: str | None
+    email: str
+    given_name: str
+    family_name: str
+    job_title: str | None
+    department: str | None
+    location: str | None
+    manager_id: uuid.UUID | None
+    seniority_level: int
+    birth_year: int | None = Field(description="Shown to administrators, managers and the person.")
+    hire_date: date | None
+    languages: list[str]
+    timezone: str
+    status: EmployeeStatus
+    role: Role
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class EmployeeFilter(SQLModel):
+    department: str | None = None
+    status: EmployeeStatus | None = None
+    manager_id: uuid.UUID | None = None
+    q: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,316 @@
+"""Use cases of the employee directory."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlmodel import col, func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
+
+from app.domain import pagination
+from app.domain.access.policy import allows, require
+from app.domain.access.principal import Principal, Role, Scope
+from app.domain.concurrency import check_version, flush_versioned
+from app.domain.employees.models import (
+    REQUIRED_ON_UPDATE,
+    Employee,
+    EmployeeCreate,
+    EmployeeFilter,
+    EmployeeRead,
+    EmployeeStatus,
+    EmployeeUpdate,
+)
+from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from app.domain.events.service import record_event
+
+_WRITE_SCOPES = (Scope.EMPLOYEES_WRITE, Scope.HRIS_SYNC, Scope.SCIM)
+_READ_SCOPES = (Scope.READ, Scope.PROGRAMS_WRITE, *_WRITE_SCOPES)
+
+
+def _require_read(principal: Principal) -> None:
+    # Every employee may look people up in the directory (to name a preferred mentor, say);
+    # a machine client needs a scope that implies reading it.
+    require(principal, "read the employee directory", scopes=_READ_SCOPES, roles=list(Role))
+
+
+def _require_write(principal: Principal) -> None:
+    require(principal, "change the employee directory", scopes=_WRITE_SCOPES)
+
+
+def sees_private_fields(principal: Principal, employee: Employee) -> bool:
+    """Birth year is used for matching only: administrators, managers, machines and the person."""
+    if principal.employee_id == employee.id:
+        return True
+    if principal.is_machine:
+        return True
+    return principal.role in (Role.ADMIN, Role.PROGRAM_MANAGER)
+
+
+def to_read(principal: Principal, employee: Employee) -> EmployeeRead:
+    view = EmployeeRead.model_validate(employee, from_attributes=True)
+    if not sees_private_fields(principal, employee):
+        view.birth_year = None
+    return view
+
+
+async def get_employee(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID
+) -> Employee:
+    _require_read(principal)
+    return await _get_scoped(session, principal.organization_id, employee_id)
+
+
+async def _get_scoped(
+    session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID
+) -> Employee:
+    employee = await session.get(Employee, employee_id)
+    if employee is None or employee.organization_id != organization_id:
+        raise NotFound("Employee not found.", code="employee_not_found")
+    return employee
+
+
+def _filtered(organization_id: uuid.UUID, filters: EmployeeFilter) -> SelectOfScalar[Employee]:
+    statement = select(Employee).where(Employee.organization_id == organization_id)
+    if filters.department is not None:
+        statement = statement.where(Employee.department == filters.department)
+    if filters.status is not None:
+        statement = statement.where(Employee.status == filters.status.value)
+    if filters.manager_id is not None:
+        statement = statement.where(Employee.manager_id == filters.manager_id)
+    if filters.q:
+        needle = f"%{_escape_like(filters.q.strip().lower())}%"
+        statement = statement.where(
+            or_(
+                func.lower(Employee.given_name).like(needle, escape="\\"),
+                func.lower(Employee.family_name).like(needle, escape="\\"),
+                func.lower(Employee.given_name + " " + Employee.family_name).like(
+                    needle, escape="\\"
+                ),
+                Employee.email.like(needle, escape="\\"),  # type: ignore[attr-defined]
+            )
+        )
+    return statement
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def list_employees(
+    session: AsyncSession,
+    principal: Principal,
+    filters: EmployeeFilter,
+    *,
+    limit: int | None,
+    cursor: str | None,
+) -> pagination.Page[Employee]:
+    _require_read(principal)
+    return await pagination.paginate(
+        session,
+        _filtered(principal.organization_id, filters),
+        keys=[Employee.id],
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+async def employees_by_ids(
+    session: AsyncSession, organization_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Employee]:
+    """Batch read for DataLoaders: one query whatever the number of ids."""
+    if not ids:
+        return {}
+    rows = await session.scalars(
+        select(Employee).where(Employee.organization_id == organization_id, Employee.id.in_(ids))  # type: ignore[attr-defined]
+    )
+    return {e.id: e for e in rows}
+
+
+async def reports_by_manager_ids(
+    session: AsyncSession, organization_id: uuid.UUID, manager_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Employee]]:
+    """Direct reports of several managers in one query, ordered by id."""
+    grouped: dict[uuid.UUID, list[Employee]] = {m: [] for m in manager_ids}
+    if not manager_ids:
+        return grouped
+    rows = await session.scalars(
+        select(Employee)
+        .where(
+            Employee.organization_id == organization_id,
+            Employee.manager_id.in_(manager_ids),  # type: ignore[union-attr]
+        )
+        .order_by(col(Employee.id))
+    )
+    for employee in rows:
+        assert employee.manager_id is not None
+        grouped[employee.manager_id].append(employee)
+    return grouped
+
+
+async def _ensure_unique(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    email: str | None,
+    external_id: str | None,
+    own_id: uuid.UUID | None,
+) -> None:
+    for field, column, value in (
+        ("email", Employee.email, email),
+        ("external_id", Employee.external_id, external_id),
+    ):
+        if value is None:
+            continue
+        statement = select(Employee.id).where(
+            Employee.organization_id == organization_id, column == value
+        )
+        if own_id is not None:
+            statement = statement.where(Employee.id != own_id)
+        if await session.scalar(statement):
+            raise Conflict(
+                f"Another employee has this {field.replace('_', ' ')}.",
+                code="employee_exists",
+                errors=[field_error(field, "already used by another employee", "duplicate")],
+            )
+
+
+async def _check_manager(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    employee_id: uuid.UUID | None,
+    manager_id: uuid.UUID,
+) -> None:
+    manager = await session.get(Employee, manager_id)
+    if manager is None or manager.organization_id != organization_id:
+        raise Invalid(
+            "The manager is not an employee of this organisation.",
+            errors=[field_error("manager_id", "no such employee", "not_found")],
+        )
+    if employee_id is None:
+        return
+    if manager_id == employee_id:
+        raise Invalid(
+            "An employee cannot be their own manager.",
+            errors=[field_error("manager_id", "cannot be the employee themself", "cycle")],
+        )
+    # Walk up from the new manager; meeting the employee means a reporting cycle.
+    # UNION (not UNION ALL) stops even on cyclic data.
+    chain = (
+        select(Employee.id, Employee.manager_id)
+        .where(Employee.id == manager_id)
+        .cte("chain", recursive=True)
+    )
+    chain = chain.union(
+        select(Employee.id, Employee.manager_id).join(chain, col(Employee.id) == chain.c.manager_id)
+    )
+    if await session.scalar(select(chain.c.id).where(chain.c.id == employee_id)):
+        raise Invalid(
+            "This manager reports to the employee, directly or indirectly.",
+            errors=[field_error("manager_id", "would create a reporting cycle", "cycle")],
+        )
+
+
+async def create_employee(
+    session: AsyncSession, principal: Principal, data: EmployeeCreate
+) -> Employee:
+    _require_write(principal)
+    if data.role is not Role.EMPLOYEE and not principal.is_admin:
+        raise Forbidden("Only an administrator can grant a role.", code="role_change_forbidden")
+    await _ensure_unique(
+        session,
+        principal.organization_id,
+        email=data.email,
+        external_id=data.external_id,
+        own_id=None,
+    )
+    if data.manager_id is not None:
+        await _check_manager(session, principal.organization_id, None, data.manager_id)
+    employee = Employee(organization_id=principal.organization_id, **data.model_dump())
+    session.add(employee)
+    await session.flush()
+    await _announce(session, principal, "employee.created", employee)
+    return employee
+
+
+async def update_employee(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    data: EmployeeUpdate,
+    expected_version: int | None,
+) -> Employee:
+    _require_write(principal)
+    employee = await _get_scoped(session, principal.organization_id, employee_id)
+    check_version(employee.version, expected_version, "employee")
+    changes = data.model_dump(exclude_unset=True)
+    cleared = sorted(
+        name for name in REQUIRED_ON_UPDATE if name in changes and changes[name] is None
+    )
+    if cleared:
+        raise Invalid(
+            "Some required fields cannot be cleared.",
+            errors=[field_error(name, "cannot be null", "required") for name in cleared],
+        )
+    if "role" in changes and changes["role"] != employee.role and not principal.is_admin:
+        raise Forbidden("Only an administrator can change a role.", code="role_change_forbidden")
+    await _ensure_unique(
+        session,
+        principal.organization_id,
+        email=changes.get("email"),
+        external_id=changes.get("external_id"),
+        own_id=employee.id,
+    )
+    if changes.get("manager_id") is not None:
+        await _check_manager(session, principal.organization_id, employee.id, changes["manager_id"])
+    changed = {name: value for name, value in changes.items() if getattr(employee, name) != value}
+    if not changed:
+        return employee
+    for name, value in changed.items():
+        setattr(employee, name, value)
+    await flush_versioned(session, "employee")
+    await _announce(session, principal, "employee.updated", employee, changed=sorted(changed))
+    return employee
+
+
+async def deactivate_employee(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    expected_version: int | None = None,
+) -> Employee:
+    """Mark an employee inactive: they keep their history but cannot sign in or be matched."""
+    _require_write(principal)
+    employee = await _get_scoped(session, principal.organization_id, employee_id)
+    if expected_version is not None:
+        check_version(employee.version, expected_version, "employee")
+    if employee.status == EmployeeStatus.TERMINATED:
+        raise Conflict("A terminated employee cannot be deactivated.", code="employee_terminated")
+    if employee.status == EmployeeStatus.INACTIVE:
+        return employee
+    employee.status = EmployeeStatus.INACTIVE
+    await flush_versioned(session, "employee")
+    await _announce(session, principal, "employee.deactivated", employee)
+    return employee
+
+
+async def _announce(
+    session: AsyncSession,
+    principal: Principal,
+    event_type: str,
+    employee: Employee,
+    **extra: object,
+) -> None:
+    snapshot = EmployeeRead.model_validate(employee, from_attributes=True).model_dump(mode="json")
+    await record_event(
+        session,
+        organization_id=employee.organization_id,
+        type=event_type,
+        subject_type="employee",
+        subject_id=employee.id,
+        data={"employee": snapshot, **extra},
+        actor=principal,
+    )
+
+
+def visible_to(principal: Principal) -> bool:
+    return allows(principal, scopes=_READ_SCOPES, roles=list(Role))

@@ -1,0 +1,82 @@
+"""The errors a business rule can raise; adapters turn them into problem+json or GraphQL errors."""
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    """Base class. ``code`` is stable and machine-readable; ``detail`` is for humans."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code is not None:
+            self.code = code  # type: ignore[misc]
+        self.errors = errors or []
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+    title = "Unauthorized"
+
+
+class Invalid(DomainError):
+    """Input that is well-formed but breaks a business rule about its values."""
+
+    status = 422
+    code = "invalid"
+    title = "Invalid input"
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    code = "precondition_failed"
+    title = "Precondition failed"
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    code = "precondition_required"
+    title = "Precondition required"
+
+
+def field_error(field: str, message: str, kind: str = "invalid") -> dict[str, Any]:
+    return {"field": field, "message": message, "type": kind}
+
+
+class Unavailable(DomainError):
+    """A dependency (the database) cannot serve the request now; retrying later may work."""
+
+    status = 503
+    code = "service_unavailable"
+    title = "Service unavailable"

@@ -1,0 +1,109 @@
+"""Keyset (cursor) pagination, one helper for every list of the service."""
+
+import base64
+import binascii
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+import orjson
+from sqlalchemy import tuple_
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
+
+from app.domain.errors import Invalid, field_error
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+    # The cursor that resumes right after each item (Relay edges need one per item).
+    cursors: list[str] = field(default_factory=list)
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = orjson.dumps([str(v) if isinstance(v, uuid.UUID) else v for v in values])
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _invalid_cursor() -> Invalid:
+    return Invalid(
+        "The cursor is not one this list handed out.",
+        code="invalid_cursor",
+        errors=[field_error("cursor", "invalid or expired cursor", "invalid_cursor")],
+    )
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = orjson.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
+        raise _invalid_cursor() from exc
+    if not isinstance(values, list) or len(values) != arity:
+        raise _invalid_cursor()
+    return values
+
+
+def check_limit(limit: int | None) -> int:
+    if limit is None:
+        return DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(
+            f"limit must be between 1 and {MAX_LIMIT}.",
+            errors=[field_error("limit", f"must be between 1 and {MAX_LIMIT}", "out_of_range")],
+        )
+    return limit
+
+
+async def paginate(
+    session: AsyncSession,
+    statement: SelectOfScalar[T],
+    *,
+    keys: Sequence[Any],
+    limit: int | None,
+    cursor: str | None,
+) -> Page[T]:
+    """Run ``statement`` ordered by ``keys`` (mapped columns, ascending, the last one unique)
+    from just after ``cursor``.
+
+    The rows must be ORM entities whose attributes are named like the key columns.
+    Fetches one row more than asked to know whether another page exists.
+    """
+    size = check_limit(limit)
+    if cursor:
+        values = decode_cursor(cursor, len(keys))
+        try:
+            typed = [_coerce(key, value) for key, value in zip(keys, values, strict=True)]
+        except (ValueError, TypeError) as exc:
+            raise _invalid_cursor() from exc
+        if len(keys) == 1:
+            statement = statement.where(keys[0] > typed[0])
+        else:
+            statement = statement.where(tuple_(*keys) > tuple_(*typed))
+    statement = statement.order_by(*keys).limit(size + 1)
+    rows = list((await session.scalars(statement)).all())
+    has_more = len(rows) > size
+    rows = rows[:size]
+    cursors = [encode_cursor([getattr(row, key.key) for key in keys]) for row in rows]
+    next_cursor = cursors[-1] if has_more else None
+    return Page(items=rows, next_cursor=next_cursor, cursors=cursors)
+
+
+def _coerce(key: Any, value: Any) -> Any:
+    python_type = key.type.python_type
+    if python_type is uuid.UUID:
+        return uuid.UUID(str(value))
+    if python_type is datetime:
+        return datetime.fromisoformat(str(value))
+    if python_type in (int, str, float) and not isinstance(value, python_type):
+        raise TypeError("cursor value of the wrong type")
+    return value

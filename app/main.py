@@ -1,0 +1,123 @@
+"""The ASGI application: routers, GraphQL, error handlers, middleware and lifespan."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import ORJSONResponse
+from fastapi_offline import FastAPIOffline
+
+from app import __version__
+from app.api import problems
+from app.api.graphql.schema import create_router as create_graphql_router
+from app.api.rest import access, employees, health
+from app.config import Settings, get_settings
+from app.db.engine import create_engine, create_session_factory
+from app.db.migrations import head_revisions
+from app.domain.access.service import AuthSettings
+from app.domain.access.tokens import JWKSCache
+from app.observability import ObservabilityMiddleware, configure_logging
+
+DESCRIPTION = """
+Run reverse-mentoring programs from your intranet and HR systems.
+
+**Authentication.** Every call but `/health` and `/ready` needs a bearer token: an API key
+(`Authorization: Bearer mk_...`) for machine clients, or a JWT signed by your organisation's
+identity provider for an employee.
+
+**Errors** are RFC 9457 `application/problem+json` documents with a stable `code`.
+**Lists** use cursor pagination: `?limit=&cursor=` answers `{"items": [...], "next_cursor": ...}`.
+**Updates** need the `ETag` you read in `If-Match`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = create_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPIOffline(
+        title="Reverse Mentoring API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        default_response_class=ORJSONResponse,
+        openapi_tags=[
+            {"name": "access", "description": "The caller and their organisation."},
+            {"name": "api-keys", "description": "Credentials of machine clients."},
+            {"name": "identity-providers", "description": "Who signs employees' JWTs."},
+            {"name": "employees", "description": "The employee directory."},
+            {"name": "graphql", "description": "The same services through GraphQL."},
+            {"name": "operations", "description": "Health, readiness and metrics."},
+        ],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    app.state.auth = AuthSettings(
+        jwks_cache=JWKSCache(ttl_seconds=settings.jwks_cache_seconds),
+        leeway_seconds=settings.jwt_leeway_seconds,
+        touch_interval_seconds=settings.api_key_touch_interval_seconds,
+    )
+    app.state.migration_heads = head_revisions(settings.database_url)
+
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(access.router)
+    app.include_router(employees.router)
+    app.include_router(create_graphql_router())
+
+    app.add_middleware(ObservabilityMiddleware)
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    document = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Problem", problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    )
+    for defn in (
+        problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        .get("$defs", {})
+        .items()
+    ):
+        schemas.setdefault(*defn)
+    schemas["Problem"].pop("$defs", None)
+    for path in document.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                if status.isdigit() and int(status) >= 400:
+                    # Errors are problem+json only, whatever the operation's success type.
+                    response["content"] = {
+                        problems.PROBLEM_MEDIA_TYPE: {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
+                    }
+    app.openapi_schema = document
+    return document
+
+
+def build_app() -> FastAPI:
+    """Factory for uvicorn (``--factory``): configures logging from the environment."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return create_app(settings)
