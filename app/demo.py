@@ -194,7 +194,9 @@ def _directory(rng: random.Random, slug: str) -> list[dict[str, object]]:
 async def seed(session: AsyncSession, name: str) -> DemoResult:
     """Create the demo organisation once; later runs only issue a fresh admin key."""
     slug = access.slugify(name)
-    organization = await session.scalar(select(Organization).where(Organization.slug == slug))
+    organization = (
+        await session.exec(select(Organization).where(Organization.slug == slug))
+    ).first()
     if organization is None:
         organization, _key, token = await access.create_organization(session, name, slug)
         await _load_directory(session, organization, random.Random(2026))
@@ -212,11 +214,13 @@ async def seed(session: AsyncSession, name: str) -> DemoResult:
         _key, token = await access.issue_api_key(
             session, organization.id, name="Demo admin key", scopes=[Scope.ADMIN]
         )
-    count = await session.scalar(
-        select(func.count())
-        .select_from(Employee)
-        .where(Employee.organization_id == organization.id)
-    )
+    count = (
+        await session.exec(
+            select(func.count())
+            .select_from(Employee)
+            .where(Employee.organization_id == organization.id)
+        )
+    ).first()
     sample = (
         await session.exec(
             select(Employee.email)
@@ -257,11 +261,13 @@ async def mint_dev_token(session: AsyncSession, org: str, email: str, minutes: i
     ).first()
     if provider is None or provider.shared_secret is None:
         raise NotFound("This organisation has no HS256 development identity provider.")
-    employee = await session.scalar(
-        select(Employee).where(
-            Employee.organization_id == organization.id, Employee.email == email.lower()
+    employee = (
+        await session.exec(
+            select(Employee).where(
+                Employee.organization_id == organization.id, Employee.email == email.lower()
+            )
         )
-    )
+    ).first()
     if employee is None:
         raise NotFound(f"No employee {email!r} in {organization.slug}.")
     now = datetime.now(UTC)

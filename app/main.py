@@ -7,7 +7,6 @@ from typing import Any
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import ORJSONResponse
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
@@ -48,7 +47,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        default_response_class=ORJSONResponse,
         openapi_tags=[
             {"name": "access", "description": "The caller and their organisation."},
             {"name": "api-keys", "description": "Credentials of machine clients."},

@@ -90,7 +90,7 @@ async def paginate(
         else:
             statement = statement.where(tuple_(*keys) > tuple_(*typed))
     statement = statement.order_by(*keys).limit(size + 1)
-    rows = list((await session.scalars(statement)).all())
+    rows = list((await session.exec(statement)).all())
     has_more = len(rows) > size
     rows = rows[:size]
     cursors = [encode_cursor([getattr(row, key.key) for key in keys]) for row in rows]

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import func, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
@@ -61,7 +61,7 @@ async def create_organization(
     if not name:
         raise Invalid("An organisation needs a name.", errors=[field_error("name", "required")])
     slug = slugify(slug or name)
-    if await session.scalar(select(Organization.id).where(Organization.slug == slug)):
+    if (await session.exec(select(Organization.id).where(Organization.slug == slug))).first():
         raise Conflict(f"An organisation with the slug {slug!r} exists already.")
     organization = Organization(name=name, slug=slug)
     session.add(organization)
@@ -79,7 +79,7 @@ async def find_organization(session: AsyncSession, ref: str) -> Organization:
         statement = select(Organization).where(
             (Organization.slug == ref) | (Organization.id == uuid.UUID(ref))
         )
-    organization = await session.scalar(statement)
+    organization = (await session.exec(statement)).first()
     if organization is None:
         raise NotFound(f"No organisation {ref!r}.")
     return organization
@@ -192,7 +192,7 @@ async def _ensure_issuer_free(
     )
     if own_id is not None:
         statement = statement.where(IdentityProvider.id != own_id)
-    if await session.scalar(statement):
+    if (await session.exec(statement)).first():
         raise Conflict(
             "An identity provider with this issuer and audience is registered already.",
             code="identity_provider_exists",
@@ -295,7 +295,7 @@ async def authenticate(session: AsyncSession, token: str, auth: AuthSettings) ->
 
 
 async def _authenticate_api_key(session: AsyncSession, token: str, auth: AuthSettings) -> Principal:
-    key = await session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_token(token)))
+    key = (await session.exec(select(ApiKey).where(ApiKey.key_hash == hash_token(token)))).first()
     now = utcnow()
     if key is None or key.revoked_at is not None:
         raise Unauthorized("The API key is unknown or revoked.", code="invalid_api_key")
@@ -304,7 +304,7 @@ async def _authenticate_api_key(session: AsyncSession, token: str, auth: AuthSet
     if key.last_used_at is None or now - key.last_used_at > timedelta(
         seconds=auth.touch_interval_seconds
     ):
-        await session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))  # type: ignore[arg-type]
+        await session.exec(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))  # type: ignore[arg-type]
     scopes = frozenset(Scope(s) for s in key.scopes if s in Scope._value2member_map_)
     return Principal.for_api_key(key.organization_id, key.id, scopes)
 
@@ -315,7 +315,7 @@ async def _authenticate_jwt(session: AsyncSession, token: str, auth: AuthSetting
     if not isinstance(issuer, str):
         raise Unauthorized("The token names no issuer.", code="invalid_token")
     candidates = (
-        await session.scalars(
+        await session.exec(
             select(IdentityProvider).where(
                 IdentityProvider.issuer == issuer,
                 IdentityProvider.enabled.is_(True),  # type: ignore[attr-defined]
@@ -352,13 +352,9 @@ async def _employee_for_claims(
         statement = statement.where(Employee.email == value.lower())
     else:
         statement = statement.where(Employee.external_id == value)
-    employee = await session.scalar(statement)
+    employee = (await session.exec(statement)).first()
     if employee is None:
         raise Unauthorized(
             "The token names no employee of this organisation.", code="unknown_employee"
         )
     return employee
-
-
-async def count_organizations(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(Organization)) or 0)

@@ -120,7 +120,7 @@ async def employees_by_ids(
     """Batch read for DataLoaders: one query whatever the number of ids."""
     if not ids:
         return {}
-    rows = await session.scalars(
+    rows = await session.exec(
         select(Employee).where(Employee.organization_id == organization_id, Employee.id.in_(ids))  # type: ignore[attr-defined]
     )
     return {e.id: e for e in rows}
@@ -133,7 +133,7 @@ async def reports_by_manager_ids(
     grouped: dict[uuid.UUID, list[Employee]] = {m: [] for m in manager_ids}
     if not manager_ids:
         return grouped
-    rows = await session.scalars(
+    rows = await session.exec(
         select(Employee)
         .where(
             Employee.organization_id == organization_id,
@@ -166,7 +166,7 @@ async def _ensure_unique(
         )
         if own_id is not None:
             statement = statement.where(Employee.id != own_id)
-        if await session.scalar(statement):
+        if (await session.exec(statement)).first():
             raise Conflict(
                 f"Another employee has this {field.replace('_', ' ')}.",
                 code="employee_exists",
@@ -203,7 +203,7 @@ async def _check_manager(
     chain = chain.union(
         select(Employee.id, Employee.manager_id).join(chain, col(Employee.id) == chain.c.manager_id)
     )
-    if await session.scalar(select(chain.c.id).where(chain.c.id == employee_id)):
+    if (await session.exec(select(chain.c.id).where(chain.c.id == employee_id))).first():
         raise Invalid(
             "This manager reports to the employee, directly or indirectly.",
             errors=[field_error("manager_id", "would create a reporting cycle", "cycle")],

@@ -1,0 +1,344 @@
+"""The employee directory through REST: CRUD, versions, lists, validation, tenancy, events."""
+
+import asyncio
+import uuid
+
+import httpx
+from sqlmodel import select
+
+from app.db.engine import unit_of_work
+from app.domain.events.models import OutboxEvent
+from tests.conftest import Tenant, problem
+
+
+async def test_create_and_get_employee(tenant: Tenant) -> None:
+    created = await tenant.employee(
+        email="Ada.Lovelace@Example.com",
+        given_name="Ada",
+        family_name="Lovelace",
+        languages=["EN", "fr_FR", "en"],
+        hire_date="2024-03-01",
+    )
+    assert created["email"] == "ada.lovelace@example.com"
+    assert created["languages"] == ["en", "fr-fr"]
+    assert created["status"] == "active"
+    assert created["role"] == "employee"
+    assert created["version"] == 1
+    uuid.UUID(created["id"])
+
+    response = await tenant.client.get(f"/api/v1/employees/{created['id']}", headers=tenant.admin)
+    assert response.status_code == 200
+    assert response.headers["etag"] == '"1"'
+    assert response.json() == created
+
+
+async def test_create_answers_location_and_etag(tenant: Tenant) -> None:
+    response = await tenant.client.post(
+        "/api/v1/employees",
+        json={"email": "x@example.com", "given_name": "X", "family_name": "Y"},
+        headers=tenant.admin,
+    )
+    assert response.status_code == 201
+    assert response.headers["location"] == f"/api/v1/employees/{response.json()['id']}"
+    assert response.headers["etag"] == '"1"'
+
+
+async def test_patch_requires_matching_version(tenant: Tenant) -> None:
+    employee = await tenant.employee()
+    url = f"/api/v1/employees/{employee['id']}"
+
+    problem(await tenant.client.patch(url, json={"job_title": "CTO"}, headers=tenant.admin), 428)
+    stale = tenant.admin | {"If-Match": '"7"'}
+    body = problem(await tenant.client.patch(url, json={"job_title": "CTO"}, headers=stale), 412)
+    assert body["current_version"] == 1
+    garbled = tenant.admin | {"If-Match": "v1"}
+    problem(await tenant.client.patch(url, json={"job_title": "CTO"}, headers=garbled), 412)
+
+    ok = await tenant.client.patch(
+        url,
+        json={"job_title": "CTO", "department": None},
+        headers=tenant.admin | {"If-Match": '"1"'},
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["job_title"] == "CTO"
+    assert ok.json()["department"] is None
+    assert ok.json()["version"] == 2
+    assert ok.headers["etag"] == '"2"'
+    # A no-op change keeps the version.
+    same = await tenant.client.patch(
+        url, json={"job_title": "CTO"}, headers=tenant.admin | {"If-Match": '"2"'}
+    )
+    assert same.json()["version"] == 2
+
+
+async def test_patch_cannot_clear_required_fields(tenant: Tenant) -> None:
+    employee = await tenant.employee()
+    response = await tenant.client.patch(
+        f"/api/v1/employees/{employee['id']}",
+        json={"email": None, "given_name": None},
+        headers=tenant.admin | {"If-Match": '"1"'},
+    )
+    body = problem(response, 422)
+    assert {e["field"] for e in body["errors"]} == {"email", "given_name"}
+
+
+async def test_concurrent_updates_with_same_version_one_wins(tenant: Tenant) -> None:
+    employee = await tenant.employee()
+    url = f"/api/v1/employees/{employee['id']}"
+    headers = tenant.admin | {"If-Match": '"1"'}
+    responses = await asyncio.gather(
+        *(tenant.client.patch(url, json={"job_title": f"T{i}"}, headers=headers) for i in range(6))
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(200) == 1, statuses
+    assert set(statuses) == {200, 412}
+    winner = next(r for r in responses if r.status_code == 200).json()
+    final = (await tenant.client.get(url, headers=tenant.admin)).json()
+    assert final["version"] == 2
+    assert final["job_title"] == winner["job_title"]
+
+
+async def test_validation_errors_name_the_fields(tenant: Tenant) -> None:
+    response = await tenant.client.post(
+        "/api/v1/employees",
+        json={
+            "email": "not-an-email",
+            "given_name": "",
+            "family_name": "B",
+            "timezone": "Mars/Olympus",
+            "languages": ["english!"],
+            "seniority_level": 99,
+            "birth_year": 1700,
+            "unknown_field": 1,
+        },
+        headers=tenant.admin,
+    )
+    body = problem(response, 422, "validation_failed")
+    fields = {e["field"] for e in body["errors"]}
+    assert {
+        "email",
+        "given_name",
+        "timezone",
+        "languages",
+        "seniority_level",
+        "birth_year",
+    } <= fields
+    assert all(e["location"] == "body" for e in body["errors"])
+
+
+async def test_malformed_json_and_wrong_types(tenant: Tenant) -> None:
+    headers = tenant.admin | {"Content-Type": "application/json"}
+    problem(
+        await tenant.client.post("/api/v1/employees", content=b"{not json", headers=headers),
+        400,
+        "malformed_json",
+    )
+    problem(
+        await tenant.client.post("/api/v1/employees", json=["a", "list"], headers=tenant.admin), 422
+    )
+    problem(await tenant.client.get("/api/v1/employees/not-a-uuid", headers=tenant.admin), 422)
+    problem(await tenant.client.get("/api/v1/employees?limit=0", headers=tenant.admin), 422)
+    problem(await tenant.client.get("/api/v1/employees?limit=10000", headers=tenant.admin), 422)
+    problem(await tenant.client.get("/api/v1/employees?status=retired", headers=tenant.admin), 422)
+    problem(await tenant.client.get("/api/v1/employees?cursor=%%%", headers=tenant.admin), 422)
+    body = problem(
+        await tenant.client.get(
+            "/api/v1/employees?cursor=WyJub3QtYS11dWlkIl0", headers=tenant.admin
+        ),
+        422,
+        "invalid_cursor",
+    )
+    assert body["errors"][0]["field"] == "cursor"
+
+
+async def test_duplicates_conflict(tenant: Tenant) -> None:
+    await tenant.employee(email="dup@example.com", external_id="HR-1")
+    response = await tenant.client.post(
+        "/api/v1/employees",
+        json={"email": "DUP@example.com", "given_name": "A", "family_name": "B"},
+        headers=tenant.admin,
+    )
+    body = problem(response, 409, "employee_exists")
+    assert body["errors"][0]["field"] == "email"
+    response = await tenant.client.post(
+        "/api/v1/employees",
+        json={
+            "email": "other@example.com",
+            "given_name": "A",
+            "family_name": "B",
+            "external_id": "HR-1",
+        },
+        headers=tenant.admin,
+    )
+    assert problem(response, 409)["errors"][0]["field"] == "external_id"
+
+
+async def test_same_email_allowed_in_another_organisation(
+    tenant: Tenant, other_tenant: Tenant
+) -> None:
+    await tenant.employee(email="shared@example.com", external_id="E1")
+    await other_tenant.employee(email="shared@example.com", external_id="E1")
+
+
+async def test_manager_rules(tenant: Tenant, other_tenant: Tenant) -> None:
+    boss = await tenant.employee()
+    lead = await tenant.employee(manager_id=boss["id"])
+    dev = await tenant.employee(manager_id=lead["id"])
+    assert dev["manager_id"] == lead["id"]
+
+    foreign = await other_tenant.employee()
+    response = await tenant.client.post(
+        "/api/v1/employees",
+        json={
+            "email": "z@example.com",
+            "given_name": "Z",
+            "family_name": "Z",
+            "manager_id": foreign["id"],
+        },
+        headers=tenant.admin,
+    )
+    assert problem(response, 422)["errors"][0]["field"] == "manager_id"
+
+    # boss -> lead -> dev: making dev the boss's manager would close a loop.
+    response = await tenant.client.patch(
+        f"/api/v1/employees/{boss['id']}",
+        json={"manager_id": dev["id"]},
+        headers=tenant.admin | {"If-Match": '"1"'},
+    )
+    assert problem(response, 422)["errors"][0]["type"] == "cycle"
+    response = await tenant.client.patch(
+        f"/api/v1/employees/{boss['id']}",
+        json={"manager_id": boss["id"]},
+        headers=tenant.admin | {"If-Match": '"1"'},
+    )
+    assert problem(response, 422)["errors"][0]["type"] == "cycle"
+
+
+async def test_list_pagination_is_complete_and_stable(tenant: Tenant) -> None:
+    created = [await tenant.employee() for _ in range(7)]
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        params = {"limit": 3} | ({"cursor": cursor} if cursor else {})
+        response = await tenant.client.get("/api/v1/employees", params=params, headers=tenant.admin)
+        assert response.status_code == 200
+        page = response.json()
+        seen += [e["id"] for e in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 3
+    assert seen == [e["id"] for e in created]
+
+
+async def test_list_filters(tenant: Tenant) -> None:
+    boss = await tenant.employee(department="Sales", given_name="Zoé", family_name="Martin")
+    a = await tenant.employee(department="Sales", manager_id=boss["id"], given_name="Hugo")
+    b = await tenant.employee(department="Finance", manager_id=boss["id"], email="hugo.b@x.example")
+    c = await tenant.employee(department="Finance")
+    await tenant.client.post(f"/api/v1/employees/{c['id']}/deactivate", headers=tenant.admin)
+
+    async def ids(**params: str) -> list[str]:
+        response = await tenant.client.get("/api/v1/employees", params=params, headers=tenant.admin)
+        assert response.status_code == 200, response.text
+        return [e["id"] for e in response.json()["items"]]
+
+    assert await ids(department="Sales") == [boss["id"], a["id"]]
+    assert await ids(manager_id=boss["id"]) == [a["id"], b["id"]]
+    assert await ids(status="inactive") == [c["id"]]
+    assert await ids(q="hugo") == [a["id"], b["id"]]
+    assert await ids(q="zoé mar") == [boss["id"]]
+    assert await ids(q="100%") == []
+    assert await ids(department="Finance", status="active") == [b["id"]]
+
+
+async def test_deactivate(tenant: Tenant) -> None:
+    employee = await tenant.employee()
+    url = f"/api/v1/employees/{employee['id']}/deactivate"
+    response = await tenant.client.post(url, headers=tenant.admin)
+    assert response.status_code == 200
+    assert response.json()["status"] == "inactive"
+    assert response.json()["version"] == 2
+    again = await tenant.client.post(url, headers=tenant.admin)
+    assert again.json()["version"] == 2
+    # Deactivated employees can no longer sign in.
+    problem(
+        await tenant.client.get("/api/v1/me", headers=tenant.as_user(employee)),
+        401,
+        "inactive_employee",
+    )
+
+
+async def test_other_tenant_sees_nothing(tenant: Tenant, other_tenant: Tenant) -> None:
+    employee = await tenant.employee()
+    url = f"/api/v1/employees/{employee['id']}"
+    problem(await other_tenant.client.get(url, headers=other_tenant.admin), 404)
+    problem(
+        await other_tenant.client.patch(
+            url, json={"job_title": "x"}, headers=other_tenant.admin | {"If-Match": '"1"'}
+        ),
+        404,
+    )
+    problem(await other_tenant.client.post(f"{url}/deactivate", headers=other_tenant.admin), 404)
+    listed = await other_tenant.client.get("/api/v1/employees", headers=other_tenant.admin)
+    assert employee["id"] not in {e["id"] for e in listed.json()["items"]}
+    # Unknown ids look exactly like other tenants' ids.
+    unknown = await other_tenant.client.get(
+        f"/api/v1/employees/{uuid.uuid4()}", headers=other_tenant.admin
+    )
+    assert (
+        problem(unknown, 404)["code"]
+        == problem(await other_tenant.client.get(url, headers=other_tenant.admin), 404)["code"]
+    )
+
+
+async def test_changes_are_written_to_the_outbox(tenant: Tenant) -> None:
+    employee = await tenant.employee()
+    await tenant.client.patch(
+        f"/api/v1/employees/{employee['id']}",
+        json={"job_title": "Lead"},
+        headers=tenant.admin | {"If-Match": '"1"'},
+    )
+    await tenant.client.post(f"/api/v1/employees/{employee['id']}/deactivate", headers=tenant.admin)
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        events = (
+            await session.exec(
+                select(OutboxEvent)
+                .where(OutboxEvent.subject_id == uuid.UUID(employee["id"]))
+                .order_by(OutboxEvent.id)  # type: ignore[arg-type]
+            )
+        ).all()
+    assert [e.type for e in events] == [
+        "employee.created",
+        "employee.updated",
+        "employee.deactivated",
+    ]
+    assert all(e.organization_id == tenant.organization_id for e in events)
+    assert events[1].data["changed"] == ["job_title"]
+    assert events[1].data["employee"]["job_title"] == "Lead"
+
+
+async def test_failed_request_writes_nothing(tenant: Tenant) -> None:
+    """A rule broken after other checks passed leaves neither the row nor its event."""
+    await tenant.employee(email="taken@example.com")
+    before = await tenant.client.get("/api/v1/employees", headers=tenant.admin)
+    response = await tenant.client.post(
+        "/api/v1/employees",
+        json={"email": "taken@example.com", "given_name": "A", "family_name": "B"},
+        headers=tenant.admin,
+    )
+    assert response.status_code == 409
+    after = await tenant.client.get("/api/v1/employees", headers=tenant.admin)
+    assert after.json() == before.json()
+
+
+async def test_request_id_is_echoed(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    rid = "3f2a6c3e5b1d4e8f9a0b1c2d3e4f5a6b"
+    response = await client.get("/api/v1/employees", headers=tenant.admin | {"X-Request-ID": rid})
+    assert response.headers["x-request-id"] == rid
+    missing = await client.get(
+        f"/api/v1/employees/{uuid.uuid4()}", headers=tenant.admin | {"X-Request-ID": rid}
+    )
+    assert problem(missing, 404)["request_id"] == rid

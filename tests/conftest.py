@@ -1,0 +1,230 @@
+"""Test fixtures: every API test runs once on SQLite and once on PostgreSQL.
+
+Each backend gets a freshly migrated database for the session. Tests isolate themselves by
+creating their own organisation (tenant), so they need no cleanup and can exercise real
+concurrency with several connections.
+"""
+
+import asyncio
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import jwt
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import event
+
+from app.config import Settings
+from app.db.engine import unit_of_work
+from app.db.migrations import upgrade
+from app.domain.access import service as access
+from app.main import create_app
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "MENTOR_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = [
+    b.strip() for b in os.environ.get("MENTOR_TEST_BACKENDS", "sqlite,postgresql").split(",")
+]
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+async def database_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A new, migrated database for this session. PostgreSQL being down is a failure."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        await asyncio.to_thread(upgrade, url)
+        yield url
+        return
+    name = f"mentorship_test_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
+    url = f"{base}/{name}"
+    await asyncio.to_thread(upgrade, url)
+    yield url
+    admin = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: str) -> AsyncIterator[FastAPI]:
+    application = create_app(
+        Settings(
+            database_url=database_url,
+            environment="test",
+            metrics_token="metrics-secret-for-tests",
+            api_key_touch_interval_seconds=0,
+            db_pool_size=20,
+        )
+    )
+    yield application
+    await application.state.engine.dispose()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@dataclass
+class Tenant:
+    """An organisation made for one test, with an admin key and an HS256 identity provider."""
+
+    client: httpx.AsyncClient
+    app: FastAPI
+    organization_id: uuid.UUID
+    slug: str
+    admin_token: str
+    issuer: str
+    audience: str = "mentorship-tests"
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(40))
+    _counter: int = 0
+
+    @property
+    def admin(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
+    async def api_key(self, *scopes: str) -> dict[str, str]:
+        response = await self.client.post(
+            "/api/v1/api-keys",
+            json={"name": "test key", "scopes": list(scopes)},
+            headers=self.admin,
+        )
+        assert response.status_code == 201, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+    async def employee(self, **overrides: Any) -> dict[str, Any]:
+        self._counter += 1
+        n = self._counter
+        body = {
+            "email": f"person{n}@{self.slug}.example",
+            "given_name": f"Given{n}",
+            "family_name": f"Family{n}",
+            "external_id": f"EXT-{n}",
+            "department": "Engineering",
+            "languages": ["en"],
+            "timezone": "Europe/Paris",
+            "seniority_level": 3,
+            "birth_year": 1990,
+        } | overrides
+        response = await self.client.post("/api/v1/employees", json=body, headers=self.admin)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def token(self, email: str, **claims: Any) -> str:
+        now = datetime.now(UTC)
+        payload = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": email,
+            "email": email,
+            "iat": now,
+            "exp": now + timedelta(minutes=5),
+        } | claims
+        return jwt.encode(payload, self.secret, algorithm="HS256")
+
+    def as_user(self, employee: dict[str, Any]) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(employee['email'])}"}
+
+
+async def make_tenant(app: FastAPI, client: httpx.AsyncClient, name: str = "Org") -> Tenant:
+    async with unit_of_work(app.state.session_factory) as session:
+        organization, _key, token = await access.create_organization(
+            session, f"{name} {secrets.token_hex(4)}"
+        )
+    tenant = Tenant(
+        client=client,
+        app=app,
+        organization_id=organization.id,
+        slug=organization.slug,
+        admin_token=token,
+        issuer=f"https://idp.{organization.slug}.example",
+    )
+    response = await client.post(
+        "/api/v1/identity-providers",
+        json={
+            "name": "Test IdP",
+            "issuer": tenant.issuer,
+            "audience": tenant.audience,
+            "shared_secret": tenant.secret,
+        },
+        headers=tenant.admin,
+    )
+    assert response.status_code == 201, response.text
+    return tenant
+
+
+@pytest.fixture
+async def tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
+    return await make_tenant(app, client, "Alpha")
+
+
+@pytest.fixture
+async def other_tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
+    return await make_tenant(app, client, "Beta")
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_statements(app: FastAPI) -> Iterator[StatementCounter]:
+    counter = StatementCounter()
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(engine, "before_cursor_execute", counter)
+
+
+def problem(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
+    """Assert that ``response`` is a problem document with this status (and code)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = dict(response.json())
+    assert body["status"] == status
+    assert body["type"].startswith("urn:mentorship:problem:")
+    assert "Traceback" not in response.text
+    if code is not None:
+        assert body["code"] == code, body
+    return body
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
