@@ -110,8 +110,50 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                             "schema": {"$ref": "#/components/schemas/Problem"}
                         }
                     }
+    _describe_graphql(document["paths"].get("/graphql", {}))
     app.openapi_schema = document
     return document
+
+
+def _describe_graphql(item: dict[str, Any]) -> None:
+    """strawberry's routes know nothing of our problems; say what they do and may answer."""
+    problem = {problems.PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    errors = {
+        "400": {"description": "The body is not a GraphQL request.", "content": problem},
+        "401": {"description": "Missing, invalid or expired credentials.", "content": problem},
+    }
+    if "get" in item:
+        item["get"].update(
+            summary="GraphiQL, the in-browser GraphQL IDE",
+            description="An HTML page; send `Accept: text/html`. Queries go through POST.",
+            responses={**item["get"]["responses"], **errors},
+        )
+        item["get"]["responses"]["200"]["content"] = {"text/html": {"schema": {"type": "string"}}}
+    if "post" in item:
+        item["post"].update(
+            summary="Run a GraphQL query or mutation",
+            description=(
+                "The same services as the REST API. Errors come back in `errors[]` with the REST "
+                "problem's code in `extensions.code`."
+            ),
+            requestBody={
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["query"],
+                            "properties": {
+                                "query": {"type": "string"},
+                                "variables": {"type": ["object", "null"]},
+                                "operationName": {"type": ["string", "null"]},
+                            },
+                        }
+                    }
+                },
+            },
+            responses={**item["post"]["responses"], **errors},
+        )
 
 
 def build_app() -> FastAPI:

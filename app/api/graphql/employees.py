@@ -143,7 +143,7 @@ class EmployeeQuery:
 @strawberry.type
 class EmployeeMutation:
     @strawberry.mutation
-    async def create_employee(self, info: Info, input: EmployeeCreateInput) -> EmployeeType:
+    async def create_employee(self, info: Info, input: EmployeeCreateInput) -> EmployeeType | None:
         ctx = info.context
         async with ctx.mutation() as session:
             data = EmployeeCreate.model_validate(given_fields(input))
@@ -153,7 +153,7 @@ class EmployeeMutation:
     @strawberry.mutation(description="Partial update; `version` is the version you read.")
     async def update_employee(
         self, info: Info, id: uuid.UUID, version: int, input: EmployeeUpdateInput
-    ) -> EmployeeType:
+    ) -> EmployeeType | None:
         ctx = info.context
         async with ctx.mutation() as session:
             data = EmployeeUpdate.model_validate(given_fields(input))
@@ -163,7 +163,7 @@ class EmployeeMutation:
     @strawberry.mutation
     async def deactivate_employee(
         self, info: Info, id: uuid.UUID, version: int | None = None
-    ) -> EmployeeType:
+    ) -> EmployeeType | None:
         ctx = info.context
         async with ctx.mutation() as session:
             employee = await service.deactivate_employee(session, ctx.principal, id, version)

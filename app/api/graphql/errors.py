@@ -2,10 +2,12 @@
 
 import logging
 
+import strawberry
 from graphql.error import GraphQLError
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
 
 from app.domain.errors import DomainError
 
@@ -17,6 +19,17 @@ def _is_unexpected(error: GraphQLError) -> bool:
     if original is None or isinstance(original, (DomainError, ValidationError)):
         return False
     return not isinstance(original, GraphQLError)
+
+
+class Schema(strawberry.Schema):
+    """Logs only the errors nobody expected; a refused request is not an incident."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [e for e in errors if _is_unexpected(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
 
 
 class ProblemErrors(MaskErrors):

@@ -7,7 +7,7 @@ from strawberry.fastapi import GraphQLRouter
 from app.api.graphql.access import AccessQuery
 from app.api.graphql.context import get_context
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
-from app.api.graphql.errors import ProblemErrors
+from app.api.graphql.errors import ProblemErrors, Schema
 
 
 @strawberry.type
@@ -20,7 +20,7 @@ class Mutation(EmployeeMutation):
     pass
 
 
-schema = strawberry.Schema(
+schema = Schema(
     query=Query,
     mutation=Mutation,
     extensions=[

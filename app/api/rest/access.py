@@ -113,12 +113,7 @@ async def revoke_api_key(
 
 
 def _provider_read(provider: IdentityProvider) -> IdentityProviderRead:
-    return IdentityProviderRead.model_validate(
-        {
-            **provider.model_dump(exclude={"shared_secret"}),
-            "key_source": service.key_source(provider),
-        }
-    )
+    return service.identity_provider_view(provider)
 
 
 @router.post(

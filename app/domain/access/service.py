@@ -23,6 +23,7 @@ from app.domain.access.models import (
     IdentityClaim,
     IdentityProvider,
     IdentityProviderCreate,
+    IdentityProviderRead,
     IdentityProviderUpdate,
     Organization,
 )
@@ -33,6 +34,7 @@ from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Conflict, Invalid, NotFound, Unauthorized, field_error
 
 API_KEY_PREFIX = "mk_"
+_KEY_SOURCES = ("jwks", "jwks_url", "public_key_pem", "shared_secret")
 
 
 def hash_token(token: str) -> str:
@@ -240,11 +242,7 @@ async def update_identity_provider(
             raise Invalid(
                 f"{required} cannot be cleared.", errors=[field_error(required, "cannot be null")]
             )
-    new_keys = {
-        k: changes.pop(k)
-        for k in ("jwks", "jwks_url", "public_key_pem", "shared_secret")
-        if changes.get(k) is not None
-    }
+    new_keys = {k: changes.pop(k) for k in _KEY_SOURCES if changes.get(k) is not None}
     tokens.check_key_material(
         jwks=new_keys.get("jwks"),
         jwks_url=new_keys.get("jwks_url"),
@@ -252,10 +250,10 @@ async def update_identity_provider(
     )
     if new_keys:
         # A new key source replaces the old one entirely.
-        for name in ("jwks", "jwks_url", "public_key_pem", "shared_secret"):
+        for name in _KEY_SOURCES:
             setattr(provider, name, new_keys.get(name))
     for name, value in changes.items():
-        if name not in ("jwks", "jwks_url", "public_key_pem", "shared_secret"):
+        if name not in _KEY_SOURCES:
             setattr(provider, name, value)
     await _ensure_issuer_free(session, provider.issuer, provider.audience, provider.id)
     await flush_versioned(session, "identity provider")
@@ -270,11 +268,15 @@ async def delete_identity_provider(
     await session.flush()
 
 
-def key_source(provider: IdentityProvider) -> str:
-    for name in ("jwks", "jwks_url", "public_key_pem", "shared_secret"):
-        if getattr(provider, name) is not None:
-            return name
-    return "none"
+def identity_provider_view(provider: IdentityProvider) -> IdentityProviderRead:
+    """What the API shows of a provider: never the shared secret, but which key source is set."""
+    fields = {
+        name: getattr(provider, name)
+        for name in IdentityProviderRead.model_fields
+        if name != "key_source"
+    }
+    source = next((n for n in _KEY_SOURCES if getattr(provider, n) is not None), "none")
+    return IdentityProviderRead.model_validate(fields | {"key_source": source})
 
 
 # --- authentication --------------------------------------------------------------------------

@@ -1,0 +1,66 @@
+# Set-up and everyday commands. `make run` and `make test` are all a new machine needs.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test lint format typecheck pytest openapi openapi-check migration postgres clean
+
+help: ## List the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## Create the virtualenv and install the project with its dev tools
+
+run: install ## Migrate the embedded SQLite database, load the demo organisation, serve on :8000
+	$(BIN)/mentorship migrate
+	$(BIN)/mentorship seed-demo
+	$(BIN)/mentorship serve
+
+serve: install ## Serve without touching the data
+	$(BIN)/mentorship serve
+
+test: install lint typecheck openapi-check pytest ## Everything CI checks: lint, types, OpenAPI drift, tests on SQLite and PostgreSQL
+
+pytest: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check app tests alembic bench
+	$(BIN)/ruff format --check app tests alembic bench
+
+format: install ## Fix what ruff can fix
+	$(BIN)/ruff check --fix app tests alembic bench
+	$(BIN)/ruff format app tests alembic bench
+
+typecheck: install
+	$(BIN)/mypy app tests
+
+openapi: install ## Regenerate openapi/openapi.json from the code
+	$(BIN)/mentorship openapi
+
+openapi-check: install
+	$(BIN)/mentorship openapi --check
+
+migration: install ## New Alembic revision from the models: make migration m="add programs"
+	@test -n "$(m)" || (echo 'usage: make migration m="what changed"' && exit 2)
+	MENTOR_DATABASE_URL=sqlite+aiosqlite:///./.migration-check.db $(BIN)/mentorship migrate
+	MENTOR_DATABASE_URL=sqlite+aiosqlite:///./.migration-check.db $(BIN)/alembic revision --autogenerate -m "$(m)"
+	rm -f .migration-check.db*
+
+postgres: ## Start the local PostgreSQL cluster if it is not running (CI does this)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
+	  echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1
+
+clean: ## Remove the virtualenv, caches and the local database
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mentorship.db mentorship.db-*
