@@ -7,10 +7,12 @@ from typing import Any
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
 from app.api import problems
+from app.api.graphql import ide as graphql_ide
 from app.api.graphql.schema import create_router as create_graphql_router
 from app.api.rest import access, employees, health
 from app.config import Settings, get_settings
@@ -71,6 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(access.router)
     app.include_router(employees.router)
     app.include_router(create_graphql_router())
+    app.mount(
+        graphql_ide.STATIC_URL, StaticFiles(directory=graphql_ide.STATIC_DIR), name="graphiql"
+    )
 
     app.add_middleware(ObservabilityMiddleware)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")

@@ -11,7 +11,7 @@ from starlette.routing import Mount, Route
 from tests.conftest import problem
 
 PUBLIC = {"/health", "/ready", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
-PUBLIC_PREFIXES = ("/static-offline-docs",)
+PUBLIC_PREFIXES = ("/static-offline-docs", "/static-graphiql")
 
 
 def all_routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from app.api.graphql.access import AccessQuery
 from app.api.graphql.context import get_context
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import ProblemErrors, Schema
+from app.api.graphql.ide import offline_graphiql_html
 
 
 @strawberry.type
@@ -31,8 +32,14 @@ schema = Schema(
 )
 
 
+class OfflineGraphQLRouter(GraphQLRouter[object, None]):
+    @property
+    def graphql_ide_html(self) -> str:
+        return offline_graphiql_html()
+
+
 def create_router() -> GraphQLRouter[object, None]:
-    return GraphQLRouter(
+    return OfflineGraphQLRouter(
         schema,
         path="/graphql",
         context_getter=get_context,
