@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1)
+    # Larger request bodies are refused with 413 before they are read into memory.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
     # Operator credential for /metrics (cross-tenant figures are never behind a tenant key).
     metrics_token: str | None = None

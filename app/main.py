@@ -14,6 +14,7 @@ from app import __version__
 from app.api import problems
 from app.api.graphql import ide as graphql_ide
 from app.api.graphql.schema import create_router as create_graphql_router
+from app.api.limits import BodyLimitMiddleware
 from app.api.rest import access, employees, health
 from app.config import Settings, get_settings
 from app.db.engine import create_engine, create_session_factory
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         graphql_ide.STATIC_URL, StaticFiles(directory=graphql_ide.STATIC_DIR), name="graphiql"
     )
 
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
 

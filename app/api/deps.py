@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.db.engine import unit_of_work
 from app.domain.access import service as access
 from app.domain.access.principal import Principal
 from app.domain.errors import PreconditionFailed, Unauthorized
@@ -16,14 +17,8 @@ from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     """One request, one transaction, committed once before the response is sent."""
-    factory = request.app.state.session_factory
-    async with factory() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with unit_of_work(request.app.state.session_factory) as session:
+        yield session
 
 
 # scope="function": commit before the response leaves, so a failed commit is never a 2xx.

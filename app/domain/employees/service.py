@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.domain import pagination
-from app.domain.access.policy import allows, require
+from app.domain.access.policy import require
 from app.domain.access.principal import Principal, Role, Scope
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import (
@@ -310,7 +310,3 @@ async def _announce(
         data={"employee": snapshot, **extra},
         actor=principal,
     )
-
-
-def visible_to(principal: Principal) -> bool:
-    return allows(principal, scopes=_READ_SCOPES, roles=list(Role))

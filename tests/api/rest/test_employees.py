@@ -2,6 +2,7 @@
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
 from sqlmodel import select
@@ -149,6 +150,27 @@ async def test_malformed_json_and_wrong_types(tenant: Tenant) -> None:
         "invalid_cursor",
     )
     assert body["errors"][0]["field"] == "cursor"
+
+
+async def test_oversized_body_is_refused(tenant: Tenant) -> None:
+    huge = {"email": "a@b.example", "given_name": "x" * 2_000_000, "family_name": "y"}
+    problem(await tenant.client.post("/api/v1/employees", json=huge, headers=tenant.admin), 413)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"email": "a@b.example", "given_name": "'
+        for _ in range(40):
+            yield b"x" * 65536
+        yield b'", "family_name": "y"}'
+
+    headers = tenant.admin | {"Content-Type": "application/json"}
+    streamed = await tenant.client.post("/api/v1/employees", content=chunks(), headers=headers)
+    assert "content-length" not in streamed.request.headers
+    problem(streamed, 413)
+    long_name = {"email": "a@b.example", "given_name": "x" * 5000, "family_name": "y"}
+    body = problem(
+        await tenant.client.post("/api/v1/employees", json=long_name, headers=tenant.admin), 422
+    )
+    assert body["errors"][0]["field"] == "given_name"
 
 
 async def test_duplicates_conflict(tenant: Tenant) -> None:
