@@ -5,13 +5,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
 from app.api import problems
+from app.api.deps import reject_unknown_query_parameters
 from app.api.graphql import ide as graphql_ide
 from app.api.graphql.schema import create_router as create_graphql_router
 from app.api.limits import BodyLimitMiddleware
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query_parameters)],
         openapi_tags=[
             {"name": "access", "description": "The caller and their organisation."},
             {"name": "api-keys", "description": "Credentials of machine clients."},

@@ -8,6 +8,8 @@ concurrency with several connections.
 import asyncio
 import os
 import secrets
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ import asyncpg
 import httpx
 import jwt
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import event
 
@@ -191,6 +194,53 @@ async def tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
 @pytest.fixture
 async def other_tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
     return await make_tenant(app, client, "Beta")
+
+
+@dataclass
+class LiveServer:
+    """The app served by uvicorn on a loopback port, in a thread with its own event loop."""
+
+    url: str
+    app: FastAPI
+    loop: asyncio.AbstractEventLoop
+
+    def run(self, coroutine: Any, timeout: float = 30) -> Any:
+        """Run a coroutine on the server's loop (where its database pool lives)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def new_organization(self, name: str) -> tuple[uuid.UUID, str]:
+        async def create() -> tuple[uuid.UUID, str]:
+            async with unit_of_work(self.app.state.session_factory) as session:
+                organization, _key, token = await access.create_organization(
+                    session, f"{name} {secrets.token_hex(4)}"
+                )
+            return organization.id, token
+
+        result: tuple[uuid.UUID, str] = self.run(create())
+        return result
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str) -> Iterator[LiveServer]:
+    application = create_app(
+        Settings(database_url=database_url, environment="test", api_key_touch_interval_seconds=0)
+    )
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=0, log_config=None, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),), daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the test server did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield LiveServer(url=f"http://127.0.0.1:{port}", app=application, loop=loop)
+    server.should_exit = True
+    thread.join(timeout=10)
 
 
 class StatementCounter:

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.db.engine import unit_of_work
 from app.domain.access import service as access
 from app.domain.access.principal import Principal
-from app.domain.errors import PreconditionFailed, Unauthorized
+from app.domain.concurrency import UNMATCHABLE_VERSION
+from app.domain.errors import Invalid, Unauthorized, field_error
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -77,11 +78,9 @@ def parse_if_match(
     if if_match is None:
         return None
     match = _ETAG.match(if_match.strip())
-    if match is None:
-        raise PreconditionFailed(
-            'If-Match must carry the ETag you read, e.g. "3".', code="version_mismatch"
-        )
-    return int(match.group(1))
+    # Not an ETag of ours: it can match no version, which the service answers with 412
+    # (after the body is validated and the resource is found).
+    return int(match.group(1)) if match else UNMATCHABLE_VERSION
 
 
 IfMatch = Annotated[int | None, Depends(parse_if_match)]
@@ -93,3 +92,38 @@ def etag(version: int) -> str:
 
 def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag(version)
+
+
+def _documented_query_parameters(app: Any) -> dict[tuple[str, str], frozenset[str]]:
+    table: dict[tuple[str, str], frozenset[str]] | None
+    table = getattr(app.state, "query_parameters", None)
+    if table is None:
+        table = {
+            (method, path): frozenset(
+                p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+            )
+            for path, item in app.openapi()["paths"].items()
+            for method, operation in item.items()
+        }
+        app.state.query_parameters = table
+    return table
+
+
+async def reject_unknown_query_parameters(request: Request) -> None:
+    """A misspelt filter must fail loudly rather than return an unfiltered list."""
+    if not request.query_params:
+        return
+    path = str(getattr(request.scope.get("route"), "path", ""))
+    allowed = _documented_query_parameters(request.app).get((request.method.lower(), path))
+    if allowed is None:
+        return  # not a documented operation (the docs pages)
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise Invalid(
+            f"Unknown query parameters: {', '.join(unknown)}.",
+            code="unknown_parameter",
+            errors=[
+                field_error(name, "unknown query parameter", "unknown_parameter", "query")
+                for name in unknown
+            ],
+        )

@@ -5,6 +5,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.errors import PreconditionFailed, PreconditionRequired
 
+# What a malformed If-Match stands for: a version no resource ever has.
+UNMATCHABLE_VERSION = -1
+
 
 def check_version(current: int, expected: int | None, what: str) -> None:
     """Refuse an update made without, or against an outdated, version of ``what``."""
@@ -12,6 +15,12 @@ def check_version(current: int, expected: int | None, what: str) -> None:
         raise PreconditionRequired(
             f"Send the {what}'s current version (If-Match header) to change it.",
             code="version_required",
+        )
+    if expected == UNMATCHABLE_VERSION:
+        raise PreconditionFailed(
+            f'If-Match must carry the ETag of the {what} you read, e.g. "{current}".',
+            code="version_mismatch",
+            current_version=current,
         )
     if expected != current:
         raise PreconditionFailed(

@@ -70,8 +70,13 @@ class PreconditionRequired(DomainError):
     title = "Precondition required"
 
 
-def field_error(field: str, message: str, kind: str = "invalid") -> dict[str, Any]:
-    return {"field": field, "message": message, "type": kind}
+def field_error(
+    field: str, message: str, kind: str = "invalid", location: str | None = None
+) -> dict[str, Any]:
+    error = {"field": field, "message": message, "type": kind}
+    if location is not None:
+        error["location"] = location
+    return error
 
 
 class Unavailable(DomainError):

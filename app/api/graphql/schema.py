@@ -1,8 +1,13 @@
 """The GraphQL schema: one Query and one Mutation assembled from each module's parts."""
 
+from typing import Any
+
 import strawberry
+from cross_web import HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UNSET
 
 from app.api.graphql.access import AccessQuery
 from app.api.graphql.context import get_context
@@ -32,14 +37,30 @@ schema = Schema(
 )
 
 
-class OfflineGraphQLRouter(GraphQLRouter[object, None]):
+class ServiceGraphQLRouter(GraphQLRouter[object, None]):
+    """strawberry's router, with GraphiQL served locally and refusals as problem documents."""
+
     @property
     def graphql_ide_html(self) -> str:
         return offline_graphiql_html()
 
+    def parse_json(self, data: str | bytes) -> Any:
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, (dict, list)):
+            raise HTTPException(400, "The body must be a JSON object with a `query`.")
+        return parsed
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as exc:
+            # A request that is not GraphQL at all (wrong content type, no query): answer it
+            # like every other refusal, as application/problem+json.
+            raise StarletteHTTPException(exc.status_code, exc.reason) from exc
+
 
 def create_router() -> GraphQLRouter[object, None]:
-    return OfflineGraphQLRouter(
+    return ServiceGraphQLRouter(
         schema,
         path="/graphql",
         context_getter=get_context,

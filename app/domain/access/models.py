@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Scope
+from app.domain.schemas import InputSchema
 
 
 class Organization(IdMixin, TimestampMixin, table=True):
@@ -43,7 +44,7 @@ class ApiKey(IdMixin, TenantMixin, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class ApiKeyCreate(SQLModel):
+class ApiKeyCreate(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
     expires_at: datetime | None = None
@@ -126,7 +127,7 @@ class IdentityProviderKeys(SQLModel):
     )
 
 
-class IdentityProviderCreate(IdentityProviderBase, IdentityProviderKeys):
+class IdentityProviderCreate(IdentityProviderBase, IdentityProviderKeys, InputSchema):
     @model_validator(mode="after")
     def _one_key_source(self) -> "IdentityProviderCreate":
         given = [name for name in _KEY_FIELDS if getattr(self, name) is not None]
@@ -135,7 +136,7 @@ class IdentityProviderCreate(IdentityProviderBase, IdentityProviderKeys):
         return self
 
 
-class IdentityProviderUpdate(IdentityProviderKeys):
+class IdentityProviderUpdate(IdentityProviderKeys, InputSchema):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     issuer: str | None = Field(default=None, min_length=1, max_length=500)
     audience: str | None = Field(default=None, min_length=1, max_length=500)

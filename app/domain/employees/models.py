@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
 from app.db.types import JSONDocument
 from app.domain.access.principal import Role
+from app.domain.schemas import InputSchema
 
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _TIMEZONES = frozenset(available_timezones()) | {"UTC"}
@@ -79,10 +80,10 @@ class EmployeeFields(SQLModel):
     def _lower_email(cls, value: str) -> str:
         return value.lower()
 
-    @field_validator("languages", mode="before")
+    @field_validator("languages")
     @classmethod
     def _languages(cls, value: list[str]) -> list[str] | None:
-        return _normalise_languages(value) if isinstance(value, list) else value
+        return _normalise_languages(value)
 
     _tz = field_validator("timezone")(_check_timezone)
     _by = field_validator("birth_year")(_check_birth_year)
@@ -111,11 +112,11 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
         return f"{self.given_name} {self.family_name}"
 
 
-class EmployeeCreate(EmployeeFields):
+class EmployeeCreate(EmployeeFields, InputSchema):
     role: Role = Field(default=Role.EMPLOYEE, description="Access role in the organisation.")
 
 
-class EmployeeUpdate(SQLModel):
+class EmployeeUpdate(InputSchema):
     """A partial update: only the fields sent are changed; ``null`` clears optional ones."""
 
     external_id: str | None = Field(default=None, max_length=255)
@@ -139,10 +140,10 @@ class EmployeeUpdate(SQLModel):
     def _lower_email(cls, value: str | None) -> str | None:
         return value.lower() if value is not None else None
 
-    @field_validator("languages", mode="before")
+    @field_validator("languages")
     @classmethod
     def _languages(cls, value: list[str] | None) -> list[str] | None:
-        return _normalise_languages(value) if isinstance(value, list) else value
+        return _normalise_languages(value)
 
     _tz = field_validator("timezone")(_check_timezone)
     _by = field_validator("birth_year")(_check_birth_year)

@@ -173,6 +173,15 @@ async def test_oversized_body_is_refused(tenant: Tenant) -> None:
     assert body["errors"][0]["field"] == "given_name"
 
 
+async def test_unknown_fields_and_parameters_are_refused(tenant: Tenant) -> None:
+    body = {"email": "u@x.example", "given_name": "U", "family_name": "V", "nickname": "uv"}
+    response = await tenant.client.post("/api/v1/employees", json=body, headers=tenant.admin)
+    assert problem(response, 422)["errors"][0]["field"] == "nickname"
+    response = await tenant.client.get("/api/v1/employees?departmnet=Sales", headers=tenant.admin)
+    error = problem(response, 422, "unknown_parameter")["errors"][0]
+    assert (error["field"], error["location"]) == ("departmnet", "query")
+
+
 async def test_duplicates_conflict(tenant: Tenant) -> None:
     await tenant.employee(email="dup@example.com", external_id="HR-1")
     response = await tenant.client.post(
