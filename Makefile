@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format typecheck pytest openapi openapi-check migration postgres clean
+.PHONY: help install run serve test lint format typecheck pytest openapi openapi-check migration services postgres redis clean
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,8 +31,9 @@ serve: install ## Serve without touching the data
 
 test: install lint typecheck openapi-check pytest ## Everything CI checks: lint, types, OpenAPI drift, tests on SQLite and PostgreSQL
 
+# The suite talks to the machine's PostgreSQL and Redis (see `make services`).
 pytest: install
-	$(BIN)/pytest
+	MENTOR_TEST_REDIS_URL=$${MENTOR_TEST_REDIS_URL:-async+redis://127.0.0.1:6379} $(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check app tests alembic bench
@@ -57,7 +58,14 @@ migration: install ## New Alembic revision from the models: make migration m="ad
 	MENTOR_DATABASE_URL=sqlite+aiosqlite:///./.migration-check.db $(BIN)/alembic revision --autogenerate -m "$(m)"
 	rm -f .migration-check.db*
 
-postgres: ## Start the local PostgreSQL cluster if it is not running (CI does this)
+services: postgres redis ## Start the local PostgreSQL and Redis if they are not running (CI does this)
+
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+	@for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0; sleep 1; done; \
+	  echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1
+
+postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
 	  echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     # Larger request bodies are refused with 413 before they are read into memory.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
+    # Requests each API key or employee may make; shared across replicas when the storage is
+    # Redis ("async+redis://host:6379"), per process with the default in-memory storage.
+    rate_limit: str = "1200/minute"
+    rate_limit_storage_url: str = "async+memory://"
+
     # Operator credential for /metrics (cross-tenant figures are never behind a tenant key).
     metrics_token: str | None = None
 

@@ -15,7 +15,7 @@ from app.api import problems
 from app.api.deps import reject_unknown_query_parameters
 from app.api.graphql import ide as graphql_ide
 from app.api.graphql.schema import create_router as create_graphql_router
-from app.api.limits import BodyLimitMiddleware
+from app.api.limits import BodyLimitMiddleware, RequestRateLimiter
 from app.api.rest import access, employees, health
 from app.config import Settings, get_settings
 from app.db.engine import create_engine, create_session_factory
@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         touch_interval_seconds=settings.api_key_touch_interval_seconds,
     )
     app.state.migration_heads = head_revisions(settings.database_url)
+    app.state.rate_limiter = RequestRateLimiter(
+        settings.rate_limit, settings.rate_limit_storage_url
+    )
 
     problems.install(app)
     app.include_router(health.router)

@@ -84,6 +84,7 @@ async def app(database_url: str) -> AsyncIterator[FastAPI]:
             environment="test",
             metrics_token="metrics-secret-for-tests",
             api_key_touch_interval_seconds=0,
+            rate_limit="100000/minute",
             db_pool_size=20,
         )
     )
@@ -223,7 +224,12 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(database_url: str) -> Iterator[LiveServer]:
     application = create_app(
-        Settings(database_url=database_url, environment="test", api_key_touch_interval_seconds=0)
+        Settings(
+            database_url=database_url,
+            environment="test",
+            api_key_touch_interval_seconds=0,
+            rate_limit="100000/minute",
+        )
     )
     config = uvicorn.Config(
         application, host="127.0.0.1", port=0, log_config=None, log_level="warning", lifespan="on"

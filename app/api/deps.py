@@ -33,6 +33,7 @@ bearer_scheme = HTTPBearer(
 
 async def get_principal(
     request: Request,
+    response: Response,
     session: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
@@ -40,6 +41,7 @@ async def get_principal(
         raise Unauthorized("Send 'Authorization: Bearer <API key or JWT>'.", code="unauthenticated")
     principal = await access.authenticate(session, credentials.credentials, request.app.state.auth)
     request.state.principal = principal
+    await request.app.state.rate_limiter.check(principal, response)
     return principal
 
 

@@ -69,6 +69,7 @@ _DESCRIPTIONS = {
     409: "The request conflicts with the resource's current state.",
     412: "If-Match names a version that is no longer current.",
     422: "Invalid input; `errors` lists each field.",
+    429: "Too many requests for this key; see Retry-After.",
     428: "The If-Match header is required for this change.",
     503: "The database is unreachable; retry later.",
 }
@@ -126,6 +127,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        extra = dict(exc.extra)
+        headers: dict[str, str] = extra.pop("headers", None) or {}
+        if exc.status in (429, 503):
+            headers["Retry-After"] = str(extra.get("retry_after", 2))
         return problem_response(
             request,
             exc.status,
@@ -133,8 +138,8 @@ def install(app: FastAPI) -> None:
             code=exc.code,
             title=exc.title,
             errors=exc.errors,
-            headers={"Retry-After": "2"} if exc.status == 503 else None,
-            **exc.extra,
+            headers=headers,
+            **extra,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -201,7 +206,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-COMMON = (400, 401, 403, 422, 503)
+COMMON = (400, 401, 403, 422, 429, 503)
 
 
 def common_responses(extra: Iterable[int] = ()) -> dict[int | str, dict[str, Any]]:

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.fastapi import BaseContext
@@ -49,10 +49,11 @@ def _wants_ide(request: Request) -> bool:
 
 async def get_context(
     request: Request,
+    response: Response,
     session: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Context:
     if credentials is None and _wants_ide(request):
         return Context(session, None)  # the GraphiQL page itself is documentation
-    principal = await get_principal(request, session, credentials)
+    principal = await get_principal(request, response, session, credentials)
     return Context(session, principal)
