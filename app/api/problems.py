@@ -105,6 +105,24 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
+# SQLSTATEs that mean "the database cannot serve now", not "this request is wrong": connection
+# exceptions (08), shutdown or startup in progress (57P01-57P03), too many connections (53300),
+# and a statement cancelled by statement_timeout (57014).
+_UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300", "57014"}
+
+
+def database_unavailable(exc: DBAPIError) -> bool:
+    if exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc.orig, "pgcode", None) or getattr(exc.orig, "sqlstate", None)
+    if isinstance(sqlstate, str) and (
+        sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
+    ):
+        return True
+    cause = exc.orig.__cause__ if exc.orig is not None else None
+    return isinstance(exc.orig, OSError) or isinstance(cause, OSError)
+
+
 def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict[str, Any]]]:
     errors: list[dict[str, Any]] = []
     status, code = 422, "validation_failed"
@@ -183,7 +201,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
-        if exc.connection_invalidated:
+        if database_unavailable(exc):
             return await _unavailable(request, exc)
         log.exception("database error", exc_info=exc)
         return problem_response(request, 500, "An unexpected error occurred.")
