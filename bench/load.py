@@ -1,0 +1,283 @@
+"""HTTP load on loopback: the service against a bare Starlette + asyncpg floor.
+
+For 1 and 2 uvicorn workers, runs wrk against each scenario for a fixed time on the service
+(`mentorship serve`) and on bench/floor_app.py (the same SQL, nothing else), on a temporary
+PostgreSQL database, and prints throughput, p50 and p99 latency, and the service/floor
+throughput ratio. Needs wrk (`apt-get install wrk`). Bounded: every wrk run stops after
+--duration seconds; servers are stopped at the end.
+
+    .venv/bin/python -m bench.load --duration 10 --connections 32
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from app.config import Settings
+from app.db.engine import create_engine, create_session_factory, unit_of_work
+from app.db.migrations import upgrade
+from app.domain.access import service as access
+from app.domain.employees.models import Employee
+
+PG_ADMIN = os.environ.get("MENTOR_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+EMPLOYEES = 2000
+
+
+@dataclass
+class Scenario:
+    name: str
+    method: str
+    path: str
+    body: str | None = None
+    lua: str | None = None  # a wrk script, for bodies that must differ per request
+
+
+def scenarios(employee_id: str) -> list[Scenario]:
+    graphql = json.dumps(
+        {
+            "query": "query($id: UUID!) { employee(id: $id) { id displayName department"
+            " manager { id displayName } } }",
+            "variables": {"id": employee_id},
+        }
+    )
+    create = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.format('{"email":"load%d.%d@bench.example","given_name":"Load","family_name":"Test"}',
+    math.random(1, 1000000000), counter)
+  return wrk.format("POST", "/api/v1/employees", {["Content-Type"]="application/json",
+    ["Authorization"]=wrk.headers["Authorization"]}, body)
+end
+"""
+    return [
+        Scenario("read: one employee", "GET", f"/api/v1/employees/{employee_id}"),
+        Scenario("list: page of 50", "GET", "/api/v1/employees?limit=50"),
+        Scenario("write: create employee", "POST", "/api/v1/employees", lua=create),
+        Scenario("read via GraphQL", "POST", "/graphql", body=graphql),
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def prepare_database() -> tuple[str, str, str]:
+    """A new database with one organisation, its directory, and an admin key."""
+    name = f"mentorship_load_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(PG_ADMIN)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    url = f"postgresql+asyncpg://{PG_ADMIN.split('://', 1)[1].rsplit('/', 1)[0]}/{name}"
+    await asyncio.to_thread(upgrade, url)
+    engine = create_engine(Settings(database_url=url))
+    async with unit_of_work(create_session_factory(engine)) as session:
+        organization, _key, token = await access.create_organization(session, "Load Org")
+        rows: list[Employee] = []
+        for i in range(EMPLOYEES):
+            rows.append(
+                Employee(
+                    organization_id=organization.id,
+                    email=f"person{i}@load.example",
+                    given_name=f"Given{i}",
+                    family_name=f"Family{i}",
+                    department=f"Dept{i % 12}",
+                    manager_id=rows[(i - 1) // 8].id if i else None,
+                    languages=["en"],
+                )
+            )
+        session.add_all(rows)
+    await engine.dispose()
+    return url, token, str(rows[EMPLOYEES // 2].id)
+
+
+async def drop_database(url: str) -> None:
+    admin = await asyncpg.connect(PG_ADMIN)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    await admin.close()
+
+
+def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/employees?limit=1", timeout=1)
+        except urllib.error.HTTPError:
+            return process  # answering (401 without a key)
+        except OSError:
+            time.sleep(0.2)
+            continue
+        return process
+    process.kill()
+    raise RuntimeError(
+        f"server did not start: {process.stderr.read().decode() if process.stderr else ''}"
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def wrk(
+    port: int, scenario: Scenario, token: str, duration: int, connections: int
+) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if scenario.lua:
+            script.write(scenario.lua)
+        else:
+            body = json.dumps(scenario.body) if scenario.body else "nil"
+            script.write(
+                f'wrk.method = "{scenario.method}"\n'
+                f"wrk.body = {body}\n"
+                'wrk.headers["Content-Type"] = "application/json"\n'
+            )
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {token}",
+            "-s",
+            script.name,
+            f"http://127.0.0.1:{port}{scenario.path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=True,
+    ).stdout
+    Path(script.name).unlink()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+
+    def percentile(p: str) -> float:
+        match = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", output)
+        assert match, output
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    return {
+        "rps": rps,
+        "p50": percentile("50"),
+        "p99": percentile("99"),
+        "errors": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", default="1,2")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    url, token, employee_id = asyncio.run(prepare_database())
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    base_env = {
+        **os.environ,
+        "MENTOR_DATABASE_URL": url,
+        "MENTOR_FLOOR_DSN": dsn,
+        "MENTOR_RATE_LIMIT": "1000000000/minute",
+        "MENTOR_LOG_LEVEL": "WARNING",
+    }
+    results: list[tuple[str, int, dict[str, float], dict[str, float]]] = []
+    try:
+        for workers in [int(w) for w in args.workers.split(",")]:
+            measured: dict[str, dict[str, dict[str, float]]] = {"service": {}, "floor": {}}
+            for kind in ("service", "floor"):
+                port = free_port()
+                if kind == "service":
+                    command = [
+                        sys.executable,
+                        "-m",
+                        "app.cli",
+                        "serve",
+                        "--port",
+                        str(port),
+                        "--workers",
+                        str(workers),
+                    ]
+                else:
+                    command = [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "bench.floor_app:app",
+                        "--port",
+                        str(port),
+                        "--workers",
+                        str(workers),
+                        "--log-level",
+                        "warning",
+                        "--no-access-log",
+                    ]
+                process = start(command, base_env, port)
+                try:
+                    for scenario in scenarios(employee_id):
+                        if kind == "floor" and scenario.path == "/graphql":
+                            continue
+                        measured[kind][scenario.name] = wrk(
+                            port, scenario, token, args.duration, args.connections
+                        )
+                finally:
+                    stop(process)
+            for scenario in scenarios(employee_id):
+                floor_name = "read: one employee" if scenario.path == "/graphql" else scenario.name
+                results.append(
+                    (
+                        scenario.name,
+                        workers,
+                        measured["service"][scenario.name],
+                        measured["floor"][floor_name],
+                    )
+                )
+    finally:
+        asyncio.run(drop_database(url))
+
+    print(f"\n{args.connections} connections, {args.duration} s per run, PostgreSQL, loopback")
+    print(
+        f"{'scenario':<24} {'workers':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor req/s':>12} {'ratio':>6} {'non-2xx':>8}"
+    )
+    for name, workers, service, floor in results:
+        print(
+            f"{name:<24} {workers:>7} {service['rps']:>8.0f} {service['p50']:>8.2f} {service['p99']:>8.2f}"
+            f" {floor['rps']:>12.0f} {service['rps'] / floor['rps']:>6.2f} {service['errors']:>8.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
