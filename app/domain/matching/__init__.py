@@ -1,0 +1,1 @@
+"""Enrolment profiles, explainable pair scoring, the optimal assignment, and matching runs."""
