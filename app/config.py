@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = Field(default=60, ge=0)
     jwks_cache_seconds: int = Field(default=3600, ge=0)
 
+    # Verified credentials are reused this long; a revocation made on another replica takes
+    # effect within it (at once on the replica that made it). 0 turns the cache off.
+    auth_cache_seconds: float = Field(default=5.0, ge=0)
+
     # A key's last-used time is written at most this often, so reads stay read-only.
     api_key_touch_interval_seconds: int = Field(default=60, ge=0)
 

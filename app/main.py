@@ -20,7 +20,7 @@ from app.api.rest import access, employees, health
 from app.config import Settings, get_settings
 from app.db.engine import create_engine, create_session_factory
 from app.db.migrations import head_revisions
-from app.domain.access.service import AuthSettings
+from app.domain.access.authentication import AuthSettings, credentials
 from app.domain.access.tokens import JWKSCache
 from app.observability import ObservabilityMiddleware, configure_logging
 
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    credentials.ttl = settings.auth_cache_seconds
     app.state.auth = AuthSettings(
         jwks_cache=JWKSCache(ttl_seconds=settings.jwks_cache_seconds),
         leeway_seconds=settings.jwt_leeway_seconds,

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.engine import unit_of_work
-from app.domain.access import service as access
+from app.domain.access.authentication import authenticate
 from app.domain.access.principal import Principal
 from app.domain.concurrency import UNMATCHABLE_VERSION
 from app.domain.errors import Invalid, Unauthorized, field_error
@@ -39,7 +39,7 @@ async def get_principal(
 ) -> Principal:
     if credentials is None or not credentials.credentials:
         raise Unauthorized("Send 'Authorization: Bearer <API key or JWT>'.", code="unauthenticated")
-    principal = await access.authenticate(session, credentials.credentials, request.app.state.auth)
+    principal = await authenticate(session, credentials.credentials, request.app.state.auth)
     request.state.principal = principal
     await request.app.state.rate_limiter.check(principal, response)
     return principal

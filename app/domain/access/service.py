@@ -1,26 +1,22 @@
 """Use cases of access: tenants, API keys, identity providers, and authentication."""
 
 import contextlib
-import hashlib
 import re
 import secrets
 import unicodedata
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
 from app.domain import pagination
-from app.domain.access import tokens
+from app.domain.access import authentication, tokens
+from app.domain.access.authentication import API_KEY_PREFIX, hash_token
 from app.domain.access.models import (
     ApiKey,
     ApiKeyCreate,
-    IdentityClaim,
     IdentityProvider,
     IdentityProviderCreate,
     IdentityProviderRead,
@@ -28,18 +24,11 @@ from app.domain.access.models import (
     Organization,
 )
 from app.domain.access.policy import require_admin
-from app.domain.access.principal import Principal, Role, Scope
+from app.domain.access.principal import Principal, Scope
 from app.domain.concurrency import check_version, flush_versioned
-from app.domain.employees.models import Employee, EmployeeStatus
-from app.domain.errors import Conflict, Invalid, NotFound, Unauthorized, field_error
+from app.domain.errors import Conflict, Invalid, NotFound, field_error
 
-API_KEY_PREFIX = "mk_"
 _KEY_SOURCES = ("jwks", "jwks_url", "public_key_pem", "shared_secret")
-
-
-def hash_token(token: str) -> str:
-    # Tokens carry 256 random bits, so a fast hash is enough: no dictionary can guess them.
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _new_token() -> str:
@@ -164,6 +153,7 @@ async def revoke_api_key(session: AsyncSession, principal: Principal, key_id: uu
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         await session.flush()
+    authentication.credentials.forget(key.key_hash)
     return key
 
 
@@ -257,6 +247,7 @@ async def update_identity_provider(
             setattr(provider, name, value)
     await _ensure_issuer_free(session, provider.issuer, provider.audience, provider.id)
     await flush_versioned(session, "identity provider")
+    authentication.credentials.clear()  # tokens it vouched for must be checked again
     return provider
 
 
@@ -266,6 +257,7 @@ async def delete_identity_provider(
     provider = await get_identity_provider(session, principal, provider_id)
     await session.delete(provider)
     await session.flush()
+    authentication.credentials.clear()
 
 
 def identity_provider_view(provider: IdentityProvider) -> IdentityProviderRead:
@@ -277,86 +269,3 @@ def identity_provider_view(provider: IdentityProvider) -> IdentityProviderRead:
     }
     source = next((n for n in _KEY_SOURCES if getattr(provider, n) is not None), "none")
     return IdentityProviderRead.model_validate(fields | {"key_source": source})
-
-
-# --- authentication --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AuthSettings:
-    jwks_cache: tokens.JWKSCache
-    leeway_seconds: int = 60
-    touch_interval_seconds: int = 60
-
-
-async def authenticate(session: AsyncSession, token: str, auth: AuthSettings) -> Principal:
-    """The principal a bearer token stands for, or ``Unauthorized``."""
-    if token.startswith(API_KEY_PREFIX):
-        return await _authenticate_api_key(session, token, auth)
-    return await _authenticate_jwt(session, token, auth)
-
-
-async def _authenticate_api_key(session: AsyncSession, token: str, auth: AuthSettings) -> Principal:
-    key = (await session.exec(select(ApiKey).where(ApiKey.key_hash == hash_token(token)))).first()
-    now = utcnow()
-    if key is None or key.revoked_at is not None:
-        raise Unauthorized("The API key is unknown or revoked.", code="invalid_api_key")
-    if key.expires_at is not None and key.expires_at <= now:
-        raise Unauthorized("The API key has expired.", code="invalid_api_key")
-    if key.last_used_at is None or now - key.last_used_at > timedelta(
-        seconds=auth.touch_interval_seconds
-    ):
-        await session.exec(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))  # type: ignore[arg-type]
-    scopes = frozenset(Scope(s) for s in key.scopes if s in Scope._value2member_map_)
-    return Principal.for_api_key(key.organization_id, key.id, scopes)
-
-
-async def _authenticate_jwt(session: AsyncSession, token: str, auth: AuthSettings) -> Principal:
-    header, unverified = tokens.unverified_claims(token)
-    issuer = unverified.get("iss")
-    if not isinstance(issuer, str):
-        raise Unauthorized("The token names no issuer.", code="invalid_token")
-    candidates = (
-        await session.exec(
-            select(IdentityProvider).where(
-                IdentityProvider.issuer == issuer,
-                IdentityProvider.enabled.is_(True),  # type: ignore[attr-defined]
-            )
-        )
-    ).all()
-    provider = next(
-        (p for p in candidates if tokens.audience_matches(unverified, p.audience)), None
-    )
-    if provider is None:
-        raise Unauthorized("No identity provider trusts this token.", code="invalid_token")
-    claims = await tokens.verify(
-        token,
-        provider,
-        header,
-        jwks_cache=auth.jwks_cache,
-        leeway_seconds=auth.leeway_seconds,
-    )
-    employee = await _employee_for_claims(session, provider, claims)
-    if employee.status != EmployeeStatus.ACTIVE:
-        raise Unauthorized("This employee is not active.", code="inactive_employee")
-    return Principal.for_employee(employee.organization_id, employee.id, Role(employee.role))
-
-
-async def _employee_for_claims(
-    session: AsyncSession, provider: IdentityProvider, claims: dict[str, Any]
-) -> Employee:
-    claim = IdentityClaim(provider.identity_claim)
-    value = claims.get(claim.value)
-    if not isinstance(value, str) or not value:
-        raise Unauthorized(f"The token has no {claim.value!r} claim.", code="invalid_token")
-    statement = select(Employee).where(Employee.organization_id == provider.organization_id)
-    if claim is IdentityClaim.EMAIL:
-        statement = statement.where(Employee.email == value.lower())
-    else:
-        statement = statement.where(Employee.external_id == value)
-    employee = (await session.exec(statement)).first()
-    if employee is None:
-        raise Unauthorized(
-            "The token names no employee of this organisation.", code="unknown_employee"
-        )
-    return employee

@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.domain import pagination
+from app.domain.access.authentication import credentials
 from app.domain.access.policy import require
 from app.domain.access.principal import Principal, Role, Scope
 from app.domain.concurrency import check_version, flush_versioned
@@ -268,6 +269,8 @@ async def update_employee(
     for name, value in changed.items():
         setattr(employee, name, value)
     await flush_versioned(session, "employee")
+    if {"role", "status", "email", "external_id"} & changed.keys():
+        credentials.forget_employee(employee.id)
     await _announce(session, principal, "employee.updated", employee, changed=sorted(changed))
     return employee
 
@@ -289,6 +292,7 @@ async def deactivate_employee(
         return employee
     employee.status = EmployeeStatus.INACTIVE
     await flush_versioned(session, "employee")
+    credentials.forget_employee(employee.id)
     await _announce(session, principal, "employee.deactivated", employee)
     return employee
 

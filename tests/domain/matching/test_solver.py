@@ -54,7 +54,7 @@ def brute_force(allowed: np.ndarray, scores: np.ndarray, capacities: list[int]) 
         result = best(i + 1, room)
         for j in range(m):
             if allowed[i, j] and room[j] > 0:
-                left = (*room[:j], room[j] - 1, *room[j + 1:])
+                left = (*room[:j], room[j] - 1, *room[j + 1 :])
                 result = max(result, scores[i, j] + best(i + 1, left))
         return result
 
