@@ -59,7 +59,10 @@ async def add_objective(
     headers: dict[str, str] | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
-    body = {"title": "Everyone can use the new collaboration suite", "category": "digital_transformation"}
+    body = {
+        "title": "Everyone can use the new collaboration suite",
+        "category": "digital_transformation",
+    }
     response = await tenant.client.post(
         url(program, "objectives"), json=body | fields, headers=headers or tenant.admin
     )

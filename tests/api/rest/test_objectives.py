@@ -17,7 +17,9 @@ INDICATOR = {"name": "Weekly active users of the suite", "target_value": 80, "un
 
 
 async def listed(tenant: Tenant, program: dict[str, Any], **params: Any) -> list[dict[str, Any]]:
-    response = await tenant.client.get(url(program, "objectives"), params=params, headers=tenant.admin)
+    response = await tenant.client.get(
+        url(program, "objectives"), params=params, headers=tenant.admin
+    )
     assert response.status_code == 200, response.text
     return list(response.json()["items"])
 
@@ -43,7 +45,9 @@ async def test_create_and_read_objectives(tenant: Tenant) -> None:
     assert first["topic_tags"] == ["generative-ai", "prompting"]
     assert first["success_indicators"] == [INDICATOR | {"baseline": 12.5}]
     assert (first["position"], first["priority"], first["program_id"]) == (1, 1, program["id"])
-    second = await add_objective(tenant, program, title="Inclusive hiring", category="diversity_inclusion")
+    second = await add_objective(
+        tenant, program, title="Inclusive hiring", category="diversity_inclusion"
+    )
     assert second["position"] == 2
     assert second["priority"] == 3
     assert second["success_indicators"] == []
@@ -75,7 +79,9 @@ async def test_invalid_objectives_name_their_fields(tenant: Tenant) -> None:
     program = await create_program(tenant)
 
     async def fields_of(body: dict[str, Any]) -> set[str]:
-        response = await tenant.client.post(url(program, "objectives"), json=body, headers=tenant.admin)
+        response = await tenant.client.post(
+            url(program, "objectives"), json=body, headers=tenant.admin
+        )
         return {e["field"] for e in problem(response, 422)["errors"]}
 
     base = {"title": "T", "category": "culture"}
@@ -131,7 +137,11 @@ async def test_reorder_and_delete(tenant: Tenant) -> None:
     page = await listed(tenant, program, limit=2)
     assert [o["title"] for o in page] == ["C", "A"]
 
-    for wrong in ([a["id"], b["id"]], [a["id"], a["id"], b["id"]], [a["id"], b["id"], program["id"]]):
+    for wrong in (
+        [a["id"], b["id"]],
+        [a["id"], a["id"], b["id"]],
+        [a["id"], b["id"], program["id"]],
+    ):
         body = problem(
             await tenant.client.post(reorder, json={"objective_ids": wrong}, headers=tenant.admin),
             422,
@@ -167,7 +177,9 @@ async def test_objectives_are_frozen_once_active(tenant: Tenant) -> None:
     target = url(program, "objectives", objective["id"])
     attempts = [
         await tenant.client.post(
-            url(program, "objectives"), json={"title": "T", "category": "culture"}, headers=tenant.admin
+            url(program, "objectives"),
+            json={"title": "T", "category": "culture"},
+            headers=tenant.admin,
         ),
         await tenant.client.patch(target, json={"priority": 5}, headers=versioned(tenant.admin, 2)),
         await tenant.client.delete(target, headers=tenant.admin),
@@ -230,6 +242,8 @@ async def test_a_program_has_at_most_fifty_objectives(tenant: Tenant) -> None:
     for i in range(50):
         await add_objective(tenant, program, title=f"Objective {i}")
     response = await tenant.client.post(
-        url(program, "objectives"), json={"title": "One more", "category": "custom"}, headers=tenant.admin
+        url(program, "objectives"),
+        json={"title": "One more", "category": "custom"},
+        headers=tenant.admin,
     )
     problem(response, 409, "objective_limit_reached")

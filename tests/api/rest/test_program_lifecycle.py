@@ -77,7 +77,9 @@ async def test_any_stage_can_be_archived(tenant: Tenant) -> None:
 async def test_enrolling_needs_an_objective_and_a_closed_consultation(tenant: Tenant) -> None:
     program = await create_program(tenant)
     await move_to(tenant, program, "consultation")
-    body = problem(await transition(tenant, program, "enrolling"), 409, "enrolling_conditions_unmet")
+    body = problem(
+        await transition(tenant, program, "enrolling"), 409, "enrolling_conditions_unmet"
+    )
     assert body["unmet_conditions"] == ["objective_missing", "consultation_not_closed"]
 
     await add_objective(tenant, program)
@@ -99,7 +101,7 @@ async def test_closed_consultation_without_objective_is_not_enough(tenant: Tenan
 
 
 async def test_an_administrator_can_waive_the_conditions(tenant: Tenant) -> None:
-    manager, as_manager = await program_manager(tenant)
+    _manager, as_manager = await program_manager(tenant)
     program = await create_program(tenant, as_manager)
     await move_to(tenant, program, "consultation")
 

@@ -91,9 +91,9 @@ async def test_invalid_programs_name_their_fields(tenant: Tenant) -> None:
     assert await fields_of({"name": "X", "matching_settings": {"modes": []}}) == {
         "matching_settings.modes"
     }
-    assert await fields_of(
-        {"name": "X", "matching_settings": {"modes": ["manual", "manual"]}}
-    ) == {"matching_settings.modes"}
+    assert await fields_of({"name": "X", "matching_settings": {"modes": ["manual", "manual"]}}) == {
+        "matching_settings.modes"
+    }
     zero = {
         name: {"weight": 0}
         for name in ("mutual_learning", "reverse", "mindset", "practical_fit", "diversity")
@@ -109,9 +109,7 @@ async def test_invalid_programs_name_their_fields(tenant: Tenant) -> None:
 async def test_who_may_create(tenant: Tenant) -> None:
     employee = await tenant.employee()
     problem(
-        await tenant.client.post(
-            PROGRAMS, json={"name": "X"}, headers=tenant.as_user(employee)
-        ),
+        await tenant.client.post(PROGRAMS, json={"name": "X"}, headers=tenant.as_user(employee)),
         403,
         "forbidden",
     )
@@ -309,7 +307,9 @@ async def test_list_pages_and_filters(tenant: Tenant) -> None:
     assert await ids(status="consultation") == [created[1]["id"]]
     assert await ids(kind="peer") == [peer["id"]]
     assert await ids(kind="peer", status="consultation") == []
-    problem(await tenant.client.get(PROGRAMS, params={"status": "asleep"}, headers=tenant.admin), 422)
+    problem(
+        await tenant.client.get(PROGRAMS, params={"status": "asleep"}, headers=tenant.admin), 422
+    )
 
 
 async def test_archived_programs_are_read_only(tenant: Tenant) -> None:
@@ -358,7 +358,11 @@ async def test_other_organisations_programs_do_not_exist(
         ("GET", url(program, "objectives", objective["id"]), None),
         ("DELETE", url(program, "objectives", objective["id"]), None),
         ("GET", url(program, "consultation"), None),
-        ("POST", url(program, "consultation"), {"question": "Why?", "deadline": "2099-01-01T00:00:00Z"}),
+        (
+            "POST",
+            url(program, "consultation"),
+            {"question": "Why?", "deadline": "2099-01-01T00:00:00Z"},
+        ),
     ):
         response = await other_tenant.client.request(
             method, path, json=body, headers=versioned(theirs, 1)
