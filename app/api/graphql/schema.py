@@ -5,19 +5,21 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
 
 from app.api.graphql.access import AccessQuery
+from app.api.graphql.consultations import ConsultationMutation
 from app.api.graphql.context import get_context
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import ProblemErrors, Schema
 from app.api.graphql.ide import offline_graphiql_html
+from app.api.graphql.programs import ProgramMutation, ProgramQuery
 
 
 @strawberry.type
-class Query(AccessQuery, EmployeeQuery):
+class Query(AccessQuery, EmployeeQuery, ProgramQuery):
     pass
 
 
 @strawberry.type
-class Mutation(EmployeeMutation):
+class Mutation(EmployeeMutation, ProgramMutation, ConsultationMutation):
     pass
 
 

@@ -1,0 +1,424 @@
+"""GraphQL adapter of programs and their objectives."""
+
+import dataclasses
+import datetime as dt
+import uuid
+from typing import Any
+
+import strawberry
+
+from app.api.graphql.consultations import (
+    ConsultationType,
+    ObjectiveCategoryEnum,
+    consultation_from_access,
+)
+from app.api.graphql.context import Info
+from app.api.graphql.employees import EmployeeType, from_model, given_fields
+from app.api.graphql.relay import Connection, connection_from_page
+from app.domain.programs import lifecycle, objectives, service
+from app.domain.programs.matching_settings import MatchingSettings, MatchMode
+from app.domain.programs.models import (
+    Objective,
+    ObjectiveCreate,
+    ObjectiveOrder,
+    ObjectiveUpdate,
+    Program,
+    ProgramCreate,
+    ProgramFilter,
+    ProgramKind,
+    ProgramStatus,
+    ProgramTransition,
+    ProgramUpdate,
+)
+
+ProgramKindEnum = strawberry.enum(ProgramKind, name="ProgramKind")
+ProgramStatusEnum = strawberry.enum(ProgramStatus, name="ProgramStatus")
+MatchModeEnum = strawberry.enum(MatchMode, name="MatchMode")
+
+
+# --- matching settings ---------------------------------------------------------------------
+
+
+@strawberry.type
+class MutualLearningCriterion:
+    weight: float
+    min_topic_overlap: float
+
+
+@strawberry.type
+class ReverseCriterion:
+    hard: bool
+    weight: float
+    min_seniority_gap: int
+
+
+@strawberry.type
+class MindsetCriterion:
+    weight: float
+    threshold: float
+
+
+@strawberry.type
+class PracticalFitCriterion:
+    weight: float
+    require_common_language: bool
+    max_timezone_gap_hours: int
+
+
+@strawberry.type
+class DiversityCriterion:
+    weight: float
+    prefer_other_department: bool
+    prefer_other_location: bool
+
+
+@strawberry.type(name="MatchingSettings")
+class MatchingSettingsType:
+    mutual_learning: MutualLearningCriterion
+    reverse: ReverseCriterion
+    mindset: MindsetCriterion
+    practical_fit: PracticalFitCriterion
+    diversity: DiversityCriterion
+    minimum_score: float
+    modes: list[MatchModeEnum]  # type: ignore[valid-type]
+
+
+def _settings(settings: MatchingSettings) -> MatchingSettingsType:
+    return MatchingSettingsType(
+        mutual_learning=MutualLearningCriterion(**settings.mutual_learning.model_dump()),
+        reverse=ReverseCriterion(**settings.reverse.model_dump()),
+        mindset=MindsetCriterion(**settings.mindset.model_dump()),
+        practical_fit=PracticalFitCriterion(**settings.practical_fit.model_dump()),
+        diversity=DiversityCriterion(**settings.diversity.model_dump()),
+        minimum_score=settings.minimum_score,
+        modes=list(settings.modes),
+    )
+
+
+@strawberry.input
+class MutualLearningInput:
+    weight: float | None = strawberry.UNSET
+    min_topic_overlap: float | None = strawberry.UNSET
+
+
+@strawberry.input
+class ReverseCriterionInput:
+    hard: bool | None = strawberry.UNSET
+    weight: float | None = strawberry.UNSET
+    min_seniority_gap: int | None = strawberry.UNSET
+
+
+@strawberry.input
+class MindsetInput:
+    weight: float | None = strawberry.UNSET
+    threshold: float | None = strawberry.UNSET
+
+
+@strawberry.input
+class PracticalFitInput:
+    weight: float | None = strawberry.UNSET
+    require_common_language: bool | None = strawberry.UNSET
+    max_timezone_gap_hours: int | None = strawberry.UNSET
+
+
+@strawberry.input
+class DiversityInput:
+    weight: float | None = strawberry.UNSET
+    prefer_other_department: bool | None = strawberry.UNSET
+    prefer_other_location: bool | None = strawberry.UNSET
+
+
+@strawberry.input(description="The whole document; members left out take their defaults.")
+class MatchingSettingsInput:
+    mutual_learning: MutualLearningInput | None = strawberry.UNSET
+    reverse: ReverseCriterionInput | None = strawberry.UNSET
+    mindset: MindsetInput | None = strawberry.UNSET
+    practical_fit: PracticalFitInput | None = strawberry.UNSET
+    diversity: DiversityInput | None = strawberry.UNSET
+    minimum_score: float | None = strawberry.UNSET
+    modes: list[MatchModeEnum] | None = strawberry.UNSET  # type: ignore[valid-type]
+
+
+def _plain(value: Any) -> Any:
+    """A strawberry input, nested inputs included, as the dict the domain schemas validate."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(item) for name, item in given_fields(value).items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+# --- objectives ----------------------------------------------------------------------------
+
+
+@strawberry.type(name="SuccessIndicator")
+class SuccessIndicatorType:
+    name: str
+    target_value: float
+    unit: str
+    baseline: float | None
+
+
+@strawberry.type(name="Objective")
+class ObjectiveType:
+    id: uuid.UUID
+    program_id: uuid.UUID
+    title: str
+    category: ObjectiveCategoryEnum  # type: ignore[valid-type]
+    description: str | None
+    success_indicators: list[SuccessIndicatorType]
+    topic_tags: list[str]
+    priority: int
+    position: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+def objective_from_model(objective: Objective) -> ObjectiveType:
+    view = objectives.to_read(objective)
+    indicators = [SuccessIndicatorType(**i.model_dump()) for i in view.success_indicators]
+    return ObjectiveType(
+        **view.model_dump(exclude={"success_indicators"}), success_indicators=indicators
+    )
+
+
+@strawberry.input
+class SuccessIndicatorInput:
+    name: str
+    target_value: float
+    unit: str
+    baseline: float | None = strawberry.UNSET
+
+
+@strawberry.input
+class ObjectiveCreateInput:
+    title: str
+    category: ObjectiveCategoryEnum  # type: ignore[valid-type]
+    description: str | None = strawberry.UNSET
+    success_indicators: list[SuccessIndicatorInput] | None = strawberry.UNSET
+    topic_tags: list[str] | None = strawberry.UNSET
+    priority: int | None = strawberry.UNSET
+
+
+@strawberry.input(description="Only the fields given are changed.")
+class ObjectiveUpdateInput:
+    title: str | None = strawberry.UNSET
+    category: ObjectiveCategoryEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    description: str | None = strawberry.UNSET
+    success_indicators: list[SuccessIndicatorInput] | None = strawberry.UNSET
+    topic_tags: list[str] | None = strawberry.UNSET
+    priority: int | None = strawberry.UNSET
+
+
+# --- programs ------------------------------------------------------------------------------
+
+
+@strawberry.type(name="EnrollingWaiver")
+class EnrollingWaiverType:
+    reason: str
+    waived_by: str
+    waived_at: dt.datetime
+
+
+@strawberry.type(name="Program")
+class ProgramType:
+    id: uuid.UUID
+    name: str
+    description: str | None
+    kind: ProgramKindEnum  # type: ignore[valid-type]
+    status: ProgramStatusEnum  # type: ignore[valid-type]
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    cadence_days: int | None
+    session_minutes: int | None
+    default_mentor_capacity: int
+    manager_ids: list[uuid.UUID]
+    matching_settings: MatchingSettingsType
+    enrolling_waiver: EnrollingWaiverType | None
+    status_changed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    model: strawberry.Private[Program]
+
+    @strawberry.field(description="The employees who run the program, batched.")
+    async def managers(self, info: Info) -> list[EmployeeType]:
+        found = await info.context.loader.employee.load_many(self.manager_ids)
+        return [from_model(info.context.principal, e) for e in found if e is not None]
+
+    @strawberry.field(description="The program's objectives in order, batched.")
+    async def objectives(self, info: Info) -> list[ObjectiveType]:
+        found = await info.context.loader.objectives.load(self.id)
+        return [objective_from_model(o) for o in found]
+
+    @strawberry.field(
+        description="The stakeholder consultation, for its managers and the people invited."
+    )
+    async def consultation(self, info: Info) -> ConsultationType | None:
+        seen = await info.context.loader.consultation.load(self.model)
+        return consultation_from_access(seen) if seen is not None else None
+
+
+def program_from_model(program: Program) -> ProgramType:
+    view = service.to_read(program)
+    waiver = view.enrolling_waiver
+    return ProgramType(
+        **view.model_dump(exclude={"matching_settings", "enrolling_waiver"}),
+        matching_settings=_settings(view.matching_settings),
+        enrolling_waiver=EnrollingWaiverType(**waiver.model_dump()) if waiver else None,
+        model=program,
+    )
+
+
+@strawberry.input
+class ProgramFilterInput:
+    status: ProgramStatusEnum | None = None  # type: ignore[valid-type]
+    kind: ProgramKindEnum | None = None  # type: ignore[valid-type]
+
+
+@strawberry.input
+class ProgramCreateInput:
+    name: str
+    description: str | None = strawberry.UNSET
+    kind: ProgramKindEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    starts_on: dt.date | None = strawberry.UNSET
+    ends_on: dt.date | None = strawberry.UNSET
+    cadence_days: int | None = strawberry.UNSET
+    session_minutes: int | None = strawberry.UNSET
+    default_mentor_capacity: int | None = strawberry.UNSET
+    manager_ids: list[uuid.UUID] | None = strawberry.UNSET
+    matching_settings: MatchingSettingsInput | None = strawberry.UNSET
+
+
+@strawberry.input(description="Only the fields given are changed; null clears optional ones.")
+class ProgramUpdateInput:
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    kind: ProgramKindEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    starts_on: dt.date | None = strawberry.UNSET
+    ends_on: dt.date | None = strawberry.UNSET
+    cadence_days: int | None = strawberry.UNSET
+    session_minutes: int | None = strawberry.UNSET
+    default_mentor_capacity: int | None = strawberry.UNSET
+    manager_ids: list[uuid.UUID] | None = strawberry.UNSET
+    matching_settings: MatchingSettingsInput | None = strawberry.UNSET
+
+
+@strawberry.type
+class ProgramQuery:
+    @strawberry.field(description="One program of your organisation.")
+    async def program(self, info: Info, id: uuid.UUID) -> ProgramType | None:
+        ctx = info.context
+        return program_from_model(await service.get_program(ctx.session, ctx.principal, id))
+
+    @strawberry.field(description="The programs you may see, as a Relay connection.")
+    async def programs(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        filter: ProgramFilterInput | None = None,
+    ) -> Connection[ProgramType]:
+        ctx = info.context
+        filters = ProgramFilter.model_validate(given_fields(filter) if filter else {})
+        page = await service.list_programs(
+            ctx.session, ctx.principal, filters, limit=first, cursor=after
+        )
+        return connection_from_page(page, program_from_model)
+
+
+@strawberry.type
+class ProgramMutation:
+    @strawberry.mutation
+    async def create_program(self, info: Info, input: ProgramCreateInput) -> ProgramType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ProgramCreate.model_validate(_plain(input))
+            program = await service.create_program(session, ctx.principal, data)
+        return program_from_model(program)
+
+    @strawberry.mutation(description="Partial update; `version` is the version you read.")
+    async def update_program(
+        self, info: Info, id: uuid.UUID, version: int, input: ProgramUpdateInput
+    ) -> ProgramType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ProgramUpdate.model_validate(_plain(input))
+            program = await service.update_program(session, ctx.principal, id, data, version)
+        return program_from_model(program)
+
+    @strawberry.mutation(
+        description=(
+            "Move a program along its lifecycle. `waiverReason` (administrators) lets it enroll "
+            "without an objective or a closed consultation."
+        )
+    )
+    async def transition_program(
+        self,
+        info: Info,
+        id: uuid.UUID,
+        to: ProgramStatusEnum,  # type: ignore[valid-type]
+        waiver_reason: str | None = None,
+        version: int | None = None,
+    ) -> ProgramType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ProgramTransition(to=to, waiver_reason=waiver_reason)
+            program = await lifecycle.transition_program(session, ctx.principal, id, data, version)
+        return program_from_model(program)
+
+    @strawberry.mutation
+    async def archive_program(
+        self, info: Info, id: uuid.UUID, version: int | None = None
+    ) -> ProgramType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            program = await lifecycle.archive_program(session, ctx.principal, id, version)
+        return program_from_model(program)
+
+    @strawberry.mutation
+    async def create_objective(
+        self, info: Info, program_id: uuid.UUID, input: ObjectiveCreateInput
+    ) -> ObjectiveType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ObjectiveCreate.model_validate(_plain(input))
+            objective = await objectives.create_objective(session, ctx.principal, program_id, data)
+        return objective_from_model(objective)
+
+    @strawberry.mutation
+    async def update_objective(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        id: uuid.UUID,
+        version: int,
+        input: ObjectiveUpdateInput,
+    ) -> ObjectiveType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ObjectiveUpdate.model_validate(_plain(input))
+            objective = await objectives.update_objective(
+                session, ctx.principal, program_id, id, data, version
+            )
+        return objective_from_model(objective)
+
+    @strawberry.mutation(description="Answers the id of the objective removed.")
+    async def delete_objective(
+        self, info: Info, program_id: uuid.UUID, id: uuid.UUID, version: int | None = None
+    ) -> uuid.UUID | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            await objectives.delete_objective(session, ctx.principal, program_id, id, version)
+        return id
+
+    @strawberry.mutation(description="Name every objective of the program once, in order.")
+    async def reorder_objectives(
+        self, info: Info, program_id: uuid.UUID, objective_ids: list[uuid.UUID]
+    ) -> list[ObjectiveType] | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            order = ObjectiveOrder(objective_ids=objective_ids)
+            ordered = await objectives.reorder_objectives(session, ctx.principal, program_id, order)
+        return [objective_from_model(o) for o in ordered]
