@@ -437,3 +437,25 @@ async def test_nested_program_reads_run_a_constant_number_of_queries(
         # Authentication (2), the page and its manager links (2), then one batch each for the
         # managers' records, objectives, consultations, invitations and contributions.
         assert large <= 10, count_statements.statements
+
+
+async def test_later_mutations_read_what_earlier_ones_wrote(tenant: Tenant) -> None:
+    program = await create_program(tenant)
+    first = await add_objective(tenant, program, title="First")
+    result = await gql(
+        tenant,
+        """mutation($p: UUID!, $missing: UUID!) {
+             before: archiveProgram(id: $missing) { id }
+             seen: updateProgram(id: $p, version: 1, input: {name: "Seen"}) { objectives { id } }
+             added: createObjective(programId: $p, input: {title: "Second", category: CULTURE}) { id }
+             after: updateProgram(id: $p, version: 2, input: {name: "After"}) { name objectives { title } }
+           }""",
+        {"p": program["id"], "missing": first["id"]},
+    )
+    # The failed mutation wrote nothing and stopped nothing.
+    assert error_of(result)["code"] == "program_not_found"
+    assert result["data"]["seen"]["objectives"] == [{"id": first["id"]}]
+    assert result["data"]["after"] == {
+        "name": "After",
+        "objectives": [{"title": "First"}, {"title": "Second"}],
+    }
