@@ -8,7 +8,7 @@ import strawberry
 from app.api.graphql.context import Info
 from app.api.graphql.employees import given_fields
 from app.domain.programs import consultation as service
-from app.domain.programs import contributions
+from app.domain.programs import contributions, stakeholders
 from app.domain.programs.consultation import ConsultationAccess
 from app.domain.programs.consultation_models import (
     ConsultationClose,
@@ -176,7 +176,9 @@ class ConsultationMutation:
         ctx = info.context
         async with ctx.mutation() as session:
             data = StakeholderInvite.model_validate(given_fields(input))
-            stakeholder = await service.invite_stakeholder(session, ctx.principal, program_id, data)
+            stakeholder = await stakeholders.invite_stakeholder(
+                session, ctx.principal, program_id, data
+            )
         return _stakeholder(stakeholder)
 
     @strawberry.mutation(description="Close with a summary once every contribution is decided.")
@@ -223,4 +225,4 @@ class ConsultationMutation:
 
 
 def _stakeholder(stakeholder: Stakeholder) -> StakeholderType:
-    return StakeholderType(**service.stakeholder_to_read(stakeholder).model_dump())
+    return StakeholderType(**stakeholders.stakeholder_to_read(stakeholder).model_dump())

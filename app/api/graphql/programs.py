@@ -1,9 +1,7 @@
 """GraphQL adapter of programs and their objectives."""
 
-import dataclasses
 import datetime as dt
 import uuid
-from typing import Any
 
 import strawberry
 
@@ -14,9 +12,14 @@ from app.api.graphql.consultations import (
 )
 from app.api.graphql.context import Info
 from app.api.graphql.employees import EmployeeType, from_model, given_fields
+from app.api.graphql.matching_settings import (
+    MatchingSettingsInput,
+    MatchingSettingsType,
+    plain,
+    settings_from_model,
+)
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.programs import lifecycle, objectives, service
-from app.domain.programs.matching_settings import MatchingSettings, MatchMode
 from app.domain.programs.models import (
     Objective,
     ObjectiveCreate,
@@ -33,119 +36,6 @@ from app.domain.programs.models import (
 
 ProgramKindEnum = strawberry.enum(ProgramKind, name="ProgramKind")
 ProgramStatusEnum = strawberry.enum(ProgramStatus, name="ProgramStatus")
-MatchModeEnum = strawberry.enum(MatchMode, name="MatchMode")
-
-
-# --- matching settings ---------------------------------------------------------------------
-
-
-@strawberry.type
-class MutualLearningCriterion:
-    weight: float
-    min_topic_overlap: float
-
-
-@strawberry.type
-class ReverseCriterion:
-    hard: bool
-    weight: float
-    min_seniority_gap: int
-
-
-@strawberry.type
-class MindsetCriterion:
-    weight: float
-    threshold: float
-
-
-@strawberry.type
-class PracticalFitCriterion:
-    weight: float
-    require_common_language: bool
-    max_timezone_gap_hours: int
-
-
-@strawberry.type
-class DiversityCriterion:
-    weight: float
-    prefer_other_department: bool
-    prefer_other_location: bool
-
-
-@strawberry.type(name="MatchingSettings")
-class MatchingSettingsType:
-    mutual_learning: MutualLearningCriterion
-    reverse: ReverseCriterion
-    mindset: MindsetCriterion
-    practical_fit: PracticalFitCriterion
-    diversity: DiversityCriterion
-    minimum_score: float
-    modes: list[MatchModeEnum]  # type: ignore[valid-type]
-
-
-def _settings(settings: MatchingSettings) -> MatchingSettingsType:
-    return MatchingSettingsType(
-        mutual_learning=MutualLearningCriterion(**settings.mutual_learning.model_dump()),
-        reverse=ReverseCriterion(**settings.reverse.model_dump()),
-        mindset=MindsetCriterion(**settings.mindset.model_dump()),
-        practical_fit=PracticalFitCriterion(**settings.practical_fit.model_dump()),
-        diversity=DiversityCriterion(**settings.diversity.model_dump()),
-        minimum_score=settings.minimum_score,
-        modes=list(settings.modes),
-    )
-
-
-@strawberry.input
-class MutualLearningInput:
-    weight: float | None = strawberry.UNSET
-    min_topic_overlap: float | None = strawberry.UNSET
-
-
-@strawberry.input
-class ReverseCriterionInput:
-    hard: bool | None = strawberry.UNSET
-    weight: float | None = strawberry.UNSET
-    min_seniority_gap: int | None = strawberry.UNSET
-
-
-@strawberry.input
-class MindsetInput:
-    weight: float | None = strawberry.UNSET
-    threshold: float | None = strawberry.UNSET
-
-
-@strawberry.input
-class PracticalFitInput:
-    weight: float | None = strawberry.UNSET
-    require_common_language: bool | None = strawberry.UNSET
-    max_timezone_gap_hours: int | None = strawberry.UNSET
-
-
-@strawberry.input
-class DiversityInput:
-    weight: float | None = strawberry.UNSET
-    prefer_other_department: bool | None = strawberry.UNSET
-    prefer_other_location: bool | None = strawberry.UNSET
-
-
-@strawberry.input(description="The whole document; members left out take their defaults.")
-class MatchingSettingsInput:
-    mutual_learning: MutualLearningInput | None = strawberry.UNSET
-    reverse: ReverseCriterionInput | None = strawberry.UNSET
-    mindset: MindsetInput | None = strawberry.UNSET
-    practical_fit: PracticalFitInput | None = strawberry.UNSET
-    diversity: DiversityInput | None = strawberry.UNSET
-    minimum_score: float | None = strawberry.UNSET
-    modes: list[MatchModeEnum] | None = strawberry.UNSET  # type: ignore[valid-type]
-
-
-def _plain(value: Any) -> Any:
-    """A strawberry input, nested inputs included, as the dict the domain schemas validate."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: _plain(item) for name, item in given_fields(value).items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
 
 
 # --- objectives ----------------------------------------------------------------------------
@@ -265,7 +155,7 @@ def program_from_model(program: Program) -> ProgramType:
     waiver = view.enrolling_waiver
     return ProgramType(
         **view.model_dump(exclude={"matching_settings", "enrolling_waiver"}),
-        matching_settings=_settings(view.matching_settings),
+        matching_settings=settings_from_model(view.matching_settings),
         enrolling_waiver=EnrollingWaiverType(**waiver.model_dump()) if waiver else None,
         model=program,
     )
@@ -334,7 +224,7 @@ class ProgramMutation:
     async def create_program(self, info: Info, input: ProgramCreateInput) -> ProgramType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = ProgramCreate.model_validate(_plain(input))
+            data = ProgramCreate.model_validate(plain(input))
             program = await service.create_program(session, ctx.principal, data)
         return program_from_model(program)
 
@@ -344,7 +234,7 @@ class ProgramMutation:
     ) -> ProgramType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = ProgramUpdate.model_validate(_plain(input))
+            data = ProgramUpdate.model_validate(plain(input))
             program = await service.update_program(session, ctx.principal, id, data, version)
         return program_from_model(program)
 
@@ -383,7 +273,7 @@ class ProgramMutation:
     ) -> ObjectiveType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = ObjectiveCreate.model_validate(_plain(input))
+            data = ObjectiveCreate.model_validate(plain(input))
             objective = await objectives.create_objective(session, ctx.principal, program_id, data)
         return objective_from_model(objective)
 
@@ -398,7 +288,7 @@ class ProgramMutation:
     ) -> ObjectiveType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = ObjectiveUpdate.model_validate(_plain(input))
+            data = ObjectiveUpdate.model_validate(plain(input))
             objective = await objectives.update_objective(
                 session, ctx.principal, program_id, id, data, version
             )

@@ -8,7 +8,7 @@ from app.api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, set_etag
 from app.api.problems import common_responses, responses
 from app.api.rest import API_PREFIX
 from app.api.schemas import Page
-from app.domain.programs import consultation, contributions
+from app.domain.programs import consultation, contributions, stakeholders
 from app.domain.programs.consultation_models import (
     ConsultationClose,
     ConsultationFilter,
@@ -140,8 +140,8 @@ async def close_consultation(
 async def invite_stakeholder(
     program_id: uuid.UUID, body: StakeholderInvite, db: DbSession, principal: CurrentPrincipal
 ) -> StakeholderRead:
-    stakeholder = await consultation.invite_stakeholder(db, principal, program_id, body)
-    return consultation.stakeholder_to_read(stakeholder)
+    stakeholder = await stakeholders.invite_stakeholder(db, principal, program_id, body)
+    return stakeholders.stakeholder_to_read(stakeholder)
 
 
 @router.get(
@@ -153,11 +153,11 @@ async def invite_stakeholder(
 async def list_stakeholders(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, paging: Paging
 ) -> Page[StakeholderRead]:
-    page = await consultation.list_stakeholders(
+    page = await stakeholders.list_stakeholders(
         db, principal, program_id, limit=paging.limit, cursor=paging.cursor
     )
     return Page(
-        items=[consultation.stakeholder_to_read(s) for s in page.items],
+        items=[stakeholders.stakeholder_to_read(s) for s in page.items],
         next_cursor=page.next_cursor,
     )
 
