@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, FiniteFloat, field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -210,9 +210,12 @@ class SuccessIndicator(BaseModel):
     """How the program will know the objective is met, e.g. '80 % of mentees use the tool'."""
 
     name: str = Field(min_length=1, max_length=200)
-    target_value: float
+    # Finite: the document is stored as JSON, which has no NaN or infinity.
+    target_value: FiniteFloat
     unit: str = Field(min_length=1, max_length=40, description="e.g. '%', 'people', 'score'.")
-    baseline: float | None = Field(default=None, description="The value when the program starts.")
+    baseline: FiniteFloat | None = Field(
+        default=None, description="The value when the program starts."
+    )
 
     model_config = ConfigDict(extra="forbid")
 

@@ -198,9 +198,18 @@ async def test_invited_employees_see_only_their_consultations(tenant: Tenant) ->
     assert await listed(as_manager) == [seen.json()["id"], other["id"]]
     assert await listed(await tenant.api_key("read"), status="closed") == []
     assert len(await listed(tenant.admin, status="open")) == 2
-    # Invitees do not see who else was asked.
+    # Invitees do not see who else was asked, nor invite anyone.
     problem(
         await tenant.client.get(consultation_url(first, "stakeholders"), headers=as_invited),
+        403,
+        "not_program_manager",
+    )
+    problem(
+        await tenant.client.post(
+            consultation_url(first, "stakeholders"),
+            json={"employee_id": bystander["id"], "role": "it"},
+            headers=as_invited,
+        ),
         403,
         "not_program_manager",
     )

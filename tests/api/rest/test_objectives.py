@@ -1,5 +1,6 @@
 """Objectives through REST: content, validation, order, versions and the freeze once active."""
 
+import json
 from typing import Any
 
 from tests.api.programs_support import (
@@ -89,6 +90,15 @@ async def test_invalid_objectives_name_their_fields(tenant: Tenant) -> None:
         "success_indicators.0.unit"
     }
     assert await fields_of(base | {"topic_tags": ["ok", "not a tag!"]}) == {"topic_tags"}
+    not_finite = {"name": "N", "target_value": 1, "unit": "%", "baseline": float("inf")}
+    response = await tenant.client.post(
+        url(program, "objectives"),
+        content=json.dumps(base | {"success_indicators": [not_finite]}),
+        headers=tenant.admin | {"Content-Type": "application/json"},
+    )
+    assert {e["field"] for e in problem(response, 422)["errors"]} == {
+        "success_indicators.0.baseline"
+    }
     assert await fields_of(base | {"priority": 0, "title": ""}) == {"priority", "title"}
     assert await listed(tenant, program) == []
 
