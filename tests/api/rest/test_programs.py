@@ -227,6 +227,10 @@ async def test_managers_can_be_replaced_and_run_the_program(tenant: Tenant) -> N
     assert added.json()["manager_ids"] == [first["id"], helper["id"]]
     assert added.json()["version"] == 2
 
+    outsider = await tenant.client.patch(
+        url(program), json={"manager_ids": [str(uuid.uuid4())]}, headers=versioned(as_first, 2)
+    )
+    assert problem(outsider, 422)["errors"][0]["field"] == "manager_ids.0"
     handed_over = await tenant.client.patch(
         url(program),
         json={"manager_ids": [helper["id"]], "name": "Handed over"},
