@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("starts_on", sa.Date(), nullable=True),
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("cadence_days", sa.Integer(), nullable=True),
-        sa.Column("session_minutes", sa.Integer(), nullable=True),
+        sa.Column("meeting_minutes", sa.Integer(), nullable=True),
         sa.Column("default_mentor_capacity", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("status_changed_at", app.db.types.UTCDateTime(timezone=True), nullable=True),

@@ -121,7 +121,7 @@ class ProgramType:
     starts_on: dt.date | None
     ends_on: dt.date | None
     cadence_days: int | None
-    session_minutes: int | None
+    meeting_minutes: int | None
     default_mentor_capacity: int
     manager_ids: list[uuid.UUID]
     matching_settings: MatchingSettingsType
@@ -175,7 +175,7 @@ class ProgramCreateInput:
     starts_on: dt.date | None = strawberry.UNSET
     ends_on: dt.date | None = strawberry.UNSET
     cadence_days: int | None = strawberry.UNSET
-    session_minutes: int | None = strawberry.UNSET
+    meeting_minutes: int | None = strawberry.UNSET
     default_mentor_capacity: int | None = strawberry.UNSET
     manager_ids: list[uuid.UUID] | None = strawberry.UNSET
     matching_settings: MatchingSettingsInput | None = strawberry.UNSET
@@ -189,7 +189,7 @@ class ProgramUpdateInput:
     starts_on: dt.date | None = strawberry.UNSET
     ends_on: dt.date | None = strawberry.UNSET
     cadence_days: int | None = strawberry.UNSET
-    session_minutes: int | None = strawberry.UNSET
+    meeting_minutes: int | None = strawberry.UNSET
     default_mentor_capacity: int | None = strawberry.UNSET
     manager_ids: list[uuid.UUID] | None = strawberry.UNSET
     matching_settings: MatchingSettingsInput | None = strawberry.UNSET

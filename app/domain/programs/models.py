@@ -57,10 +57,10 @@ class ProgramFields(SQLModel):
         default=None,
         ge=1,
         le=365,
-        description="Recommended days between sessions; guidance only, pairs set their pace.",
+        description="Recommended days between meetings; guidance only, pairs set their own pace.",
     )
-    session_minutes: int | None = Field(
-        default=None, ge=5, le=480, description="Recommended session length; guidance only."
+    meeting_minutes: int | None = Field(
+        default=None, ge=5, le=480, description="Recommended length of a meeting; guidance only."
     )
     default_mentor_capacity: int = Field(
         default=1, ge=1, le=20, description="How many mentees a mentor takes unless they say."
@@ -140,7 +140,7 @@ class ProgramUpdate(InputSchema):
     starts_on: date | None = None
     ends_on: date | None = None
     cadence_days: int | None = Field(default=None, ge=1, le=365)
-    session_minutes: int | None = Field(default=None, ge=5, le=480)
+    meeting_minutes: int | None = Field(default=None, ge=5, le=480)
     default_mentor_capacity: int | None = Field(default=None, ge=1, le=20)
     manager_ids: list[uuid.UUID] | None = Field(
         default=None, max_length=MAX_MANAGERS, description="Replaces the list of managers."
@@ -172,7 +172,7 @@ class ProgramRead(SQLModel):
     starts_on: date | None
     ends_on: date | None
     cadence_days: int | None
-    session_minutes: int | None
+    meeting_minutes: int | None
     default_mentor_capacity: int
     manager_ids: list[uuid.UUID]
     matching_settings: MatchingSettings

@@ -48,7 +48,7 @@ def to_read(program: Program) -> ProgramRead:
         starts_on=program.starts_on,
         ends_on=program.ends_on,
         cadence_days=program.cadence_days,
-        session_minutes=program.session_minutes,
+        meeting_minutes=program.meeting_minutes,
         default_mentor_capacity=program.default_mentor_capacity,
         manager_ids=program.manager_ids,
         matching_settings=MatchingSettings.model_validate(program.matching_settings),

@@ -447,10 +447,12 @@ async def test_closing_needs_every_decision_and_is_announced(tenant: Tenant) -> 
         consultation_url(program, "close"), json={"summary": ""}, headers=tenant.admin
     )
     assert problem(short, 422)["errors"][0]["field"] == "summary"
-    closed = await close_consultation(tenant, program, "Focus on AI tools and inclusion.")
+    closed = await close_consultation(
+        tenant, program, "Focus on collaboration tools and inclusion."
+    )
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "closed"
-    assert closed.json()["summary"] == "Focus on AI tools and inclusion."
+    assert closed.json()["summary"] == "Focus on collaboration tools and inclusion."
     assert closed.json()["closed_at"] is not None
 
     events = await events_of(tenant, opened["id"], "consultation.")
@@ -458,7 +460,9 @@ async def test_closing_needs_every_decision_and_is_announced(tenant: Tenant) -> 
     assert events[0].data["program_id"] == program["id"]
     assert events[0].data["stakeholders"] == {"invited": 2, "responded": 1}
     assert events[0].data["contributions"] == {"pending": 0, "accepted": 0, "declined": 1}
-    assert events[0].data["consultation"]["summary"] == "Focus on AI tools and inclusion."
+    assert (
+        events[0].data["consultation"]["summary"] == "Focus on collaboration tools and inclusion."
+    )
 
     after = [
         await contribute(tenant, program, as_person, kind="comment", body="Late"),

@@ -43,11 +43,11 @@ async def test_guidance_fields_round_trip(tenant: Tenant) -> None:
         tenant,
         kind="peer",
         cadence_days=14,
-        session_minutes=45,
+        meeting_minutes=45,
         default_mentor_capacity=2,
         matching_settings={"minimum_score": 0.7, "modes": ["manual", "automatic"]},
     )
-    assert (program["cadence_days"], program["session_minutes"]) == (14, 45)
+    assert (program["cadence_days"], program["meeting_minutes"]) == (14, 45)
     assert program["default_mentor_capacity"] == 2
     assert program["matching_settings"]["minimum_score"] == 0.7
     assert program["matching_settings"]["modes"] == ["manual", "automatic"]
