@@ -16,7 +16,7 @@ from app.api.deps import reject_unknown_query_parameters
 from app.api.graphql import ide as graphql_ide
 from app.api.graphql.schema import create_router as create_graphql_router
 from app.api.limits import BodyLimitMiddleware, RequestRateLimiter
-from app.api.rest import access, employees, health
+from app.api.rest import access, consultations, employees, health, programs
 from app.config import Settings, get_settings
 from app.db.engine import create_engine, create_session_factory
 from app.db.migrations import head_revisions
@@ -57,6 +57,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "api-keys", "description": "Credentials of machine clients."},
             {"name": "identity-providers", "description": "Who signs employees' JWTs."},
             {"name": "employees", "description": "The employee directory."},
+            {
+                "name": "programs",
+                "description": "Mentoring programs: their managers, settings and lifecycle.",
+            },
+            {"name": "objectives", "description": "What every pair of a program works toward."},
+            {
+                "name": "consultations",
+                "description": "Stakeholders consulted on a program's purpose, and their answers.",
+            },
             {"name": "graphql", "description": "The same services through GraphQL."},
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
@@ -79,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(access.router)
     app.include_router(employees.router)
+    app.include_router(programs.router)
+    app.include_router(consultations.router)
     app.include_router(create_graphql_router())
     app.mount(
         graphql_ide.STATIC_URL, StaticFiles(directory=graphql_ide.STATIC_DIR), name="graphiql"

@@ -4,5 +4,20 @@ from app.db.base import metadata
 from app.domain.access.models import ApiKey, IdentityProvider, Organization
 from app.domain.employees.models import Employee
 from app.domain.events.models import OutboxEvent
+from app.domain.programs.consultation_models import Consultation, Contribution, Stakeholder
+from app.domain.programs.models import Objective, Program, ProgramManager
 
-__all__ = ["ApiKey", "Employee", "IdentityProvider", "Organization", "OutboxEvent", "metadata"]
+__all__ = [
+    "ApiKey",
+    "Consultation",
+    "Contribution",
+    "Employee",
+    "IdentityProvider",
+    "Objective",
+    "Organization",
+    "OutboxEvent",
+    "Program",
+    "ProgramManager",
+    "Stakeholder",
+    "metadata",
+]

@@ -38,6 +38,8 @@ class Context(BaseContext):
         """Run one mutation in a savepoint: if it fails, its writes go, the others stay."""
         async with self.session.begin_nested():
             yield self.session
+        # What the loaders cached before the change may be stale now.
+        self.loaders = Loaders(self.session, self.principal)
 
 
 Info = StrawberryInfo[Context, Any]

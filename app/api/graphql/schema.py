@@ -10,19 +10,21 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
 from app.api.graphql.access import AccessQuery
+from app.api.graphql.consultations import ConsultationMutation
 from app.api.graphql.context import get_context
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import ProblemErrors, Schema
 from app.api.graphql.ide import offline_graphiql_html
+from app.api.graphql.programs import ProgramMutation, ProgramQuery
 
 
 @strawberry.type
-class Query(AccessQuery, EmployeeQuery):
+class Query(AccessQuery, EmployeeQuery, ProgramQuery):
     pass
 
 
 @strawberry.type
-class Mutation(EmployeeMutation):
+class Mutation(EmployeeMutation, ProgramMutation, ConsultationMutation):
     pass
 
 
@@ -45,7 +47,10 @@ class ServiceGraphQLRouter(GraphQLRouter[object, None]):
         return offline_graphiql_html()
 
     def parse_json(self, data: str | bytes) -> Any:
-        parsed = super().parse_json(data)
+        try:
+            parsed = super().parse_json(data)
+        except UnicodeDecodeError as exc:
+            raise HTTPException(400, "The body is not valid UTF-8 JSON.") from exc
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "The body must be a JSON object with a `query`.")
         return parsed

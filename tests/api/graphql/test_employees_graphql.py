@@ -201,3 +201,15 @@ async def test_depth_limit(tenant: Tenant) -> None:
     nested = "manager { " * 12 + "id" + " }" * 12
     result = await gql(tenant, f"{{ employees(first: 1) {{ edges {{ node {{ {nested} }} }} }} }}")
     assert "exceeds maximum operation depth" in result["errors"][0]["message"]
+
+
+async def test_malformed_bodies_are_problems(tenant: Tenant) -> None:
+    headers = tenant.admin | {"Content-Type": "application/json"}
+    for body in (b"\x02\xff", b"{not json", b'"a string"', b"[]"):
+        response = await tenant.client.post("/graphql", content=body, headers=headers)
+        assert 400 <= response.status_code < 500, (body, response.text)
+        problem(response, response.status_code)
+    wrong_type = await tenant.client.post(
+        "/graphql", content=b"query", headers=tenant.admin | {"Content-Type": "text/plain"}
+    )
+    problem(wrong_type, 400)

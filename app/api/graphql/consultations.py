@@ -1,0 +1,228 @@
+"""GraphQL adapter of the stakeholder consultation: types, and mutations to run it."""
+
+import datetime as dt
+import uuid
+
+import strawberry
+
+from app.api.graphql.context import Info
+from app.api.graphql.employees import given_fields
+from app.domain.programs import consultation as service
+from app.domain.programs import contributions, stakeholders
+from app.domain.programs.consultation import ConsultationAccess
+from app.domain.programs.consultation_models import (
+    ConsultationClose,
+    ConsultationOpen,
+    ConsultationStatus,
+    Contribution,
+    ContributionCreate,
+    ContributionDecision,
+    ContributionKind,
+    ContributionResolution,
+    ContributionStatus,
+    Stakeholder,
+    StakeholderInvite,
+    StakeholderRole,
+)
+from app.domain.programs.models import ObjectiveCategory
+
+ConsultationStatusEnum = strawberry.enum(ConsultationStatus, name="ConsultationStatus")
+StakeholderRoleEnum = strawberry.enum(StakeholderRole, name="StakeholderRole")
+ContributionKindEnum = strawberry.enum(ContributionKind, name="ContributionKind")
+ContributionStatusEnum = strawberry.enum(ContributionStatus, name="ContributionStatus")
+ContributionDecisionEnum = strawberry.enum(ContributionDecision, name="ContributionDecision")
+ObjectiveCategoryEnum = strawberry.enum(ObjectiveCategory, name="ObjectiveCategory")
+
+
+@strawberry.type(name="ProposedObjective")
+class ProposedObjectiveType:
+    title: str
+    category: ObjectiveCategoryEnum  # type: ignore[valid-type]
+    description: str | None
+
+
+@strawberry.type(name="Contribution")
+class ContributionType:
+    id: uuid.UUID
+    consultation_id: uuid.UUID
+    stakeholder_id: uuid.UUID
+    kind: ContributionKindEnum  # type: ignore[valid-type]
+    body: str | None
+    objective_id: uuid.UUID | None
+    proposal: ProposedObjectiveType | None
+    submitted_by: str
+    status: ContributionStatusEnum  # type: ignore[valid-type]
+    resolution_reason: str | None
+    resulting_objective_id: uuid.UUID | None
+    resolved_by: str | None
+    resolved_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+def contribution_from_model(contribution: Contribution) -> ContributionType:
+    view = contributions.to_read(contribution)
+    fields = view.model_dump(exclude={"proposal"})
+    proposal = ProposedObjectiveType(**view.proposal.model_dump()) if view.proposal else None
+    return ContributionType(**fields, proposal=proposal)
+
+
+@strawberry.type(name="Stakeholder")
+class StakeholderType:
+    id: uuid.UUID
+    consultation_id: uuid.UUID
+    employee_id: uuid.UUID | None
+    email: str | None
+    name: str | None
+    role: StakeholderRoleEnum  # type: ignore[valid-type]
+    invited_by: str
+    invited_at: dt.datetime
+    responded_at: dt.datetime | None
+
+
+@strawberry.type(name="Consultation")
+class ConsultationType:
+    id: uuid.UUID
+    program_id: uuid.UUID
+    question: str
+    deadline: dt.datetime
+    status: ConsultationStatusEnum  # type: ignore[valid-type]
+    opened_by: str
+    summary: str | None
+    closed_by: str | None
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    seen: strawberry.Private[ConsultationAccess]
+
+    @strawberry.field(
+        description="Every contribution for managers; an invited employee's own otherwise."
+    )
+    async def contributions(self, info: Info) -> list[ContributionType]:
+        found = await info.context.loader.contributions.load(self.seen.contributions_key)
+        return [contribution_from_model(c) for c in found]
+
+
+def consultation_from_access(seen: ConsultationAccess) -> ConsultationType:
+    view = service.to_read(seen.consultation)
+    return ConsultationType(**view.model_dump(), seen=seen)
+
+
+async def _as_seen(info: Info, program_id: uuid.UUID) -> ConsultationType:
+    ctx = info.context
+    seen = await service.consultation_access(ctx.session, ctx.principal, program_id)
+    return consultation_from_access(seen)
+
+
+@strawberry.input
+class ConsultationOpenInput:
+    question: str
+    deadline: dt.datetime = strawberry.field(description="In the future, with a time zone.")
+
+
+@strawberry.input(description="An employee (employeeId) or an outside person (email).")
+class StakeholderInviteInput:
+    role: StakeholderRoleEnum  # type: ignore[valid-type]
+    employee_id: uuid.UUID | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    name: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class ProposedObjectiveInput:
+    title: str
+    category: ObjectiveCategoryEnum  # type: ignore[valid-type]
+    description: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class ContributionInput:
+    kind: ContributionKindEnum  # type: ignore[valid-type]
+    body: str | None = strawberry.UNSET
+    objective_id: uuid.UUID | None = strawberry.UNSET
+    proposal: ProposedObjectiveInput | None = strawberry.UNSET
+    stakeholder_id: uuid.UUID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Managers recording an answer name the stakeholder; invitees leave it out.",
+    )
+
+
+@strawberry.input
+class ContributionResolutionInput:
+    decision: ContributionDecisionEnum  # type: ignore[valid-type]
+    reason: str | None = strawberry.UNSET
+    objective_id: uuid.UUID | None = strawberry.UNSET
+    create_objective: bool | None = strawberry.UNSET
+
+
+@strawberry.type
+class ConsultationMutation:
+    @strawberry.mutation(description="Open a program's consultation; a draft moves to it.")
+    async def open_consultation(
+        self, info: Info, program_id: uuid.UUID, input: ConsultationOpenInput
+    ) -> ConsultationType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ConsultationOpen.model_validate(given_fields(input))
+            await service.open_consultation(session, ctx.principal, program_id, data)
+        return await _as_seen(info, program_id)
+
+    @strawberry.mutation
+    async def invite_stakeholder(
+        self, info: Info, program_id: uuid.UUID, input: StakeholderInviteInput
+    ) -> StakeholderType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = StakeholderInvite.model_validate(given_fields(input))
+            stakeholder = await stakeholders.invite_stakeholder(
+                session, ctx.principal, program_id, data
+            )
+        return _stakeholder(stakeholder)
+
+    @strawberry.mutation(description="Close with a summary once every contribution is decided.")
+    async def close_consultation(
+        self, info: Info, program_id: uuid.UUID, summary: str, version: int | None = None
+    ) -> ConsultationType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ConsultationClose(summary=summary)
+            await service.close_consultation(session, ctx.principal, program_id, data, version)
+        return await _as_seen(info, program_id)
+
+    @strawberry.mutation
+    async def submit_contribution(
+        self, info: Info, program_id: uuid.UUID, input: ContributionInput
+    ) -> ContributionType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            fields = given_fields(input)
+            if isinstance(input.proposal, ProposedObjectiveInput):
+                fields["proposal"] = given_fields(input.proposal)
+            data = ContributionCreate.model_validate(fields)
+            contribution = await contributions.submit_contribution(
+                session, ctx.principal, program_id, data
+            )
+        return contribution_from_model(contribution)
+
+    @strawberry.mutation(description="Accept (linking an objective) or decline with a reason.")
+    async def resolve_contribution(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        id: uuid.UUID,
+        input: ContributionResolutionInput,
+        version: int | None = None,
+    ) -> ContributionType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ContributionResolution.model_validate(given_fields(input))
+            contribution = await contributions.resolve_contribution(
+                session, ctx.principal, program_id, id, data, version
+            )
+        return contribution_from_model(contribution)
+
+
+def _stakeholder(stakeholder: Stakeholder) -> StakeholderType:
+    return StakeholderType(**stakeholders.stakeholder_to_read(stakeholder).model_dump())

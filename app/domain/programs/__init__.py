@@ -1,0 +1,1 @@
+"""Programs, their objectives, and the stakeholder consultation that shapes them."""

@@ -1,0 +1,71 @@
+"""Who may see and who may run a program.
+
+Administrators and API keys with ``programs:write`` act as managers of every program; ``read``
+keys read everything. People see programs past the draft stage and the drafts they manage;
+the employees listed as a program's managers run it, whatever their role. Creating a program
+takes the ``program_manager`` role.
+"""
+
+from sqlalchemy import ColumnElement
+from sqlmodel import col, or_, select
+
+from app.domain.access.policy import require
+from app.domain.access.principal import Principal, Role, Scope
+from app.domain.errors import Forbidden
+from app.domain.programs.models import Program, ProgramManager, ProgramStatus
+
+_READ_SCOPES = (Scope.READ, Scope.PROGRAMS_WRITE)
+
+
+def oversees_all(principal: Principal) -> bool:
+    """Administrators and ``programs:write`` keys manage every program of the organisation."""
+    return principal.is_admin or principal.has_scope(Scope.PROGRAMS_WRITE)
+
+
+def reads_all(principal: Principal) -> bool:
+    return oversees_all(principal) or principal.has_scope(Scope.READ)
+
+
+def require_read(principal: Principal) -> None:
+    require(principal, "read programs", scopes=_READ_SCOPES, roles=list(Role))
+
+
+def require_create(principal: Principal) -> None:
+    require(
+        principal, "create programs", scopes=(Scope.PROGRAMS_WRITE,), roles=(Role.PROGRAM_MANAGER,)
+    )
+
+
+def manages(principal: Principal, program: Program) -> bool:
+    if oversees_all(principal):
+        return True
+    return principal.employee_id is not None and principal.employee_id in program.manager_ids
+
+
+def require_manage(principal: Principal, program: Program) -> None:
+    if not manages(principal, program):
+        raise Forbidden(
+            "Only the program's managers and administrators can do this.",
+            code="not_program_manager",
+        )
+
+
+def sees(principal: Principal, program: Program) -> bool:
+    return (
+        reads_all(principal) or program.status != ProgramStatus.DRAFT or manages(principal, program)
+    )
+
+
+def visible_programs(principal: Principal) -> ColumnElement[bool] | None:
+    """The condition restricting a query of programs to those ``principal`` may see."""
+    if reads_all(principal):
+        return None
+    managed = select(ProgramManager.program_id).where(
+        ProgramManager.employee_id == principal.employee_id
+    )
+    return or_(col(Program.status) != ProgramStatus.DRAFT, col(Program.id).in_(managed))
+
+
+def sees_whole_consultation(principal: Principal, program: Program) -> bool:
+    """Managers and readers see every stakeholder and contribution; invitees only their own."""
+    return reads_all(principal) or manages(principal, program)

@@ -1,0 +1,311 @@
+"""Programs and their objectives: what a mentoring program is for, who runs it, and when."""
+
+import re
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, FiniteFloat, field_validator
+from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.types import JSONDocument, UTCDateTime
+from app.domain.programs.matching_settings import MatchingSettings
+from app.domain.schemas import InputSchema
+
+MAX_MANAGERS = 20
+MAX_OBJECTIVES = 50
+_TAG = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,49}$")
+
+
+class ProgramKind(StrEnum):
+    REVERSE = "reverse"
+    TRADITIONAL = "traditional"
+    PEER = "peer"
+
+
+class ProgramStatus(StrEnum):
+    DRAFT = "draft"
+    CONSULTATION = "consultation"
+    ENROLLING = "enrolling"
+    MATCHING = "matching"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    ARCHIVED = "archived"
+
+
+class ObjectiveCategory(StrEnum):
+    DIGITAL_TRANSFORMATION = "digital_transformation"
+    DIVERSITY_INCLUSION = "diversity_inclusion"
+    TECHNOLOGY_SKILLS = "technology_skills"
+    CULTURE = "culture"
+    CUSTOM = "custom"
+
+
+# --- programs ------------------------------------------------------------------------------
+
+
+class ProgramFields(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    kind: ProgramKind = Field(default=ProgramKind.REVERSE)
+    starts_on: date | None = None
+    ends_on: date | None = Field(default=None, description="On or after `starts_on`.")
+    cadence_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=365,
+        description="Recommended days between meetings; guidance only, pairs set their own pace.",
+    )
+    meeting_minutes: int | None = Field(
+        default=None, ge=5, le=480, description="Recommended length of a meeting; guidance only."
+    )
+    default_mentor_capacity: int = Field(
+        default=1, ge=1, le=20, description="How many mentees a mentor takes unless they say."
+    )
+
+
+class ProgramManager(IdMixin, TenantMixin, table=True):
+    """An employee who runs a program."""
+
+    __tablename__ = "program_managers"
+    __table_args__ = (
+        UniqueConstraint("program_id", "employee_id"),
+        Index("ix_program_managers_employee_id", "employee_id"),
+    )
+
+    program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
+    employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    program: "Program" = Relationship(back_populates="manager_links")
+
+
+class Program(ProgramFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
+    __tablename__ = "programs"
+    __table_args__ = (Index("ix_programs_organization_id_status", "organization_id", "status"),)
+
+    description: str | None = Field(default=None, sa_type=Text)
+    kind: ProgramKind = Field(default=ProgramKind.REVERSE, sa_type=String(20))
+    status: ProgramStatus = Field(default=ProgramStatus.DRAFT, sa_type=String(20))
+    status_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    matching_settings: dict[str, Any] = Field(
+        default_factory=dict, sa_type=JSONDocument, nullable=False
+    )
+    # An administrator's waiver of the conditions to enter enrolling: who, when and why.
+    enrolling_waiver_reason: str | None = Field(default=None, sa_type=Text)
+    enrolling_waived_by: str | None = Field(default=None, sa_type=String(80))
+    enrolling_waived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    # Loaded with the program (one query per batch of programs), ordered as they were named.
+    manager_links: list[ProgramManager] = Relationship(
+        back_populates="program",
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "ProgramManager.id",
+        },
+    )
+
+    @property
+    def manager_ids(self) -> list[uuid.UUID]:
+        return [link.employee_id for link in self.manager_links]
+
+
+def _distinct(values: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
+    if values is not None and len(set(values)) != len(values):
+        raise ValueError("each employee may be named once")
+    return values
+
+
+class ProgramCreate(ProgramFields, InputSchema):
+    manager_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        max_length=MAX_MANAGERS,
+        description="Employees who run the program; defaults to the employee creating it.",
+    )
+    matching_settings: MatchingSettings | None = Field(
+        default=None, description="Omitted: the defaults for the program's kind."
+    )
+
+    _managers = field_validator("manager_ids")(_distinct)
+
+
+class ProgramUpdate(InputSchema):
+    """A partial update: only the fields sent change; ``null`` clears optional ones."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    kind: ProgramKind | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    cadence_days: int | None = Field(default=None, ge=1, le=365)
+    meeting_minutes: int | None = Field(default=None, ge=5, le=480)
+    default_mentor_capacity: int | None = Field(default=None, ge=1, le=20)
+    manager_ids: list[uuid.UUID] | None = Field(
+        default=None, max_length=MAX_MANAGERS, description="Replaces the list of managers."
+    )
+    matching_settings: MatchingSettings | None = Field(
+        default=None, description="Replaces the whole document; omitted members take defaults."
+    )
+
+    _managers = field_validator("manager_ids")(_distinct)
+
+
+PROGRAM_REQUIRED_ON_UPDATE = frozenset(
+    {"name", "kind", "default_mentor_capacity", "manager_ids", "matching_settings"}
+)
+
+
+class EnrollingWaiver(BaseModel):
+    reason: str
+    waived_by: str = Field(description="The administrator (or admin key) who waived.")
+    waived_at: datetime
+
+
+class ProgramRead(SQLModel):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    kind: ProgramKind
+    status: ProgramStatus
+    starts_on: date | None
+    ends_on: date | None
+    cadence_days: int | None
+    meeting_minutes: int | None
+    default_mentor_capacity: int
+    manager_ids: list[uuid.UUID]
+    matching_settings: MatchingSettings
+    enrolling_waiver: EnrollingWaiver | None = Field(
+        description="Set when an administrator let the program enroll without its conditions."
+    )
+    status_changed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ProgramFilter(SQLModel):
+    status: ProgramStatus | None = None
+    kind: ProgramKind | None = None
+
+
+class ProgramTransition(InputSchema):
+    to: ProgramStatus = Field(description="The state to move to.")
+    waiver_reason: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=2000,
+        description=(
+            "Administrators only: enter `enrolling` without an objective or a closed "
+            "consultation, for this recorded reason."
+        ),
+    )
+
+
+# --- objectives ----------------------------------------------------------------------------
+
+
+class SuccessIndicator(BaseModel):
+    """How the program will know the objective is met, e.g. '80 % of mentees use the tool'."""
+
+    name: str = Field(min_length=1, max_length=200)
+    # Finite: the document is stored as JSON, which has no NaN or infinity.
+    target_value: FiniteFloat
+    unit: str = Field(min_length=1, max_length=40, description="e.g. '%', 'people', 'score'.")
+    baseline: FiniteFloat | None = Field(
+        default=None, description="The value when the program starts."
+    )
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _normalise_tags(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    tags: list[str] = []
+    for raw in values:
+        tag = "-".join(raw.strip().lower().split())
+        if not _TAG.match(tag):
+            raise ValueError(
+                f"{raw!r} is not a topic tag: up to 50 letters, digits, '+', '#', '.' or '-'"
+            )
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+class ObjectiveFields(SQLModel):
+    title: str = Field(min_length=1, max_length=200)
+    category: ObjectiveCategory
+    description: str | None = Field(default=None, max_length=5000)
+    topic_tags: list[str] = Field(
+        default_factory=list,
+        max_length=30,
+        description="Topics that matching uses, e.g. ['generative-ai', 'accessibility'].",
+    )
+    priority: int = Field(default=3, ge=1, le=5, description="1 is the highest priority.")
+
+
+class Objective(ObjectiveFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
+    __tablename__ = "program_objectives"
+    __table_args__ = (Index("ix_program_objectives_program_id_position", "program_id", "position"),)
+
+    program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
+    category: ObjectiveCategory = Field(sa_type=String(40))
+    description: str | None = Field(default=None, sa_type=Text)
+    success_indicators: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=JSONDocument, nullable=False
+    )
+    topic_tags: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    position: int = Field(default=0, nullable=False)
+
+
+class ObjectiveCreate(ObjectiveFields, InputSchema):
+    success_indicators: list[SuccessIndicator] = Field(default_factory=list, max_length=20)
+
+    @field_validator("topic_tags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str] | None:
+        return _normalise_tags(value)
+
+
+class ObjectiveUpdate(InputSchema):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    category: ObjectiveCategory | None = None
+    description: str | None = Field(default=None, max_length=5000)
+    success_indicators: list[SuccessIndicator] | None = Field(default=None, max_length=20)
+    topic_tags: list[str] | None = Field(default=None, max_length=30)
+    priority: int | None = Field(default=None, ge=1, le=5)
+
+    @field_validator("topic_tags")
+    @classmethod
+    def _tags(cls, value: list[str] | None) -> list[str] | None:
+        return _normalise_tags(value)
+
+
+OBJECTIVE_REQUIRED_ON_UPDATE = frozenset(
+    {"title", "category", "success_indicators", "topic_tags", "priority"}
+)
+
+
+class ObjectiveRead(SQLModel):
+    id: uuid.UUID
+    program_id: uuid.UUID
+    title: str
+    category: ObjectiveCategory
+    description: str | None
+    success_indicators: list[SuccessIndicator]
+    topic_tags: list[str]
+    priority: int
+    position: int = Field(description="Order among the program's objectives, from 1.")
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ObjectiveOrder(InputSchema):
+    objective_ids: list[uuid.UUID] = Field(
+        max_length=MAX_OBJECTIVES,
+        description="Every objective of the program, in the new order.",
+    )
