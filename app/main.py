@@ -1,5 +1,6 @@
 """The ASGI application: routers, GraphQL, error handlers, middleware and lifespan."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,12 +16,14 @@ from app.api import problems
 from app.api.graphql import ide as graphql_ide
 from app.api.graphql.schema import create_router as create_graphql_router
 from app.api.limits import BodyLimitMiddleware
-from app.api.rest import access, employees, health
+from app.api.rest import access, employees, health, hris, webhook_subscriptions
+from app.api.scim import create_scim_app
 from app.config import Settings, get_settings
 from app.db.engine import create_engine, create_session_factory
 from app.db.migrations import head_revisions
 from app.domain.access.service import AuthSettings
 from app.domain.access.tokens import JWKSCache
+from app.domain.integrations.worker import Worker
 from app.observability import ObservabilityMiddleware, configure_logging
 
 DESCRIPTION = """
@@ -41,8 +44,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_engine(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = None
+        if settings.run_worker_in_process:
+            # HRIS deliveries left waiting and outbound webhooks; `mentorship worker` does the
+            # same in its own process when this is turned off.
+            worker = Worker.from_settings(app.state.session_factory, settings)
+            task = asyncio.create_task(worker.run(stop))
         yield
+        stop.set()
+        if task is not None:
+            await task
         await engine.dispose()
 
     app = FastAPIOffline(
@@ -55,6 +68,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "api-keys", "description": "Credentials of machine clients."},
             {"name": "identity-providers", "description": "Who signs employees' JWTs."},
             {"name": "employees", "description": "The employee directory."},
+            {
+                "name": "hris",
+                "description": "HRIS sync: signed webhooks, their secrets, field mapping, log.",
+            },
+            {
+                "name": "webhook-subscriptions",
+                "description": "Events sent to your systems, signed per Standard Webhooks.",
+            },
             {"name": "graphql", "description": "The same services through GraphQL."},
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
@@ -73,7 +94,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(access.router)
     app.include_router(employees.router)
+    app.include_router(hris.router)
+    app.include_router(webhook_subscriptions.router)
     app.include_router(create_graphql_router())
+    app.mount("/scim/v2", create_scim_app(app), name="scim")
     app.mount(
         graphql_ide.STATIC_URL, StaticFiles(directory=graphql_ide.STATIC_DIR), name="graphiql"
     )

@@ -227,4 +227,19 @@ def problem(response: httpx.Response, status: int, code: str | None = None) -> d
     return body
 
 
+def scim_error(
+    response: httpx.Response, status: int, scim_type: str | None = None
+) -> dict[str, Any]:
+    """Assert that ``response`` is a SCIM error document (RFC 7644 §3.12)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/scim+json")
+    body = dict(response.json())
+    assert body["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert body["status"] == str(status)
+    assert "Traceback" not in response.text
+    if scim_type is not None:
+        assert body.get("scimType") == scim_type, body
+    return body
+
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
