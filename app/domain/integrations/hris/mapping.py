@@ -203,6 +203,8 @@ def _read_time(data: Mapping[str, Any], source_name: Mapping[UnifiedField, str])
 
 def parse_timestamp(value: Any, field: str) -> datetime:
     """An ISO 8601 time with a zone, or Unix seconds."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
     try:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return datetime.fromtimestamp(value, tz=UTC)
