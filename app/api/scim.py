@@ -69,8 +69,13 @@ async def scim_principal(
 ScimPrincipal = Annotated[Principal, Depends(scim_principal)]
 
 
+SCIM_PREFIX = "/scim/v2"
+
+
 def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The SCIM base address as the client reached it (behind the mount point)."""
+    url = str(request.url.replace(query=None))
+    return url[: url.index(SCIM_PREFIX) + len(SCIM_PREFIX)]
 
 
 async def _json(request: Request) -> Any:
@@ -146,8 +151,8 @@ def _discovery_routes(app: FastAPI) -> None:
         config = schema.service_provider_config(_base_url(request))
         return ScimResponse(config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
 
-    def listing(resources: list[ResourceType] | list[Schema]) -> ScimResponse:
-        listed = ListResponse[Any](
+    def listing(kind: type[ResourceType] | type[Schema], resources: list[Any]) -> ScimResponse:
+        listed = ListResponse[kind](  # type: ignore[valid-type]
             total_results=len(resources),
             start_index=1,
             items_per_page=len(resources),
@@ -157,7 +162,7 @@ def _discovery_routes(app: FastAPI) -> None:
 
     @app.get("/ResourceTypes")
     async def resource_types(request: Request, _p: ScimPrincipal) -> ScimResponse:
-        return listing(schema.resource_types(_base_url(request)))
+        return listing(ResourceType, schema.resource_types(_base_url(request)))
 
     @app.get("/ResourceTypes/{name}")
     async def resource_type(name: str, request: Request, _p: ScimPrincipal) -> ScimResponse:
@@ -168,7 +173,7 @@ def _discovery_routes(app: FastAPI) -> None:
 
     @app.get("/Schemas")
     async def schemas(request: Request, _p: ScimPrincipal) -> ScimResponse:
-        return listing(schema.schemas(_base_url(request)))
+        return listing(Schema, schema.schemas(_base_url(request)))
 
     @app.get("/Schemas/{schema_id}")
     async def one_schema(schema_id: str, request: Request, _p: ScimPrincipal) -> ScimResponse:
