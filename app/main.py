@@ -33,6 +33,11 @@ Run reverse-mentoring programs from your intranet and HR systems.
 (`Authorization: Bearer mk_...`) for machine clients, or a JWT signed by your organisation's
 identity provider for an employee.
 
+**Integrations.** HRIS webhooks (`/api/v1/integrations/hris/webhooks/{organization_id}`)
+authenticate by their Standard Webhooks signature instead. SCIM 2.0 provisioning lives at
+`/scim/v2` (an API key with the `scim` scope; described by its own `/Schemas` and
+`/ResourceTypes`). Subscribers receive events signed per Standard Webhooks.
+
 **Errors** are RFC 9457 `application/problem+json` documents with a stable `code`.
 **Lists** use cursor pagination: `?limit=&cursor=` answers `{"items": [...], "next_cursor": ...}`.
 **Updates** need the `ETag` you read in `If-Match`.
