@@ -151,6 +151,108 @@ def dev_token(
     console.print(_run(mint_dev_token, org, email, minutes))
 
 
+@cli.command("import-employees")
+def import_employees(
+    file: Annotated[
+        Path, typer.Argument(help="CSV with a header row.", exists=True, dir_okay=False)
+    ],
+    org: Annotated[str, typer.Option(help="Organisation slug or id.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")
+    ] = False,
+) -> None:
+    """Create or update employees from an HRIS export, matched by external id.
+
+    Columns are the unified HRIS fields (id, email, given_name, family_name, job_title,
+    department, location, manager_id, hire_date, termination_date, employment_status) or
+    the names the organisation's field mapping gives them. Nothing is written unless every
+    row is valid.
+    """
+    from rich.progress import Progress
+
+    from app.db.engine import create_engine, create_session_factory
+    from app.domain.access import service
+    from app.domain.errors import DomainError
+    from app.domain.integrations.hris.csv_import import ImportReport
+    from app.domain.integrations.hris.csv_import import import_employees as run_import
+
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        err.print(f"[red]error:[/red] {file} is not UTF-8 text")
+        raise typer.Exit(2) from exc
+    total = max(text.count("\n") - 1, 0)
+
+    async def main() -> ImportReport:
+        engine = create_engine(get_settings())
+        try:
+            async with create_session_factory(engine)() as session:
+                organization = await service.find_organization(session, org)
+                with Progress(console=err, transient=True) as progress:
+                    task = progress.add_task("importing", total=total)
+                    report = await run_import(
+                        session, organization.id, text, on_row=lambda: progress.advance(task)
+                    )
+                if dry_run or report.errors:
+                    await session.rollback()
+                else:
+                    await session.commit()
+                return report
+        finally:
+            await engine.dispose()
+
+    try:
+        report = asyncio.run(main())
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.detail}")
+        raise typer.Exit(1) from exc
+    for error in report.errors:
+        console.print(f"line {error.line}: {error.field or '-'}: {error.reason}")
+    summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(report.outcomes.items()))
+    console.print(
+        f"{report.rows} rows: {summary or 'nothing to apply'}; {len(report.errors)} errors"
+    )
+    if report.errors:
+        console.print("nothing was written: fix the rows above and run again")
+        raise typer.Exit(1)
+    console.print("dry run: nothing was written" if dry_run else "imported")
+
+
+@cli.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Handle what is due now, then exit.")
+    ] = False,
+) -> None:
+    """Apply waiting HRIS deliveries and send outbound webhooks (run as many as you like)."""
+    import signal
+
+    from app.db.engine import create_engine, create_session_factory
+    from app.domain.integrations.worker import Worker
+
+    settings = get_settings()
+
+    async def main() -> None:
+        engine = create_engine(settings)
+        loop_worker = Worker.from_settings(create_session_factory(engine), settings)
+        try:
+            if once:
+                while await loop_worker.run_once():
+                    pass
+                await loop_worker.dispatcher.aclose()
+                return
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            console.print("worker started; Ctrl-C to stop")
+            await loop_worker.run(stop)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
 @cli.command()
 def openapi(
     check: Annotated[

@@ -46,6 +46,17 @@ class Settings(BaseSettings):
     # A key's last-used time is written at most this often, so reads stay read-only.
     api_key_touch_interval_seconds: int = Field(default=60, ge=0)
 
+    # Integrations: the worker loop runs inside each API process unless turned off (then run
+    # `mentorship worker`). Retry delays are seconds between attempts of a webhook delivery.
+    run_worker_in_process: bool = True
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_delays_seconds: list[float] = Field(
+        default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0]
+    )
+    webhook_disable_after_failures: int = Field(default=10, ge=1)
+    hris_sweep_after_seconds: float = Field(default=30.0, ge=0)
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

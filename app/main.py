@@ -1,5 +1,6 @@
 """The ASGI application: routers, GraphQL, error handlers, middleware and lifespan."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,12 +17,22 @@ from app.api.deps import reject_unknown_query_parameters
 from app.api.graphql import ide as graphql_ide
 from app.api.graphql.schema import create_router as create_graphql_router
 from app.api.limits import BodyLimitMiddleware, RequestRateLimiter
-from app.api.rest import access, consultations, employees, health, programs
+from app.api.rest import (
+    access,
+    consultations,
+    employees,
+    health,
+    hris,
+    programs,
+    webhook_subscriptions,
+)
+from app.api.scim import create_scim_app
 from app.config import Settings, get_settings
 from app.db.engine import create_engine, create_session_factory
 from app.db.migrations import head_revisions
-from app.domain.access.authentication import AuthSettings, credentials
+from app.domain.access.authentication import AuthSettings
 from app.domain.access.tokens import JWKSCache
+from app.domain.integrations.worker import Worker
 from app.observability import ObservabilityMiddleware, configure_logging
 
 DESCRIPTION = """
@@ -30,6 +41,11 @@ Run reverse-mentoring programs from your intranet and HR systems.
 **Authentication.** Every call but `/health` and `/ready` needs a bearer token: an API key
 (`Authorization: Bearer mk_...`) for machine clients, or a JWT signed by your organisation's
 identity provider for an employee.
+
+**Integrations.** HRIS webhooks (`/api/v1/integrations/hris/webhooks/{organization_id}`)
+authenticate by their Standard Webhooks signature instead. SCIM 2.0 provisioning lives at
+`/scim/v2` (an API key with the `scim` scope; described by its own `/Schemas` and
+`/ResourceTypes`). Subscribers receive events signed per Standard Webhooks.
 
 **Errors** are RFC 9457 `application/problem+json` documents with a stable `code`.
 **Lists** use cursor pagination: `?limit=&cursor=` answers `{"items": [...], "next_cursor": ...}`.
@@ -42,8 +58,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_engine(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = None
+        if settings.run_worker_in_process:
+            # HRIS deliveries left waiting and outbound webhooks; `mentorship worker` does the
+            # same in its own process when this is turned off.
+            worker = Worker.from_settings(app.state.session_factory, settings)
+            task = asyncio.create_task(worker.run(stop))
         yield
+        stop.set()
+        if task is not None:
+            await task
         await engine.dispose()
 
     app = FastAPIOffline(
@@ -66,6 +92,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "name": "consultations",
                 "description": "Stakeholders consulted on a program's purpose, and their answers.",
             },
+            {
+                "name": "hris",
+                "description": "HRIS sync: signed webhooks, their secrets, field mapping, log.",
+            },
+            {
+                "name": "webhook-subscriptions",
+                "description": "Events sent to your systems, signed per Standard Webhooks.",
+            },
             {"name": "graphql", "description": "The same services through GraphQL."},
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
@@ -73,11 +107,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
-    credentials.ttl = settings.auth_cache_seconds
     app.state.auth = AuthSettings(
         jwks_cache=JWKSCache(ttl_seconds=settings.jwks_cache_seconds),
         leeway_seconds=settings.jwt_leeway_seconds,
         touch_interval_seconds=settings.api_key_touch_interval_seconds,
+        cache_seconds=settings.auth_cache_seconds,
     )
     app.state.migration_heads = head_revisions(settings.database_url)
     app.state.rate_limiter = RequestRateLimiter(
@@ -90,7 +124,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(employees.router)
     app.include_router(programs.router)
     app.include_router(consultations.router)
+    app.include_router(hris.router)
+    app.include_router(webhook_subscriptions.router)
     app.include_router(create_graphql_router())
+    app.mount("/scim/v2", create_scim_app(app), name="scim")
     app.mount(
         graphql_ide.STATIC_URL, StaticFiles(directory=graphql_ide.STATIC_DIR), name="graphiql"
     )

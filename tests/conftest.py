@@ -84,6 +84,8 @@ async def app(database_url: str) -> AsyncIterator[FastAPI]:
             environment="test",
             metrics_token="metrics-secret-for-tests",
             api_key_touch_interval_seconds=0,
+            # Statement-count tests must not depend on whether a credential is cached.
+            auth_cache_seconds=0,
             rate_limit="100000/minute",
             db_pool_size=20,
         )
@@ -280,6 +282,21 @@ def problem(response: httpx.Response, status: int, code: str | None = None) -> d
     assert "Traceback" not in response.text
     if code is not None:
         assert body["code"] == code, body
+    return body
+
+
+def scim_error(
+    response: httpx.Response, status: int, scim_type: str | None = None
+) -> dict[str, Any]:
+    """Assert that ``response`` is a SCIM error document (RFC 7644 §3.12)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/scim+json")
+    body = dict(response.json())
+    assert body["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert body["status"] == str(status)
+    assert "Traceback" not in response.text
+    if scim_type is not None:
+        assert body.get("scimType") == scim_type, body
     return body
 
 

@@ -125,3 +125,100 @@ def test_openapi_check_detects_drift(tmp_path: Path) -> None:
     assert "up to date" in invoke("openapi", "--check", "--path", str(path))
     path.write_text(path.read_text().replace("Create an employee", "Make someone up"))
     assert runner.invoke(cli, ["openapi", "--check", "--path", str(path)]).exit_code == 1
+
+
+CSV_HEADER = "id,email,given_name,family_name,job_title,manager_id,employment_status\n"
+
+
+def test_import_employees_dry_run_then_idempotent_upsert(cli_database: str, tmp_path: Path) -> None:
+    invoke("migrate")
+    output = invoke("create-org", "Initech")
+    admin = TOKEN.search(output)
+    assert admin
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        CSV_HEADER
+        + "E1,peter@initech.example,Peter,Gibbons,Engineer,E2,active\n"
+        + "E2,not-an-email,Bill,Lumbergh,VP,,active\n"
+        + "E3,milton@initech.example,,Waddams,Clerk,,fired\n"
+        + "E1,again@initech.example,Peter,Gibbons,Engineer,,active\n"
+    )
+    result = runner.invoke(cli, ["import-employees", str(bad), "--org", "initech", "--dry-run"])
+    assert result.exit_code == 1, result.output
+    assert "line 3: email:" in result.output
+    assert "line 4: employment_status:" in result.output
+    assert "line 5: id: 'E1' is on line 2 too" in result.output
+    assert "nothing was written" in result.output
+
+    good = tmp_path / "good.csv"
+    good.write_text(
+        CSV_HEADER
+        + "E1,peter@initech.example,Peter,Gibbons,Engineer,E2,active\n"
+        + "E2,bill@initech.example,Bill,Lumbergh,VP,,active\n"
+        + "E3,milton@initech.example,Milton,Waddams,Clerk,E2,terminated\n"
+    )
+    dry = invoke("import-employees", str(good), "--org", "initech", "--dry-run")
+    assert "3 rows: 2 created, 1 terminated; 0 errors" in dry
+    assert "dry run: nothing was written" in dry
+    assert _employees(cli_database, admin.group()) == {}
+
+    assert "imported" in invoke("import-employees", str(good), "--org", "initech")
+    people = _employees(cli_database, admin.group())
+    assert people["E1"]["manager_id"] == people["E2"]["id"]  # linked once E2 arrived
+    assert people["E3"]["status"] == "terminated"
+    again = invoke("import-employees", str(good), "--org", "initech")
+    assert "3 rows: 3 unchanged; 0 errors" in again
+    assert len(_employees(cli_database, admin.group())) == 3
+
+
+def _employees(url: str, admin: str) -> dict[str, dict[str, object]]:
+    import asyncio
+
+    async def fetch() -> dict[str, dict[str, object]]:
+        app = create_app(Settings(database_url=url))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://cli") as client:
+            response = await client.get(
+                "/api/v1/employees", headers={"Authorization": f"Bearer {admin}"}
+            )
+        await app.state.engine.dispose()
+        return {e["external_id"]: e for e in response.json()["items"]}
+
+    return asyncio.run(fetch())
+
+
+def test_worker_sends_what_the_api_queued(cli_database: str) -> None:
+    """`mentorship worker` is a separate process: here, another event loop and engine."""
+    import asyncio
+
+    from tests.integration.test_webhook_delivery import Receiver
+
+    invoke("migrate")
+    admin = TOKEN.search(invoke("create-org", "Hooli"))
+    assert admin
+    receiver = Receiver()
+    receiver.start()
+    headers = {"Authorization": f"Bearer {admin.group()}"}
+
+    async def queue() -> None:
+        app = create_app(Settings(database_url=cli_database))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://cli") as client:
+            created = await client.post(
+                "/api/v1/webhook-subscriptions",
+                json={"url": receiver.url, "event_types": ["employee.created"]},
+                headers=headers,
+            )
+            assert created.status_code == 201, created.text
+            person = {"email": "gavin@hooli.example", "given_name": "Gavin", "family_name": "B"}
+            assert (await client.post("/api/v1/employees", json=person, headers=headers)).is_success
+        await app.state.engine.dispose()
+
+    try:
+        asyncio.run(queue())
+        assert receiver.received == []
+        result = runner.invoke(cli, ["worker", "--once"])
+        assert result.exit_code == 0, result.output
+        assert [e["type"] for e in receiver.envelopes()] == ["employee.created"]
+    finally:
+        receiver.stop()

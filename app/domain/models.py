@@ -4,6 +4,12 @@ from app.db.base import metadata
 from app.domain.access.models import ApiKey, IdentityProvider, Organization
 from app.domain.employees.models import Employee
 from app.domain.events.models import OutboxEvent
+from app.domain.integrations.hris.models import HrisDelivery, HrisFieldMapping, HrisWebhookSecret
+from app.domain.integrations.subscriptions.models import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from app.domain.programs.consultation_models import Consultation, Contribution, Stakeholder
 from app.domain.programs.models import Objective, Program, ProgramManager
 
@@ -12,6 +18,9 @@ __all__ = [
     "Consultation",
     "Contribution",
     "Employee",
+    "HrisDelivery",
+    "HrisFieldMapping",
+    "HrisWebhookSecret",
     "IdentityProvider",
     "Objective",
     "Organization",
@@ -19,5 +28,8 @@ __all__ = [
     "Program",
     "ProgramManager",
     "Stakeholder",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "metadata",
 ]

@@ -1,4 +1,8 @@
-"""Every route but health, readiness and the documentation needs credentials."""
+"""Every route but health, readiness and the documentation needs credentials.
+
+SCIM routes (a mounted application at /scim/v2) answer SCIM's own error document, as RFC
+7644 §3.12 requires of them; every other route answers problem+json.
+"""
 
 import re
 from typing import Any
@@ -8,24 +12,27 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
 
-from tests.conftest import problem
+from tests.conftest import problem, scim_error
 
 PUBLIC = {"/health", "/ready", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 PUBLIC_PREFIXES = ("/static-offline-docs", "/static-graphiql")
+SCIM_PREFIX = "/scim/v2"
 
 
 def all_routes(app: FastAPI) -> list[tuple[str, str]]:
     """(method, path) of every route the app serves, including included routers."""
     found: list[tuple[str, str]] = []
 
-    def walk(routes: list[Any]) -> None:
+    def walk(routes: list[Any], prefix: str = "") -> None:
         for route in routes:
             if hasattr(route, "original_router"):
-                walk(route.original_router.routes)
+                walk(route.original_router.routes, prefix)
             elif isinstance(route, (APIRoute, Route)):
                 for method in sorted(route.methods or {"GET"}):
                     if method != "HEAD":
-                        found.append((method, route.path))
+                        found.append((method, prefix + route.path))
+            elif isinstance(route, Mount) and route.path == SCIM_PREFIX:
+                walk(route.routes, route.path)
             elif isinstance(route, Mount):
                 found.append(("GET", route.path + "/{path}"))
 
@@ -42,6 +49,8 @@ async def test_walk_finds_the_api(app: FastAPI) -> None:
     assert ("GET", "/api/v1/employees") in routes
     assert ("PATCH", "/api/v1/employees/{employee_id}") in routes
     assert ("POST", "/graphql") in routes
+    assert ("PATCH", "/scim/v2/Users/{user_id}") in routes
+    assert ("POST", "/api/v1/integrations/hris/webhooks/{organization_id}") in routes
     assert len(routes) > 20
 
 
@@ -58,7 +67,10 @@ async def test_every_private_route_answers_401_without_credentials(
                 headers["Authorization"] = auth
             response = await client.request(method, concrete(path), headers=headers, content=b"{}")
             assert response.status_code == 401, (method, path, auth, response.text)
-            problem(response, 401)
+            if path.startswith(SCIM_PREFIX):
+                scim_error(response, 401)
+            else:
+                problem(response, 401)
         checked += 1
     assert checked > 15
 

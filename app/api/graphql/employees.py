@@ -27,6 +27,7 @@ class EmployeeType:
     id: uuid.UUID
     external_id: str | None
     email: str
+    user_name: str | None
     given_name: str
     family_name: str
     job_title: str | None
@@ -39,6 +40,7 @@ class EmployeeType:
     languages: list[str]
     timezone: str
     status: EmployeeStatusEnum  # type: ignore[valid-type]
+    terminated_on: dt.date | None
     role: RoleEnum  # type: ignore[valid-type]
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -56,11 +56,20 @@ class CredentialCache:
             return None
         return entry
 
-    def put(self, digest: str, principal: Principal, lifetime: float | None = None) -> None:
-        if self.ttl <= 0:
+    def put(
+        self,
+        digest: str,
+        principal: Principal,
+        lifetime: float | None = None,
+        ttl: float | None = None,
+    ) -> None:
+        """Keep ``principal`` for ``ttl`` seconds (the cache's default), never past ``lifetime``."""
+        ttl = self.ttl if ttl is None else ttl
+        if lifetime is not None:
+            ttl = min(ttl, lifetime)
+        if ttl <= 0:
             return
         now = time.monotonic()
-        ttl = self.ttl if lifetime is None else min(self.ttl, lifetime)
         self._entries[digest] = _Entry(principal, now + ttl, now)
         self._entries.move_to_end(digest)
         while len(self._entries) > self.max_entries:
@@ -88,6 +97,7 @@ class AuthSettings:
     jwks_cache: tokens.JWKSCache = field(default_factory=tokens.JWKSCache)
     leeway_seconds: int = 60
     touch_interval_seconds: int = 60
+    cache_seconds: float = 5.0
 
 
 async def authenticate(session: AsyncSession, token: str, auth: AuthSettings) -> Principal:
@@ -129,7 +139,7 @@ async def _authenticate_api_key(
     scopes = frozenset(Scope(s) for s in key.scopes if s in Scope._value2member_map_)
     principal = Principal.for_api_key(key.organization_id, key.id, scopes)
     lifetime = (key.expires_at - now).total_seconds() if key.expires_at else None
-    credentials.put(digest, principal, lifetime)
+    credentials.put(digest, principal, lifetime, auth.cache_seconds)
     return principal
 
 
@@ -164,7 +174,7 @@ async def _authenticate_jwt(
     if employee.status != EmployeeStatus.ACTIVE:
         raise Unauthorized("This employee is not active.", code="inactive_employee")
     principal = Principal.for_employee(employee.organization_id, employee.id, Role(employee.role))
-    credentials.put(digest, principal, float(claims["exp"]) - time.time())
+    credentials.put(digest, principal, float(claims["exp"]) - time.time(), auth.cache_seconds)
     return principal
 
 

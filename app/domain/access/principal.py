@@ -34,6 +34,9 @@ class Principal:
     scopes: frozenset[Scope] = field(default_factory=frozenset)
     employee_id: uuid.UUID | None = None
     api_key_id: uuid.UUID | None = None
+    # Set for the service acting on an integration's behalf (a signed HRIS webhook, a CSV
+    # import): there is no API key to name in audit trails, so this names the channel.
+    label: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -52,6 +55,8 @@ class Principal:
     @property
     def actor(self) -> str:
         """A short label for logs and audit trails."""
+        if self.label is not None:
+            return self.label
         if self.is_machine:
             return f"api_key:{self.api_key_id}"
         return f"employee:{self.employee_id}"
@@ -67,6 +72,17 @@ class Principal:
             role=role,
             scopes=scopes,
             api_key_id=api_key_id,
+        )
+
+    @classmethod
+    def for_integration(cls, organization_id: uuid.UUID, label: str, *scopes: Scope) -> "Principal":
+        """The service itself, applying what an authenticated integration sent."""
+        return cls(
+            organization_id=organization_id,
+            kind="api_key",
+            role=Role.EMPLOYEE,
+            scopes=frozenset(scopes),
+            label=label,
         )
 
     @classmethod

@@ -11,7 +11,7 @@ from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
-from app.db.types import JSONDocument
+from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Role
 from app.domain.schemas import InputSchema
 
@@ -44,6 +44,10 @@ def _check_timezone(value: str | None) -> str | None:
     return value
 
 
+def _lower_user_name(value: str | None) -> str | None:
+    return value.strip().lower() if value is not None else None
+
+
 def _check_birth_year(value: int | None) -> int | None:
     if value is not None and not 1900 <= value <= datetime.now(UTC).year - 14:
         raise ValueError("must be a plausible year of birth (1900 to 14 years ago)")
@@ -57,6 +61,12 @@ class EmployeeFields(SQLModel):
         default=None, max_length=255, description="The employee's id in the HRIS."
     )
     email: EmailStr = Field(max_length=320)
+    user_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=320,
+        description="Login name at the identity provider (SCIM `userName`); case-insensitive.",
+    )
     given_name: str = Field(min_length=1, max_length=200)
     family_name: str = Field(min_length=1, max_length=200)
     job_title: str | None = Field(default=None, max_length=200)
@@ -87,6 +97,7 @@ class EmployeeFields(SQLModel):
 
     _tz = field_validator("timezone")(_check_timezone)
     _by = field_validator("birth_year")(_check_birth_year)
+    _un = field_validator("user_name")(_lower_user_name)
 
 
 class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
@@ -94,8 +105,14 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
     __table_args__ = (
         UniqueConstraint("organization_id", "email"),
         UniqueConstraint("organization_id", "external_id"),
+        UniqueConstraint("organization_id", "user_name"),
         Index("ix_employees_organization_id_department", "organization_id", "department"),
         Index("ix_employees_organization_id_manager_id", "organization_id", "manager_id"),
+        Index(
+            "ix_employees_organization_id_pending_manager_external_id",
+            "organization_id",
+            "pending_manager_external_id",
+        ),
     )
 
     email: str = Field(max_length=320)
@@ -106,6 +123,13 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
     # Enums are stored as plain strings: no database enum types to migrate.
     status: EmployeeStatus = Field(default=EmployeeStatus.ACTIVE, sa_type=String(20))
     role: Role = Field(default=Role.EMPLOYEE, sa_type=String(20))
+    terminated_on: date | None = None
+    # When the source of truth (the HRIS) last described this employee: an older event
+    # arriving late must not overwrite what a newer one set.
+    source_updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The manager's HRIS id while that manager is not in the directory yet; linked when
+    # they arrive.
+    pending_manager_external_id: str | None = Field(default=None, max_length=255)
 
     @property
     def display_name(self) -> str:
@@ -121,6 +145,7 @@ class EmployeeUpdate(InputSchema):
 
     external_id: str | None = Field(default=None, max_length=255)
     email: EmailStr | None = Field(default=None, max_length=320)
+    user_name: str | None = Field(default=None, min_length=1, max_length=320)
     given_name: str | None = Field(default=None, min_length=1, max_length=200)
     family_name: str | None = Field(default=None, min_length=1, max_length=200)
     job_title: str | None = Field(default=None, max_length=200)
@@ -147,6 +172,7 @@ class EmployeeUpdate(InputSchema):
 
     _tz = field_validator("timezone")(_check_timezone)
     _by = field_validator("birth_year")(_check_birth_year)
+    _un = field_validator("user_name")(_lower_user_name)
 
 
 # Fields that cannot be cleared with null because the directory needs them.
@@ -168,6 +194,7 @@ class EmployeeRead(SQLModel):
     id: uuid.UUID
     external_id: str | None
     email: str
+    user_name: str | None
     given_name: str
     family_name: str
     job_title: str | None
@@ -180,6 +207,7 @@ class EmployeeRead(SQLModel):
     languages: list[str]
     timezone: str
     status: EmployeeStatus
+    terminated_on: date | None
     role: Role
     created_at: datetime
     updated_at: datetime
@@ -191,3 +219,31 @@ class EmployeeFilter(SQLModel):
     status: EmployeeStatus | None = None
     manager_id: uuid.UUID | None = None
     q: str | None = Field(default=None, max_length=200)
+
+
+class EmployeeSyncRecord(SQLModel):
+    """An employee as a source of truth (an HRIS, a CSV export) describes them.
+
+    Only the fields that were sent change; the others keep their value. The manager is
+    named by their own external id, because the source knows no other.
+    """
+
+    external_id: str = Field(min_length=1, max_length=255)
+    email: EmailStr | None = Field(default=None, max_length=320)
+    user_name: str | None = Field(default=None, min_length=1, max_length=320)
+    given_name: str | None = Field(default=None, min_length=1, max_length=200)
+    family_name: str | None = Field(default=None, min_length=1, max_length=200)
+    job_title: str | None = Field(default=None, max_length=200)
+    department: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=200)
+    manager_external_id: str | None = Field(default=None, min_length=1, max_length=255)
+    hire_date: date | None = None
+    termination_date: date | None = None
+    status: EmployeeStatus | None = None
+
+    @field_validator("email", mode="after")
+    @classmethod
+    def _lower_email(cls, value: str | None) -> str | None:
+        return value.lower() if value is not None else None
+
+    _un = field_validator("user_name")(_lower_user_name)

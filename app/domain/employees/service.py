@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -155,10 +156,12 @@ async def _ensure_unique(
     email: str | None,
     external_id: str | None,
     own_id: uuid.UUID | None,
+    user_name: str | None = None,
 ) -> None:
     for field, column, value in (
         ("email", Employee.email, email),
         ("external_id", Employee.external_id, external_id),
+        ("user_name", Employee.user_name, user_name),
     ):
         if value is None:
             continue
@@ -223,13 +226,14 @@ async def create_employee(
         email=data.email,
         external_id=data.external_id,
         own_id=None,
+        user_name=data.user_name,
     )
     if data.manager_id is not None:
         await _check_manager(session, principal.organization_id, None, data.manager_id)
     employee = Employee(organization_id=principal.organization_id, **data.model_dump())
     session.add(employee)
     await session.flush()
-    await _announce(session, principal, "employee.created", employee)
+    await announce(session, principal, "employee.created", employee)
     return employee
 
 
@@ -260,6 +264,7 @@ async def update_employee(
         email=changes.get("email"),
         external_id=changes.get("external_id"),
         own_id=employee.id,
+        user_name=changes.get("user_name"),
     )
     if changes.get("manager_id") is not None:
         await _check_manager(session, principal.organization_id, employee.id, changes["manager_id"])
@@ -271,7 +276,7 @@ async def update_employee(
     await flush_versioned(session, "employee")
     if {"role", "status", "email", "external_id"} & changed.keys():
         credentials.forget_employee(employee.id)
-    await _announce(session, principal, "employee.updated", employee, changed=sorted(changed))
+    await announce(session, principal, "employee.updated", employee, changed=sorted(changed))
     return employee
 
 
@@ -293,11 +298,11 @@ async def deactivate_employee(
     employee.status = EmployeeStatus.INACTIVE
     await flush_versioned(session, "employee")
     credentials.forget_employee(employee.id)
-    await _announce(session, principal, "employee.deactivated", employee)
+    await announce(session, principal, "employee.deactivated", employee)
     return employee
 
 
-async def _announce(
+async def announce(
     session: AsyncSession,
     principal: Principal,
     event_type: str,
@@ -314,3 +319,42 @@ async def _announce(
         data={"employee": snapshot, **extra},
         actor=principal,
     )
+
+
+async def terminate_employee(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    *,
+    terminated_on: date,
+    source_updated_at: datetime | None = None,
+) -> Employee:
+    """Record that an employee left the company. Nothing is deleted: their history stays.
+
+    Terminating twice changes nothing. Callers that act on the whole organisation (ending
+    pairs, releasing places) go through ``integrations.offboarding``, which calls this.
+    """
+    _require_write(principal)
+    employee = await _get_scoped(session, principal.organization_id, employee_id)
+    if employee.status == EmployeeStatus.TERMINATED:
+        return employee
+    employee.status = EmployeeStatus.TERMINATED
+    employee.terminated_on = terminated_on
+    if source_updated_at is not None and (
+        employee.source_updated_at is None or source_updated_at > employee.source_updated_at
+    ):
+        employee.source_updated_at = source_updated_at
+    await flush_versioned(session, "employee")
+    await announce(session, principal, "employee.terminated", employee)
+    return employee
+
+
+async def find_by_external_id(
+    session: AsyncSession, principal: Principal, external_id: str
+) -> Employee | None:
+    _require_read(principal)
+    statement = select(Employee).where(
+        Employee.organization_id == principal.organization_id,
+        Employee.external_id == external_id,
+    )
+    return (await session.exec(statement)).first()

@@ -36,3 +36,15 @@ async def record_event(
     )
     session.add(event)
     return event
+
+
+def envelope(event: OutboxEvent) -> dict[str, Any]:
+    """What subscribers receive: the event with a snapshot of its resource."""
+    return {
+        "id": str(event.id),
+        "type": event.type,
+        "occurred_at": event.occurred_at.isoformat().replace("+00:00", "Z"),
+        "organization_id": str(event.organization_id),
+        "schema_version": event.schema_version,
+        "data": event.data,
+    }

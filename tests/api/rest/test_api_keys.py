@@ -143,3 +143,27 @@ async def test_bad_credentials(client: httpx.AsyncClient) -> None:
         response = await client.get("/api/v1/employees", headers={"Authorization": header})
         problem(response, 401)
         assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_cached_credentials_are_evicted_on_revocation(database_url: str) -> None:
+    from app.config import Settings
+    from app.main import create_app
+    from tests.conftest import make_tenant
+
+    app = create_app(Settings(database_url=database_url, auth_cache_seconds=60))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://cache") as client:
+        tenant = await make_tenant(app, client, "Cache")
+        response = await client.post(
+            "/api/v1/api-keys", json={"name": "c", "scopes": ["read"]}, headers=tenant.admin
+        )
+        key = {"Authorization": f"Bearer {response.json()['token']}"}
+        person = await tenant.employee()
+        as_person = tenant.as_user(person)
+        for headers in (key, as_person):  # now cached
+            assert (await client.get("/api/v1/employees", headers=headers)).status_code == 200
+        await client.delete(f"/api/v1/api-keys/{response.json()['id']}", headers=tenant.admin)
+        problem(await client.get("/api/v1/employees", headers=key), 401)
+        await client.post(f"/api/v1/employees/{person['id']}/deactivate", headers=tenant.admin)
+        problem(await client.get("/api/v1/employees", headers=as_person), 401)
+    await app.state.engine.dispose()

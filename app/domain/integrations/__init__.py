@@ -1,0 +1,1 @@
+"""Integrations: HRIS webhooks, SCIM provisioning, CSV import, outbound event subscriptions."""

@@ -1,0 +1,1 @@
+"""Inbound HRIS sync: signed webhooks, per-organisation field mapping, CSV import."""

@@ -1,0 +1,1 @@
+"""Outbound event subscriptions: who wants which events, and their delivery."""

@@ -1,0 +1,156 @@
+"""Webhook subscriptions of intranet back ends, their deliveries, and each attempt."""
+
+import re
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import field_validator
+from sqlalchemy import Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
+from app.db.types import JSONDocument, UTCDateTime
+
+# "employee.updated", "pair.*" (every pair event) or "*" (everything).
+_EVENT_PATTERN = re.compile(r"^(\*|[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*))$")
+
+
+def _check_event_types(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    cleaned: list[str] = []
+    for raw in values:
+        value = raw.strip()
+        if not _EVENT_PATTERN.match(value):
+            raise ValueError(
+                f"{raw!r} is not an event type such as 'employee.updated', 'pair.*' or '*'"
+            )
+        if value not in cleaned:
+            cleaned.append(value)
+    return sorted(cleaned)
+
+
+class WebhookSubscription(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
+    __tablename__ = "webhook_subscriptions"
+
+    url: str = Field(max_length=2000)
+    description: str | None = Field(default=None, max_length=500)
+    event_types: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    # Kept as written: signing needs the key itself.
+    secret: str = Field(max_length=100)
+    enabled: bool = Field(default=True)
+    disabled_reason: str | None = Field(default=None, max_length=500)
+    consecutive_failures: int = Field(default=0)
+
+
+class WebhookSubscriptionCreate(SQLModel):
+    url: str = Field(min_length=8, max_length=2000, description="HTTPS address to POST to.")
+    event_types: list[str] = Field(
+        min_length=1,
+        max_length=100,
+        description="Event types, `module.*` for all of a module, or `*` for every event.",
+    )
+    description: str | None = Field(default=None, max_length=500)
+
+    _types = field_validator("event_types")(_check_event_types)
+
+
+class WebhookSubscriptionUpdate(SQLModel):
+    url: str | None = Field(default=None, min_length=8, max_length=2000)
+    event_types: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    description: str | None = Field(default=None, max_length=500)
+    enabled: bool | None = Field(default=None, description="Re-enabling resets the failure count.")
+
+    _types = field_validator("event_types")(_check_event_types)
+
+
+class WebhookSubscriptionRead(SQLModel):
+    id: uuid.UUID
+    url: str
+    description: str | None
+    event_types: list[str]
+    enabled: bool
+    disabled_reason: str | None
+    consecutive_failures: int = Field(description="Deliveries failed in a row.")
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class WebhookSubscriptionCreated(WebhookSubscriptionRead):
+    secret: str = Field(
+        description="The Standard Webhooks signing secret (`whsec_...`), shown once."
+    )
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class WebhookDelivery(IdMixin, TenantMixin, table=True):
+    """One event for one subscription, retried until it succeeds or its time is up."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "event_id"),
+        Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    subscription_id: uuid.UUID = Field(
+        foreign_key="webhook_subscriptions.id", index=True, ondelete="CASCADE"
+    )
+    event_id: uuid.UUID = Field(foreign_key="outbox_events.id", ondelete="CASCADE")
+    event_type: str = Field(sa_type=String(80))
+    status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, sa_type=String(20))
+    attempts: int = Field(default=0)
+    # When the next attempt is due; while one is under way, when its lease ends.
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, max_length=1000)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class WebhookAttempt(IdMixin, table=True):
+    """One HTTP request of a delivery: the log a subscriber's developer reads."""
+
+    __tablename__ = "webhook_attempts"
+
+    delivery_id: uuid.UUID = Field(
+        foreign_key="webhook_deliveries.id", index=True, ondelete="CASCADE"
+    )
+    attempted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    status_code: int | None = None
+    error: str | None = Field(default=None, max_length=1000)
+    duration_ms: int = 0
+
+
+class WebhookAttemptRead(SQLModel):
+    attempted_at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+class WebhookDeliveryRead(SQLModel):
+    id: uuid.UUID
+    subscription_id: uuid.UUID
+    event_id: uuid.UUID = Field(description="Also the `webhook-id` header of every attempt.")
+    event_type: str
+    status: DeliveryStatus
+    attempts: int
+    next_attempt_at: datetime | None = Field(description="When the next attempt is due.")
+    last_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+
+
+class WebhookDeliveryDetail(WebhookDeliveryRead):
+    attempt_log: list[WebhookAttemptRead]
+    payload: dict[str, object] = Field(description="The envelope every attempt sends.")
