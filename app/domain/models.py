@@ -10,6 +10,8 @@ from app.domain.integrations.subscriptions.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from app.domain.matching.models import Participant
+from app.domain.pairs.models import Pair, PairSeat
 from app.domain.programs.consultation_models import Consultation, Contribution, Stakeholder
 from app.domain.programs.models import Objective, Program, ProgramManager
 
@@ -25,6 +27,9 @@ __all__ = [
     "Objective",
     "Organization",
     "OutboxEvent",
+    "Pair",
+    "PairSeat",
+    "Participant",
     "Program",
     "ProgramManager",
     "Stakeholder",

@@ -1,0 +1,1 @@
+"""Mentoring pairs: their lifecycle, agreement and goals; capacity enforced by the database."""

@@ -1,0 +1,78 @@
+"""Pairs and the seats they hold.
+
+A pair that has not ended holds one seat of its mentee (seat 0) and one of its mentor
+(seat 0 to capacity - 1). Seats are unique per participant, so the database itself refuses
+a second open pair for a mentee or a mentor beyond their capacity, even when two requests
+race; ending a pair gives its seats back.
+"""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlmodel import Field
+
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.types import JSONDocument, UTCDateTime
+
+
+class PairStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended_early"
+
+
+OPEN_STATUSES = frozenset({PairStatus.PROPOSED, PairStatus.ACTIVE, PairStatus.PAUSED})
+
+
+class EndReason(StrEnum):
+    MISMATCH = "mismatch"
+    LEFT_COMPANY = "left_company"
+    SCHEDULE = "schedule"
+    OTHER = "other"
+
+
+class PairOrigin(StrEnum):
+    MATCHING = "matching"  # proposed by an optimal matching run
+    MANUAL = "manual"  # created by a manager
+    SELF_MATCH = "self_match"  # requested by the mentee, accepted by the mentor
+
+
+class Pair(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
+    __tablename__ = "pairs"
+    __table_args__ = (
+        Index("ix_pairs_program_id_status", "program_id", "status"),
+        Index("ix_pairs_mentor_employee_id", "mentor_employee_id"),
+        Index("ix_pairs_mentee_employee_id", "mentee_employee_id"),
+    )
+
+    program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
+    mentor_id: uuid.UUID = Field(foreign_key="participants.id", ondelete="CASCADE")
+    mentee_id: uuid.UUID = Field(foreign_key="participants.id", ondelete="CASCADE")
+    # The people behind the participants, kept here for visibility checks without a join.
+    mentor_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    mentee_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    status: PairStatus = Field(default=PairStatus.PROPOSED, sa_type=String(12))
+    origin: PairOrigin = Field(default=PairOrigin.MANUAL, sa_type=String(12))
+    matching_run_id: uuid.UUID | None = Field(default=None)
+    score: float | None = Field(default=None)
+    explanation: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    started_on: date | None = Field(default=None)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    end_reason: EndReason | None = Field(default=None, sa_type=String(16))
+    end_note: str | None = Field(default=None, sa_type=Text)
+
+
+class PairSeat(IdMixin, table=True):
+    """A place a participant gives to one open pair; see the module docstring."""
+
+    __tablename__ = "pair_seats"
+    __table_args__ = (UniqueConstraint("participant_id", "seat"),)
+
+    pair_id: uuid.UUID = Field(foreign_key="pairs.id", ondelete="CASCADE", index=True)
+    participant_id: uuid.UUID = Field(foreign_key="participants.id", ondelete="CASCADE")
+    seat: int
