@@ -19,6 +19,7 @@ from app.api.graphql.schema import create_router as create_graphql_router
 from app.api.limits import BodyLimitMiddleware, RequestRateLimiter
 from app.api.rest import (
     access,
+    audit,
     consultations,
     employees,
     health,
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "name": "webhook-subscriptions",
                 "description": "Events sent to your systems, signed per Standard Webhooks.",
             },
+            {"name": "audit", "description": "Who did what: administrators and managers."},
             {"name": "graphql", "description": "The same services through GraphQL."},
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
@@ -122,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(access.router)
     app.include_router(employees.router)
+    app.include_router(audit.router)
     app.include_router(programs.router)
     app.include_router(consultations.router)
     app.include_router(hris.router)

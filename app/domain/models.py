@@ -2,6 +2,7 @@
 
 from app.db.base import metadata
 from app.domain.access.models import ApiKey, IdentityProvider, Organization
+from app.domain.audit.models import AuditEntry
 from app.domain.employees.models import Employee
 from app.domain.events.models import OutboxEvent
 from app.domain.integrations.hris.models import HrisDelivery, HrisFieldMapping, HrisWebhookSecret
@@ -17,6 +18,7 @@ from app.domain.programs.models import Objective, Program, ProgramManager
 
 __all__ = [
     "ApiKey",
+    "AuditEntry",
     "Consultation",
     "Contribution",
     "Employee",

@@ -25,6 +25,7 @@ from app.domain.access.models import (
 )
 from app.domain.access.policy import require_admin
 from app.domain.access.principal import Principal, Scope
+from app.domain.audit import service as audit
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Invalid, NotFound, field_error
 
@@ -117,13 +118,17 @@ async def create_api_key(
             "An API key cannot expire in the past.",
             errors=[field_error("expires_at", "must be in the future")],
         )
-    return await issue_api_key(
+    key, token = await issue_api_key(
         session,
         principal.organization_id,
         name=data.name,
         scopes=list(data.scopes),
         expires_at=data.expires_at,
     )
+    await audit.record(
+        session, principal, "api_key.created", "api_key", key.id, name=key.name, scopes=key.scopes
+    )
+    return key, token
 
 
 async def list_api_keys(
@@ -153,6 +158,7 @@ async def revoke_api_key(session: AsyncSession, principal: Principal, key_id: uu
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         await session.flush()
+        await audit.record(session, principal, "api_key.revoked", "api_key", key.id, name=key.name)
     authentication.credentials.forget(key.key_hash)
     return key
 
@@ -171,6 +177,15 @@ async def create_identity_provider(
     provider = IdentityProvider(organization_id=principal.organization_id, **data.model_dump())
     session.add(provider)
     await session.flush()
+    await audit.record(
+        session,
+        principal,
+        "identity_provider.created",
+        "identity_provider",
+        provider.id,
+        issuer=provider.issuer,
+        audience=provider.audience,
+    )
     return provider
 
 
@@ -248,6 +263,14 @@ async def update_identity_provider(
     await _ensure_issuer_free(session, provider.issuer, provider.audience, provider.id)
     await flush_versioned(session, "identity provider")
     authentication.credentials.clear()  # tokens it vouched for must be checked again
+    await audit.record(
+        session,
+        principal,
+        "identity_provider.updated",
+        "identity_provider",
+        provider.id,
+        changed=sorted(data.model_dump(exclude_unset=True)),
+    )
     return provider
 
 
@@ -258,6 +281,14 @@ async def delete_identity_provider(
     await session.delete(provider)
     await session.flush()
     authentication.credentials.clear()
+    await audit.record(
+        session,
+        principal,
+        "identity_provider.deleted",
+        "identity_provider",
+        provider_id,
+        issuer=provider.issuer,
+    )
 
 
 def identity_provider_view(provider: IdentityProvider) -> IdentityProviderRead:

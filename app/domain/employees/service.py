@@ -12,6 +12,7 @@ from app.domain import pagination
 from app.domain.access.authentication import credentials
 from app.domain.access.policy import require
 from app.domain.access.principal import Principal, Role, Scope
+from app.domain.audit import service as audit
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import (
     REQUIRED_ON_UPDATE,
@@ -276,6 +277,15 @@ async def update_employee(
     await flush_versioned(session, "employee")
     if {"role", "status", "email", "external_id"} & changed.keys():
         credentials.forget_employee(employee.id)
+    if "role" in changed:
+        await audit.record(
+            session,
+            principal,
+            "employee.role_changed",
+            "employee",
+            employee.id,
+            role=changed["role"],
+        )
     await announce(session, principal, "employee.updated", employee, changed=sorted(changed))
     return employee
 
