@@ -24,6 +24,7 @@ from app.api.rest import (
     employees,
     health,
     hris,
+    privacy,
     programs,
     webhook_subscriptions,
 )
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "name": "webhook-subscriptions",
                 "description": "Events sent to your systems, signed per Standard Webhooks.",
             },
+            {"name": "privacy", "description": "A person's right of access and to erasure."},
             {"name": "audit", "description": "Who did what: administrators and managers."},
             {"name": "graphql", "description": "The same services through GraphQL."},
             {"name": "operations", "description": "Health, readiness and metrics."},
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(access.router)
     app.include_router(employees.router)
     app.include_router(audit.router)
+    app.include_router(privacy.router)
     app.include_router(programs.router)
     app.include_router(consultations.router)
     app.include_router(hris.router)

@@ -130,6 +130,8 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
     # The manager's HRIS id while that manager is not in the directory yet; linked when
     # they arrive.
     pending_manager_external_id: str | None = Field(default=None, max_length=255)
+    # Set when the person's personal data was erased: the row stays for aggregate counts.
+    erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def display_name(self) -> str:
@@ -208,6 +210,7 @@ class EmployeeRead(SQLModel):
     timezone: str
     status: EmployeeStatus
     terminated_on: date | None
+    erased_at: datetime | None = None
     role: Role
     created_at: datetime
     updated_at: datetime

@@ -1,0 +1,1 @@
+"""The right of access and the right to erasure, across every module."""
