@@ -55,6 +55,8 @@ class Settings(BaseSettings):
         default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0]
     )
     webhook_disable_after_failures: int = Field(default=10, ge=1)
+    # Development only: deliver webhooks to loopback and private addresses.
+    webhook_allow_private_targets: bool = False
     hris_sweep_after_seconds: float = Field(default=30.0, ge=0)
 
     @property

@@ -187,9 +187,14 @@ def _employees(url: str, admin: str) -> dict[str, dict[str, object]]:
     return asyncio.run(fetch())
 
 
-def test_worker_sends_what_the_api_queued(cli_database: str) -> None:
+def test_worker_sends_what_the_api_queued(
+    cli_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`mentorship worker` is a separate process: here, another event loop and engine."""
     import asyncio
+
+    monkeypatch.setenv("MENTOR_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")  # a loopback receiver
+    get_settings.cache_clear()
 
     from tests.integration.test_webhook_delivery import Receiver
 

@@ -16,7 +16,12 @@ from app.domain.integrations.subscriptions.dispatch import Dispatcher, DispatchP
 from app.domain.integrations.worker import Worker
 from tests.conftest import Tenant, problem
 
-FAST = DispatchPolicy(retry_delays=(0.05,) * 6, timeout_seconds=2.0, disable_after_failures=2)
+FAST = DispatchPolicy(
+    retry_delays=(0.05,) * 6,
+    timeout_seconds=2.0,
+    disable_after_failures=2,
+    allow_private_targets=True,  # the receiver listens on 127.0.0.1
+)
 
 
 @dataclass
@@ -174,7 +179,12 @@ async def test_retries_while_the_receiver_fails_or_is_down(
 async def test_failed_deliveries_disable_the_subscription_and_can_be_replayed(
     tenant: Tenant, receiver: Receiver
 ) -> None:
-    policy = DispatchPolicy(retry_delays=(0.02,), timeout_seconds=2.0, disable_after_failures=2)
+    policy = DispatchPolicy(
+        retry_delays=(0.02,),
+        timeout_seconds=2.0,
+        disable_after_failures=2,
+        allow_private_targets=True,
+    )
     worker = Dispatcher(tenant.app.state.session_factory, policy)
     subscription = await subscribe(tenant, receiver.url)
     receiver.statuses = [500] * 4
@@ -247,3 +257,56 @@ async def test_subscription_rules(tenant: Tenant, other_tenant: Tenant) -> None:
     problem(await tenant.client.delete(f"{url}/{created['id']}", headers=reader), 403)
     deleted = await tenant.client.delete(f"{url}/{created['id']}", headers=manager)
     assert deleted.status_code == 204
+
+
+async def test_private_addresses_are_never_contacted(tenant: Tenant, receiver: Receiver) -> None:
+    guarded = Dispatcher(tenant.app.state.session_factory, DispatchPolicy(retry_delays=(0.01,)))
+    subscription = await subscribe(tenant, receiver.url)
+    await tenant.employee(email="ssrf@example.com")
+    try:
+        for _ in range(3):
+            await guarded.run_once()
+            await asyncio.sleep(0.05)
+    finally:
+        await guarded.aclose()
+    assert receiver.received == []  # the loopback receiver was never reached
+    [delivery] = await deliveries(tenant, subscription)
+    detail = await tenant.client.get(
+        f"/api/v1/webhook-subscriptions/{subscription['id']}/deliveries/{delivery['id']}",
+        headers=tenant.admin,
+    )
+    log = detail.json()["attempt_log"]
+    assert log
+    assert all(a["status_code"] is None and "private or reserved" in a["error"] for a in log)
+
+
+async def test_a_disabled_subscription_does_not_hold_up_others(
+    tenant: Tenant, other_tenant: Tenant, receiver: Receiver
+) -> None:
+    policy = DispatchPolicy(retry_delays=(0.05,), concurrency=2, allow_private_targets=True)
+    worker = Dispatcher(tenant.app.state.session_factory, policy)
+    paused = await subscribe(tenant, receiver.url)
+    shown = (
+        await tenant.client.get(
+            f"/api/v1/webhook-subscriptions/{paused['id']}", headers=tenant.admin
+        )
+    ).json()
+    disabled = await tenant.client.patch(
+        f"/api/v1/webhook-subscriptions/{paused['id']}",
+        json={"enabled": False},
+        headers=tenant.admin | {"If-Match": f'"{shown["version"]}"'},
+    )
+    assert disabled.status_code == 200, disabled.text
+    for i in range(4):  # more than the worker sends at once
+        await tenant.employee(email=f"paused{i}@example.com")
+    active = await subscribe(other_tenant, receiver.url)
+    await other_tenant.employee(email="live@example.com")
+    try:
+        await drain(worker, lambda: len(receiver.received) >= 1)
+    finally:
+        await worker.aclose()
+    assert [e["organization_id"] for e in receiver.envelopes()] == [
+        str(other_tenant.organization_id)
+    ]
+    assert all(d["attempts"] == 0 for d in await deliveries(tenant, paused))
+    assert len(await deliveries(other_tenant, active)) == 1

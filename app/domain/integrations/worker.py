@@ -37,6 +37,7 @@ class Worker:
             timeout_seconds=settings.webhook_timeout_seconds,
             lease_seconds=max(60.0, settings.webhook_timeout_seconds * 3),
             disable_after_failures=settings.webhook_disable_after_failures,
+            allow_private_targets=settings.webhook_allow_private_targets,
         )
         return cls(
             factory,

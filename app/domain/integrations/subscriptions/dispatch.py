@@ -16,10 +16,12 @@ through ``skip_locked``.
 """
 
 import asyncio
+import ipaddress
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -56,6 +58,25 @@ class DispatchPolicy:
     disable_after_failures: int = 10
     batch_size: int = 50
     concurrency: int = 10
+    # Deliver to loopback, private, link-local or reserved addresses: never in production
+    # (a subscriber's URL must not reach into the service's own network).
+    allow_private_targets: bool = False
+
+
+async def public_target(url: str) -> bool:
+    """Whether every address ``url``'s host resolves to is on the public internet."""
+    host = urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+    except OSError:
+        return True  # unresolvable: the request will fail on its own, harmlessly
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global or address.is_multicast:
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,23 +175,48 @@ class Dispatcher:
             return len(events)
 
     async def claim(self) -> list[_Claim]:
+        """Lease as many due deliveries as are sent at once, so none outlives its lease.
+
+        Deliveries of a disabled subscription wait, untouched, until it is enabled again;
+        they never stand in the way of other subscriptions' deliveries.
+        """
         async with unit_of_work(self.factory) as session:
             now = utcnow()
+            enabled = select(WebhookSubscription.id).where(
+                col(WebhookSubscription.enabled).is_(True)
+            )
             statement = (
                 select(WebhookDelivery)
                 .where(
                     WebhookDelivery.status == DeliveryStatus.PENDING,
                     col(WebhookDelivery.next_attempt_at) <= now,
+                    col(WebhookDelivery.subscription_id).in_(enabled),
                 )
                 .order_by(col(WebhookDelivery.next_attempt_at))
-                .limit(self.policy.batch_size)
+                .limit(self.policy.concurrency)
             )
             deliveries = (await session.exec(skip_locked(session, statement))).all()
+            subscriptions = {
+                s.id: s
+                for s in await session.exec(
+                    select(WebhookSubscription).where(
+                        col(WebhookSubscription.id).in_({d.subscription_id for d in deliveries})
+                    )
+                )
+            }
+            events = {
+                e.id: e
+                for e in await session.exec(
+                    select(OutboxEvent).where(
+                        col(OutboxEvent.id).in_({d.event_id for d in deliveries})
+                    )
+                )
+            }
             claims: list[_Claim] = []
             for delivery in deliveries:
-                subscription = await session.get(WebhookSubscription, delivery.subscription_id)
-                event = await session.get(OutboxEvent, delivery.event_id)
-                if subscription is None or event is None or not subscription.enabled:
+                subscription = subscriptions.get(delivery.subscription_id)
+                event = events.get(delivery.event_id)
+                if subscription is None or event is None:
                     continue
                 delivery.attempts += 1
                 delivery.last_attempt_at = now
@@ -200,13 +246,18 @@ class Dispatcher:
         }
         started = time.perf_counter()
         result = _Result()
+        if not self.policy.allow_private_targets and not await public_target(claim.url):
+            # Never connect: neither a status nor a timing may tell what lives there.
+            result.error = "The address resolves to a private or reserved network; not sent."
+            return result
         try:
             assert self.client is not None
-            response = await self.client.post(claim.url, content=claim.body, headers=headers)
+            async with asyncio.timeout(self.policy.timeout_seconds):
+                response = await self.client.post(claim.url, content=claim.body, headers=headers)
             result.status_code = response.status_code
             if not result.ok:
                 result.error = f"HTTP {response.status_code}"
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, TimeoutError) as exc:
             result.error = f"{type(exc).__name__}: {exc}"[:1000] or type(exc).__name__
         result.duration_ms = int((time.perf_counter() - started) * 1000)
         return result
