@@ -172,8 +172,13 @@ async def test_retries_while_the_receiver_fails_or_is_down(
         headers=tenant.admin,
     )
     log = detail.json()["attempt_log"]
-    assert [a["status_code"] for a in log] == [500, 503, None, 200]
-    assert "Connect" in log[2]["error"]
+    answered = [a["status_code"] for a in log if a["status_code"] is not None]
+    assert answered == [500, 503, 200]  # every answer the receiver gave, in order
+    down = [a for a in log if a["status_code"] is None]
+    # While it was down, at least one attempt failed to connect (a busy machine may add a
+    # timed-out attempt elsewhere, which is also retried and also logged).
+    assert any("Connect" in a["error"] for a in down)
+    assert log[-1]["status_code"] == 200
 
 
 async def test_failed_deliveries_disable_the_subscription_and_can_be_replayed(

@@ -41,6 +41,9 @@ class EmployeeType:
     timezone: str
     status: EmployeeStatusEnum  # type: ignore[valid-type]
     terminated_on: dt.date | None
+    erased_at: dt.datetime | None = strawberry.field(
+        description="When the person's personal data was erased, if it was."
+    )
     role: RoleEnum  # type: ignore[valid-type]
     created_at: dt.datetime
     updated_at: dt.datetime
