@@ -1,13 +1,14 @@
 """Who may see and who may run a program.
 
 Administrators and API keys with ``programs:write`` act as managers of every program; ``read``
-keys read everything. People see programs past the draft stage and the drafts they manage;
+keys read everything. People see programs past the draft stage (an archived draft stays a draft) and the drafts
+they manage;
 the employees listed as a program's managers run it, whatever their role. Creating a program
 takes the ``program_manager`` role.
 """
 
 from sqlalchemy import ColumnElement
-from sqlmodel import col, or_, select
+from sqlmodel import and_, col, or_, select
 
 from app.domain.access.policy import require
 from app.domain.access.principal import Principal, Role, Scope
@@ -50,10 +51,15 @@ def require_manage(principal: Principal, program: Program) -> None:
         )
 
 
+def _published(program: Program) -> bool:
+    """Past the draft stage: an archived draft was never published and stays hidden."""
+    if program.status == ProgramStatus.ARCHIVED:
+        return program.archived_from != ProgramStatus.DRAFT
+    return program.status != ProgramStatus.DRAFT
+
+
 def sees(principal: Principal, program: Program) -> bool:
-    return (
-        reads_all(principal) or program.status != ProgramStatus.DRAFT or manages(principal, program)
-    )
+    return reads_all(principal) or _published(program) or manages(principal, program)
 
 
 def visible_programs(principal: Principal) -> ColumnElement[bool] | None:
@@ -63,7 +69,15 @@ def visible_programs(principal: Principal) -> ColumnElement[bool] | None:
     managed = select(ProgramManager.program_id).where(
         ProgramManager.employee_id == principal.employee_id
     )
-    return or_(col(Program.status) != ProgramStatus.DRAFT, col(Program.id).in_(managed))
+    published = and_(
+        col(Program.status) != ProgramStatus.DRAFT,
+        or_(
+            col(Program.status) != ProgramStatus.ARCHIVED,
+            col(Program.archived_from).is_(None),
+            col(Program.archived_from) != ProgramStatus.DRAFT,
+        ),
+    )
+    return or_(published, col(Program.id).in_(managed))
 
 
 def sees_whole_consultation(principal: Principal, program: Program) -> bool:

@@ -85,6 +85,8 @@ async def change_status(
             program.enrolling_waived_at = utcnow()
             waived = True
     previous = program.status
+    if target == ProgramStatus.ARCHIVED:
+        program.archived_from = previous
     program.status = target
     program.status_changed_at = utcnow()
     await flush_versioned(session, "program")

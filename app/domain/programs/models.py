@@ -89,6 +89,8 @@ class Program(ProgramFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin,
     kind: ProgramKind = Field(default=ProgramKind.REVERSE, sa_type=String(20))
     status: ProgramStatus = Field(default=ProgramStatus.DRAFT, sa_type=String(20))
     status_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The status a program was archived from: an archived draft stays hidden like a draft.
+    archived_from: ProgramStatus | None = Field(default=None, sa_type=String(20))
     matching_settings: dict[str, Any] = Field(
         default_factory=dict, sa_type=JSONDocument, nullable=False
     )

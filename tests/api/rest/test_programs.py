@@ -284,6 +284,14 @@ async def test_what_employees_see(tenant: Tenant) -> None:
     hris = await tenant.api_key("hris:sync")
     problem(await tenant.client.get(PROGRAMS, headers=hris), 403)
 
+    # Archiving publishes nothing: an archived draft stays hidden, an archived program that
+    # ran stays visible to the people who took part.
+    await move_to(tenant, draft, "archived")
+    await move_to(tenant, running, "archived")
+    assert await listed(as_employee) == [running["id"]]
+    problem(await tenant.client.get(url(draft), headers=as_employee), 404, "program_not_found")
+    assert await listed(as_manager) == [draft["id"], running["id"]]
+
 
 async def test_list_pages_and_filters(tenant: Tenant) -> None:
     created = [await create_program(tenant, name=f"P{i}") for i in range(5)]
