@@ -53,9 +53,10 @@ async def sync_employee(
 ) -> SyncResult:
     """Create or update the employee with ``record.external_id`` as the source describes them.
 
-    A description older than (or as old as) the one last applied is ``stale`` and changes
-    nothing. A terminated status is refused here: termination has consequences across
-    modules and goes through ``integrations.offboarding``.
+    A description older than the one last applied is ``stale`` and changes nothing; one as
+    old applies (two changes in the same instant both count, the later received wins). A
+    terminated status is refused here: termination has consequences across modules and goes
+    through ``integrations.offboarding``.
     """
     _require_write(principal)
     if record.status == EmployeeStatus.TERMINATED:
@@ -67,7 +68,7 @@ async def sync_employee(
     if (
         employee is not None
         and employee.source_updated_at is not None
-        and source_updated_at <= employee.source_updated_at
+        and source_updated_at < employee.source_updated_at
     ):
         return SyncResult(employee, SyncOutcome.STALE)
     values = record.model_dump(exclude_unset=True)

@@ -7,6 +7,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.programs.consultation_models import Contribution, Stakeholder
+from app.domain.programs.models import ObjectiveCategory
 
 ERASED = "[erased]"
 
@@ -60,5 +61,10 @@ async def erase(session: AsyncSession, organization_id: uuid.UUID, employee_id: 
         if contribution.body is not None:
             contribution.body = ERASED
         if contribution.proposal is not None:
-            contribution.proposal = {"erased": True}
+            # Still a valid proposed objective (the API reads it back), its words gone.
+            contribution.proposal = {
+                "title": ERASED,
+                "category": contribution.proposal.get("category", ObjectiveCategory.CUSTOM.value),
+                "description": None,
+            }
     await session.flush()

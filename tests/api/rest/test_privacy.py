@@ -33,6 +33,15 @@ async def _program_with_contribution(tenant: Tenant, person: dict) -> str:  # ty
         headers=tenant.as_user(person),
     )
     assert contributed.status_code == 201, contributed.text
+    proposed = await tenant.client.post(
+        f"{base}/contributions",
+        json={
+            "kind": "proposed_objective",
+            "proposal": {"title": "Bob's TikTok for CFOs", "category": "culture"},
+        },
+        headers=tenant.as_user(person),
+    )
+    assert proposed.status_code == 201, proposed.text
     return str(program["id"])
 
 
@@ -78,8 +87,15 @@ async def test_export_and_erase(tenant: Tenant, other_tenant: Tenant) -> None:
     assert after["employee"]["department"] == person["department"]  # aggregates keep it
     assert after["employee"]["status"] == "inactive"
     # Counts stay: the contribution is still there, with its text gone.
-    assert len(after["consultation_contributions"]) == 1
+    assert len(after["consultation_contributions"]) == 2
     assert after["consultation_contributions"][0]["body"] == "[erased]"
+    # The consultation still reads through the API, the proposal's words gone, its kind kept.
+    listed = await tenant.client.get(
+        f"/api/v1/programs/{program_id}/consultation/contributions", headers=tenant.admin
+    )
+    assert listed.status_code == 200, listed.text
+    [proposal] = [c for c in listed.json()["items"] if c["kind"] == "proposed_objective"]
+    assert proposal["proposal"] == {"title": "[erased]", "category": "culture", "description": None}
     # The person can no longer sign in.
     problem(await tenant.client.get("/api/v1/me", headers=tenant.as_user(person)), 401)
     async with unit_of_work(tenant.app.state.session_factory) as session:

@@ -25,7 +25,7 @@ from app.db.locking import skip_locked
 from app.domain import pagination
 from app.domain.access.policy import require_admin
 from app.domain.access.principal import Principal, Scope
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, NotFound, PreconditionFailed
 from app.domain.integrations.hris.apply import apply_employee
 from app.domain.integrations.hris.mapping import load_mapping, parse_timestamp, read_employee
 from app.domain.integrations.hris.models import HrisDelivery, HrisDeliveryStatus
@@ -160,17 +160,18 @@ async def process_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Hri
                 event_type=delivery.event_type,
                 channel=CHANNEL,
             )
-    except DomainError as exc:
-        delivery.status = HrisDeliveryStatus.REJECTED
-        delivery.reason = _describe(exc)
-    except IntegrityError:
-        # A concurrent change (say, another delivery creating the same person) won a race.
+    except (PreconditionFailed, IntegrityError):
+        # A concurrent change won a race: another delivery creating the same person, or a
+        # write to the same employee between our read and our update (its version moved).
         if delivery.attempts < MAX_ATTEMPTS:
             delivery.reason = "Conflicted with a concurrent change; it will be retried."
             await session.flush()
             return delivery
         delivery.status = HrisDeliveryStatus.REJECTED
         delivery.reason = "Kept conflicting with concurrent changes."
+    except DomainError as exc:
+        delivery.status = HrisDeliveryStatus.REJECTED
+        delivery.reason = _describe(exc)
     else:
         delivery.status = (
             HrisDeliveryStatus.STALE if change.outcome == "stale" else HrisDeliveryStatus.APPLIED
