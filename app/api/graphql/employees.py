@@ -17,6 +17,7 @@ from app.domain.employees.models import (
     EmployeeStatus,
     EmployeeUpdate,
 )
+from app.domain.integrations import offboarding
 
 EmployeeStatusEnum = strawberry.enum(EmployeeStatus, name="EmployeeStatus")
 RoleEnum = strawberry.enum(Role, name="Role")
@@ -163,6 +164,19 @@ class EmployeeMutation:
         async with ctx.mutation() as session:
             data = EmployeeUpdate.model_validate(given_fields(input))
             employee = await service.update_employee(session, ctx.principal, id, data, version)
+        return from_model(ctx.principal, employee)
+
+    @strawberry.mutation(
+        description="The employee left: their pairs end, their places are released."
+    )
+    async def terminate_employee(
+        self, info: Info, id: uuid.UUID, terminated_on: dt.date | None = None
+    ) -> EmployeeType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            employee = await offboarding.offboard(
+                session, ctx.principal, id, terminated_on=terminated_on
+            )
         return from_model(ctx.principal, employee)
 
     @strawberry.mutation

@@ -1,9 +1,11 @@
 """REST adapter of the employee directory."""
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
+from sqlmodel import Field
 
 from app.api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, set_etag
 from app.api.problems import common_responses, responses
@@ -17,6 +19,8 @@ from app.domain.employees.models import (
     EmployeeStatus,
     EmployeeUpdate,
 )
+from app.domain.integrations import offboarding
+from app.domain.schemas import InputSchema
 
 router = APIRouter(
     prefix=f"{API_PREFIX}/employees", tags=["employees"], responses=common_responses()
@@ -106,5 +110,35 @@ async def deactivate_employee(
     response: Response,
 ) -> EmployeeRead:
     employee = await service.deactivate_employee(db, principal, employee_id, if_match)
+    set_etag(response, employee.version)
+    return service.to_read(principal, employee)
+
+
+class Termination(InputSchema):
+    terminated_on: date | None = Field(
+        default=None, description="The last day of employment; today when omitted."
+    )
+
+
+@router.post(
+    "/{employee_id}/terminate",
+    summary="Terminate an employee",
+    description=(
+        "The employee left the company: they become terminated, their open pairs end with "
+        "reason `left_company`, their open enrolments are withdrawn and their circle and "
+        "workshop places are released. Nothing is deleted. Terminating twice changes nothing."
+    ),
+    responses=responses(404),
+)
+async def terminate_employee(
+    employee_id: uuid.UUID,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    body: Termination | None = None,
+) -> EmployeeRead:
+    employee = await offboarding.offboard(
+        db, principal, employee_id, terminated_on=body.terminated_on if body else None
+    )
     set_etag(response, employee.version)
     return service.to_read(principal, employee)

@@ -257,6 +257,12 @@ async def update_employee(
             "Some required fields cannot be cleared.",
             errors=[field_error(name, "cannot be null", "required") for name in cleared],
         )
+    if changes.get("status") == EmployeeStatus.TERMINATED != employee.status:
+        raise Invalid(
+            "Termination is not a plain update: terminate the employee, which also ends their "
+            "pairs and releases their places.",
+            errors=[field_error("status", "use the terminate operation", "invalid")],
+        )
     if "role" in changes and changes["role"] != employee.role and not principal.is_admin:
         raise Forbidden("Only an administrator can change a role.", code="role_change_forbidden")
     await _ensure_unique(
@@ -355,6 +361,7 @@ async def terminate_employee(
     ):
         employee.source_updated_at = source_updated_at
     await flush_versioned(session, "employee")
+    credentials.forget_employee(employee.id)
     await announce(session, principal, "employee.terminated", employee)
     return employee
 

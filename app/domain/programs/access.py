@@ -1,10 +1,9 @@
 """Who may see and who may run a program.
 
 Administrators and API keys with ``programs:write`` act as managers of every program; ``read``
-keys read everything. People see programs past the draft stage (an archived draft stays a draft) and the drafts
-they manage;
-the employees listed as a program's managers run it, whatever their role. Creating a program
-takes the ``program_manager`` role.
+keys read everything. People see programs past the draft stage (an archived draft stays a
+draft) and the drafts they manage; the employees listed as a program's managers run it,
+whatever their role. Creating a program takes the ``program_manager`` role.
 """
 
 from sqlalchemy import ColumnElement

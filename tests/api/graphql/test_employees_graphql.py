@@ -213,3 +213,24 @@ async def test_malformed_bodies_are_problems(tenant: Tenant) -> None:
         "/graphql", content=b"query", headers=tenant.admin | {"Content-Type": "text/plain"}
     )
     problem(wrong_type, 400)
+
+
+async def test_terminate_employee(tenant: Tenant) -> None:
+    person = await tenant.employee()
+    result = await gql(
+        tenant,
+        f'mutation {{ terminateEmployee(id: "{person["id"]}", terminatedOn: "2026-10-31") '
+        "{ status terminatedOn } }",
+    )
+    assert result["data"]["terminateEmployee"] == {
+        "status": "TERMINATED",
+        "terminatedOn": "2026-10-31",
+    }
+    colleague = await tenant.employee()
+    other = await tenant.employee()
+    refused = await gql(
+        tenant,
+        f'mutation {{ terminateEmployee(id: "{other["id"]}") {{ id }} }}',
+        headers=tenant.as_user(colleague),
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "forbidden"

@@ -1,6 +1,7 @@
 """The employee directory through REST: CRUD, versions, lists, validation, tenancy, events."""
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 
@@ -373,3 +374,42 @@ async def test_request_id_is_echoed(client: httpx.AsyncClient, tenant: Tenant) -
         f"/api/v1/employees/{uuid.uuid4()}", headers=tenant.admin | {"X-Request-ID": rid}
     )
     assert problem(missing, 404)["request_id"] == rid
+
+
+async def test_terminate(tenant: Tenant) -> None:
+    person = await tenant.employee()
+    url = f"/api/v1/employees/{person['id']}"
+    # A plain update cannot terminate: termination has consequences beyond the directory.
+    refused = problem(
+        await tenant.client.patch(
+            url, json={"status": "terminated"}, headers=tenant.admin | {"If-Match": '"1"'}
+        ),
+        422,
+        "invalid",
+    )
+    assert refused["errors"][0]["field"] == "status"
+
+    # Credentials are cached; terminating forgets them at once.
+    settings = tenant.app.state.auth
+    tenant.app.state.auth = dataclasses.replace(settings, cache_seconds=60)
+    try:
+        as_person = tenant.as_user(person)
+        assert (await tenant.client.get("/api/v1/me", headers=as_person)).status_code == 200
+        problem(await tenant.client.post(f"{url}/terminate", headers=as_person), 403)
+        terminated = await tenant.client.post(
+            f"{url}/terminate", json={"terminated_on": "2026-10-31"}, headers=tenant.admin
+        )
+        assert terminated.status_code == 200, terminated.text
+        assert terminated.json()["status"] == "terminated"
+        assert terminated.json()["terminated_on"] == "2026-10-31"
+        problem(await tenant.client.get("/api/v1/me", headers=as_person), 401)
+    finally:
+        tenant.app.state.auth = settings
+    again = await tenant.client.post(f"{url}/terminate", headers=tenant.admin)
+    assert again.json()["version"] == terminated.json()["version"]  # twice changes nothing
+    problem(
+        await tenant.client.post(
+            f"/api/v1/employees/{uuid.uuid4()}/terminate", headers=tenant.admin
+        ),
+        404,
+    )
