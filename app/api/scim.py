@@ -30,7 +30,14 @@ from app.api.deps import DbSession, bearer_scheme, parse_if_match
 from app.domain.access.authentication import authenticate
 from app.domain.access.policy import require
 from app.domain.access.principal import Principal, Scope
-from app.domain.errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
+from app.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unauthorized,
+)
 from app.domain.integrations.scim import schema, users
 
 SCIM_MEDIA_TYPE = "application/scim+json"
@@ -62,6 +69,9 @@ async def scim_principal(
         raise Unauthorized("Send 'Authorization: Bearer <API key with the scim scope>'.")
     principal = await authenticate(session, credentials.credentials, request.app.state.auth)
     require(principal, "provision users through SCIM", scopes=[Scope.SCIM])
+    if not principal.is_machine:
+        # Provisioning is a client's job (Okta, Entra), with an API key; not a person's.
+        raise Forbidden("SCIM takes an API key with the scim scope, not a person's token.")
     request.state.principal = principal
     return principal
 

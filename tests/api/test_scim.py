@@ -206,6 +206,23 @@ async def test_filters_and_pagination(tenant: Tenant) -> None:
     scim_error(
         await tenant.client.get(f"{BASE}/Users", params={"count": "many"}, headers=headers), 400
     )
+    since = 'meta.lastModified gt "2000-01-01T00:00:00Z"'
+    assert (await search(tenant, headers, since))["totalResults"] == 5
+    assert (await search(tenant, headers, 'meta.created lt "2000-01-01T00:00:00Z"'))[
+        "totalResults"
+    ] == 0
+    # co/sw/ew are for strings: on a timestamp the filter is invalid, not a server error.
+    on_date = await tenant.client.get(
+        f"{BASE}/Users", params={"filter": 'meta.lastModified sw "2026"'}, headers=headers
+    )
+    scim_error(on_date, 400, "invalidFilter")
+    # Far past the end: an empty page whatever the offset.
+    beyond = await tenant.client.get(
+        f"{BASE}/Users", params={"startIndex": 10**18, "count": 5}, headers=headers
+    )
+    assert beyond.status_code == 200, beyond.text
+    assert beyond.json()["totalResults"] == 5
+    assert beyond.json().get("Resources", []) == []
 
 
 async def test_scim_errors(tenant: Tenant, other_tenant: Tenant) -> None:
@@ -239,6 +256,9 @@ async def test_scim_errors(tenant: Tenant, other_tenant: Tenant) -> None:
     scim_error(await tenant.client.get(f"{BASE}/Users/{user_id}", headers=other), 404)
     reader = await tenant.api_key("read")
     scim_error(await tenant.client.get(f"{BASE}/Users", headers=reader), 403)
+    # An administrator's own token is a person's, not a provisioning client's.
+    admin_person = await tenant.employee(role="admin")
+    scim_error(await tenant.client.get(f"{BASE}/Users", headers=tenant.as_user(admin_person)), 403)
     scim_error(await tenant.client.get(f"{BASE}/Groups", headers=headers), 404)
 
 

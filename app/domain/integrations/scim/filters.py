@@ -17,7 +17,20 @@ from scim2_models.path import (
     Present,
     ValuePath,
 )
-from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, true
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    String,
+    TypeDecorator,
+    Uuid,
+    and_,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    true,
+)
 from sqlmodel import col
 
 from app.domain.employees.models import Employee, EmployeeStatus
@@ -57,16 +70,28 @@ def _unsupported(path: AttrPath) -> InvalidFilterException:
     return InvalidFilterException(detail=f"Filtering on {path} is not supported.")
 
 
+def _column_type(column: Any) -> Any:
+    """The column's SQL type, seen through type decorators (UTCDateTime, AutoString)."""
+    sql_type = getattr(column, "type", None)
+    while isinstance(sql_type, TypeDecorator):
+        sql_type = sql_type.impl_instance
+    return sql_type
+
+
 def _operand(column: Any, value: Any) -> Any:
-    python_type = getattr(getattr(column, "type", None), "python_type", None)
-    if python_type is uuid.UUID:
+    sql_type = _column_type(column)
+    if isinstance(sql_type, Uuid):
         return uuid.UUID(str(value))
-    if python_type is datetime:
+    if isinstance(sql_type, DateTime):
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         if parsed.tzinfo is None:
             raise ValueError("a time needs a zone")
         return parsed
     return value
+
+
+def _is_text(column: Any) -> bool:
+    return isinstance(_column_type(column), String)
 
 
 def _escape_like(text: str) -> str:
@@ -90,6 +115,9 @@ def _compare(
         if op == CompareOperator.ne:
             return column.is_not(None)  # type: ignore[no-any-return]
         return false()
+    if op in (CompareOperator.co, CompareOperator.sw, CompareOperator.ew) and not _is_text(column):
+        # co/sw/ew compare strings (RFC 7644 §3.4.2.2); a time or an id is not one.
+        raise InvalidFilterException(detail=f"'{op.value}' applies to strings only.")
     try:
         operand = _operand(column, value)
     except (ValueError, TypeError):

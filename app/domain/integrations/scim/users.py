@@ -231,7 +231,7 @@ async def list_users(
     start = max(start_index, 1)
     size = min(max(count, 0), MAX_RESULTS)
     items: list[Employee] = []
-    if size:
+    if size and start <= total:  # past the end: an empty page, whatever the offset
         page = statement.order_by(col(Employee.id)).offset(start - 1).limit(size)
         items = list((await session.exec(page)).all())
     return UserPage(total=total, start_index=start, items=items)
