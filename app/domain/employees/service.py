@@ -1,7 +1,7 @@
 """Use cases of the employee directory."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlmodel import col, func, or_, select
@@ -278,6 +278,7 @@ async def update_employee(
     changed = {name: value for name, value in changes.items() if getattr(employee, name) != value}
     if not changed:
         return employee
+    guard_identity(principal, employee, changed)
     for name, value in changed.items():
         setattr(employee, name, value)
     await flush_versioned(session, "employee")
@@ -294,6 +295,28 @@ async def update_employee(
         )
     await announce(session, principal, "employee.updated", employee, changed=sorted(changed))
     return employee
+
+
+IDENTITY_FIELDS = frozenset({"email", "external_id", "user_name"})
+
+
+def guard_identity(principal: Principal, employee: Employee, changed: Iterable[str]) -> None:
+    """Only an administrator changes how an administrator signs in.
+
+    The e-mail, external id and user name map tokens to a person: a sync client or a
+    directory writer rewriting them on an administrator's record could hand that account to
+    someone else. Such a change is refused unless an administrator makes it.
+    """
+    fields = sorted(IDENTITY_FIELDS.intersection(changed))
+    if fields and employee.role == Role.ADMIN and not principal.is_admin:
+        raise Forbidden(
+            "Only an administrator can change the sign-in identity of an administrator.",
+            code="admin_identity_protected",
+            errors=[
+                field_error(name, "only an administrator can change it", "forbidden")
+                for name in fields
+            ],
+        )
 
 
 async def deactivate_employee(

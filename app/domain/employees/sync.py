@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.domain.access.authentication import credentials
 from app.domain.access.principal import Principal
 from app.domain.concurrency import flush_versioned
 from app.domain.employees.models import Employee, EmployeeStatus, EmployeeSyncRecord
@@ -22,6 +23,7 @@ from app.domain.employees.service import (
     _require_write,
     announce,
     find_by_external_id,
+    guard_identity,
 )
 from app.domain.errors import DomainError, Invalid, field_error
 
@@ -149,6 +151,7 @@ async def _update(
         # Rehired: the source says they work here again.
         changes["terminated_on"] = None
     changed = [name for name, value in changes.items() if getattr(employee, name) != value]
+    guard_identity(principal, employee, changed)
     for name in changed:
         setattr(employee, name, changes[name])
     if "manager_external_id" in record.model_fields_set:
@@ -158,6 +161,8 @@ async def _update(
             changed.append("manager_id")
     if changed:
         await flush_versioned(session, "employee")
+        if {"status", "email", "external_id", "user_name"}.intersection(changed):
+            credentials.forget_employee(employee.id)
         await announce(session, principal, "employee.updated", employee, changed=sorted(changed))
     return tuple(sorted(changed))
 

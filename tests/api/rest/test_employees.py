@@ -413,3 +413,23 @@ async def test_terminate(tenant: Tenant) -> None:
         ),
         404,
     )
+
+
+async def test_only_admins_change_an_admins_sign_in_identity(tenant: Tenant) -> None:
+    boss = await tenant.employee(role="admin", email="boss@example.com")
+    url = f"/api/v1/employees/{boss['id']}"
+    writer = await tenant.api_key("employees:write")
+    takeover = await tenant.client.patch(
+        url, json={"email": "mallory@example.com"}, headers=writer | {"If-Match": '"1"'}
+    )
+    assert problem(takeover, 403, "admin_identity_protected")["errors"][0]["field"] == "email"
+    # Other fields stay a writer's to change; the identity, an administrator's.
+    titled = await tenant.client.patch(
+        url, json={"job_title": "CTO"}, headers=writer | {"If-Match": '"1"'}
+    )
+    assert titled.status_code == 200, titled.text
+    moved = await tenant.client.patch(
+        url, json={"email": "boss2@example.com"}, headers=tenant.admin | {"If-Match": '"2"'}
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["email"] == "boss2@example.com"
