@@ -3,9 +3,11 @@
 import uuid
 from typing import Any
 
+import orjson
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.domain.employees.models import Employee
 from app.domain.events.models import OutboxEvent
 from app.domain.integrations.hris.models import HrisDelivery
 
@@ -13,10 +15,34 @@ from app.domain.integrations.hris.models import HrisDelivery
 async def _deliveries(
     session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID
 ) -> list[HrisDelivery]:
-    statement = select(HrisDelivery).where(
-        HrisDelivery.organization_id == organization_id, HrisDelivery.employee_id == employee_id
+    """Deliveries about the person: applied to them, duplicates of those, and the ones never
+    linked (rejected, or not applied yet) whose payload names them."""
+    linked = list(
+        (
+            await session.exec(
+                select(HrisDelivery).where(
+                    HrisDelivery.organization_id == organization_id,
+                    HrisDelivery.employee_id == employee_id,
+                )
+            )
+        ).all()
     )
-    return list((await session.exec(statement.order_by(col(HrisDelivery.id)))).all())
+    employee = await session.get(Employee, employee_id)
+    markers = {
+        orjson.dumps(value).decode()
+        for value in (employee.external_id, employee.email)
+        if employee and value
+    }
+    linked_ids = [d.id for d in linked]
+    unlinked = select(HrisDelivery).where(
+        HrisDelivery.organization_id == organization_id, col(HrisDelivery.employee_id).is_(None)
+    )
+    found = {d.id: d for d in linked}
+    for delivery in (await session.exec(unlinked)).all():
+        text = orjson.dumps(delivery.payload).decode()
+        if delivery.duplicate_of_id in linked_ids or any(m in text for m in markers):
+            found[delivery.id] = delivery
+    return sorted(found.values(), key=lambda d: d.id)
 
 
 async def _events(

@@ -11,6 +11,7 @@ from standardwebhooks.webhooks import Webhook
 
 from app.db.engine import unit_of_work
 from app.domain.events.models import OutboxEvent
+from app.domain.integrations.hris.models import HrisDelivery
 from tests.conftest import Tenant, problem
 
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
@@ -339,3 +340,33 @@ async def test_deliveries_and_secrets_are_for_admins_of_the_organisation(
     assert (await tenant.client.get(url, headers=tenant.admin)).json()["payload"]["type"] == (
         "employee.created"
     )
+
+
+async def test_erasure_covers_every_delivery_about_the_person(tenant: Tenant) -> None:
+    secret = await new_secret(tenant)
+    created = await send(tenant, secret, event("employee.created", T0, **person(7)), msg_id="m-7")
+    await send(tenant, secret, event("employee.created", T0, **person(7)), msg_id="m-7")
+    # Rejected (no such e-mail can be stored), so never linked to the employee.
+    await send(
+        tenant,
+        secret,
+        event("employee.updated", T0 + timedelta(hours=1), **person(7, email="not-an-address")),
+    )
+    bystander = await send(tenant, secret, event("employee.created", T0, **person(8)))
+    statuses = sorted(d["status"] for d in await deliveries(tenant))
+    assert statuses == ["applied", "applied", "duplicate", "rejected"], statuses
+    worker = await by_external_id(tenant, "W-7")
+    assert worker is not None
+    assert created["status"] in ("received", "applied")
+
+    url = f"/api/v1/employees/{worker['id']}/personal-data"
+    exported = (await tenant.client.get(url, headers=tenant.admin)).json()
+    assert len(exported["hris_deliveries"]) == 3  # applied, duplicate, rejected
+    assert (await tenant.client.delete(url, headers=tenant.admin)).status_code == 204
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        statement = select(HrisDelivery).where(
+            HrisDelivery.organization_id == tenant.organization_id
+        )
+        mine = (await session.exec(statement)).all()
+    assert "worker7" not in str([d.payload for d in mine])
+    assert "worker8" in str([d.payload for d in mine if str(d.id) == bystander["id"]])
