@@ -28,11 +28,8 @@ async def _deliveries(
         ).all()
     )
     employee = await session.get(Employee, employee_id)
-    markers = {
-        orjson.dumps(value).decode()
-        for value in (employee.external_id, employee.email)
-        if employee and value
-    }
+    names = (employee.external_id, employee.email) if employee is not None else ()
+    markers = {orjson.dumps(value).decode() for value in names if value}
     linked_ids = [d.id for d in linked]
     unlinked = select(HrisDelivery).where(
         HrisDelivery.organization_id == organization_id, col(HrisDelivery.employee_id).is_(None)
