@@ -47,6 +47,7 @@ class Ineligible(IntEnum):
     MENTOR_MOTIVATION_LOW = 6
     MENTEE_OPENNESS_LOW = 7
     NOT_REVERSE = 8
+    FORBIDDEN = 9  # a manager excluded the pair from a run
 
 
 INELIGIBLE_TEXT = {
@@ -58,6 +59,7 @@ INELIGIBLE_TEXT = {
     Ineligible.MENTOR_MOTIVATION_LOW: "mentor motivation below the program's threshold",
     Ineligible.MENTEE_OPENNESS_LOW: "mentee openness below the program's threshold",
     Ineligible.NOT_REVERSE: "the mentor is neither younger nor less senior than the mentee",
+    Ineligible.FORBIDDEN: "a manager excluded this pair",
 }
 
 COMPONENTS = ("learning", "reverse", "mindset", "practical", "diversity", "preference")
