@@ -146,7 +146,8 @@ async def test_visibility_own_enrolment_for_employees_all_for_managers(
     first = await tenant.client.get(
         url(program, "participants"), params={"limit": 1}, headers=manager_headers
     )
-    assert len(first.json()["items"]) == 1 and first.json()["next_cursor"]
+    assert len(first.json()["items"]) == 1
+    assert first.json()["next_cursor"]
     second = await tenant.client.get(
         url(program, "participants"),
         params={"limit": 1, "cursor": first.json()["next_cursor"]},
@@ -189,7 +190,8 @@ async def test_update_needs_if_match_and_an_owner_or_manager(tenant: Tenant) -> 
         headers=versioned(tenant.as_user(alice), mine["version"]),
     )
     assert updated.status_code == 200, updated.text
-    assert updated.json()["mindset"] == 5 and updated.json()["learns"] == {"tiktok": 5}
+    assert updated.json()["mindset"] == 5
+    assert updated.json()["learns"] == {"tiktok": 5}
     assert updated.json()["version"] == mine["version"] + 1
 
 
