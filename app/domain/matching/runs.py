@@ -148,7 +148,9 @@ def _problem(pool: Pool, data: MatchingRunCreate) -> _Problem:
     mentees = [c for pid, c in pool.candidates.items() if _role(pool, pid, "mentee")]
     mentors = [c for pid, c in pool.candidates.items() if _role(pool, pid, "mentor")]
     mentees = sorted((c for c in mentees if free[c.id] > 0), key=lambda c: c.id)
-    mentors = sorted((c for c in mentors if free[c.id] > 0), key=lambda c: c.id)
+    # Full mentors stay in (with no seat to give) so a waiting mentee learns that every
+    # eligible mentor is full rather than that none is eligible.
+    mentors = sorted(mentors, key=lambda c: c.id)
     row = {c.id: i for i, c in enumerate(mentees)}
     column = {c.id: j for j, c in enumerate(mentors)}
     forbidden = [(row[a], column[b]) for a, b in sorted(banned) if a in row and b in column]
