@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from app.api.rest import matching_runs, participants
+from app.api.rest import match_requests, matching_runs, participants
 
 router = APIRouter()
 router.include_router(participants.router)
 router.include_router(matching_runs.router)
+router.include_router(match_requests.router)
