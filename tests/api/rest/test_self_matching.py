@@ -206,3 +206,24 @@ async def test_two_mentees_racing_for_one_seat_get_one_pair(tenant: Tenant) -> N
         )
     )
     assert sorted(o.status_code for o in outcomes) == [200, 409]
+
+
+async def test_requests_are_exported_and_erased_with_the_person(tenant: Tenant) -> None:
+    program, person, mentee, mentors = await setup(tenant)
+    note = "I am Carla and I fear spreadsheets"
+    response = await tenant.client.post(
+        url(program, "match-requests"),
+        json={"mentor_id": mentors[0]["id"], "message": note},
+        headers=tenant.as_user(person),
+    )
+    assert response.status_code == 201, response.text
+    data_url = f"/api/v1/employees/{person['id']}/personal-data"
+    exported = (await tenant.client.get(data_url, headers=tenant.as_user(person))).json()
+    assert exported["match_requests"][0]["message"] == note
+    assert (await tenant.client.delete(data_url, headers=tenant.admin)).status_code == 204
+    after = (await tenant.client.get(data_url, headers=tenant.admin)).json()
+    assert after["match_requests"][0]["message"] is None
+    for subject in (mentee["id"], response.json()["id"]):
+        for event in await events_of(tenant, subject):
+            assert event.data["erased"] is True
+            assert note not in str(event.data)
