@@ -6,11 +6,13 @@ they all score a pair exactly the same way.
 
 import math
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -97,6 +99,7 @@ class Pool:
 
     program: Program
     config: ScoringConfig
+    settings: MatchingSettings
     participants: dict[uuid.UUID, Participant]
     candidates: dict[uuid.UUID, Candidate]  # by participant id, approved and active only
     inactive: list[Participant]  # approved, but their employee is no longer active
@@ -112,7 +115,41 @@ class Pool:
         )
 
     def score(self, mentees: list[Candidate], mentors: list[Candidate]) -> ScoreMatrix:
-        return score_matrix(mentees, mentors, self.config, self.previous_pairs)
+        matrix = score_matrix(mentees, mentors, self.config, self.previous_pairs)
+        apply_program_rules(matrix, self.settings)
+        return matrix
+
+
+def apply_program_rules(matrix: ScoreMatrix, settings: MatchingSettings) -> None:
+    """The program's hard limits the generic scorer does not know: a minimum share of the
+    mentee's wanted topics the mentor must offer, and a maximum time-zone gap."""
+    mentees: Sequence[Candidate] = matrix.mentees
+    mentors: Sequence[Candidate] = matrix.mentors
+    if not mentees or not mentors:
+        return
+    floor = settings.mutual_learning.min_topic_overlap
+    if floor > 0:
+        shares = np.array(
+            [
+                [
+                    sum(1 for tag in e.learns if t.teaches.get(tag, 0) > 0) / len(e.learns)
+                    if e.learns
+                    else 1.0
+                    for t in mentors
+                ]
+                for e in mentees
+            ]
+        )
+        _mark(matrix, shares < floor - 1e-9, Ineligible.TOPIC_OVERLAP_LOW)
+    gap = np.abs(
+        np.array([c.utc_offset_hours for c in mentees])[:, None]
+        - np.array([c.utc_offset_hours for c in mentors])[None, :]
+    )
+    _mark(matrix, gap > settings.practical_fit.max_timezone_gap_hours, Ineligible.TIMEZONE_GAP)
+
+
+def _mark(matrix: ScoreMatrix, mask: Any, why: Ineligible) -> None:
+    matrix.ineligible[(matrix.ineligible == Ineligible.ELIGIBLE) & mask] = why
 
 
 def _candidate(
@@ -206,6 +243,7 @@ async def load_pool(session: AsyncSession, program: Program) -> Pool:
     pool = Pool(
         program=program,
         config=scoring_config(program, objectives),
+        settings=MatchingSettings.model_validate(program.matching_settings),
         participants=participants,
         candidates={},
         inactive=[],
@@ -247,7 +285,7 @@ def explain_pair(pool: Pool, mentee: Participant, mentor: Participant) -> Explan
     candidates = [pool.candidates.get(mentee.id), pool.candidates.get(mentor.id)]
     if candidates[0] is None or candidates[1] is None:
         raise LookupError("both participants must be approved and active")
-    matrix = score_matrix([candidates[0]], [candidates[1]], pool.config, pool.previous_pairs)
+    matrix = pool.score([candidates[0]], [candidates[1]])
     return explain(matrix, 0, 0, pool.config)
 
 

@@ -48,6 +48,8 @@ class Ineligible(IntEnum):
     MENTEE_OPENNESS_LOW = 7
     NOT_REVERSE = 8
     FORBIDDEN = 9  # a manager excluded the pair from a run
+    TOPIC_OVERLAP_LOW = 10
+    TIMEZONE_GAP = 11
 
 
 INELIGIBLE_TEXT = {
@@ -60,6 +62,8 @@ INELIGIBLE_TEXT = {
     Ineligible.MENTEE_OPENNESS_LOW: "mentee openness below the program's threshold",
     Ineligible.NOT_REVERSE: "the mentor is neither younger nor less senior than the mentee",
     Ineligible.FORBIDDEN: "a manager excluded this pair",
+    Ineligible.TOPIC_OVERLAP_LOW: "the mentor offers too few of the mentee's wanted topics",
+    Ineligible.TIMEZONE_GAP: "time zones further apart than the program allows",
 }
 
 COMPONENTS = ("learning", "reverse", "mindset", "practical", "diversity", "preference")

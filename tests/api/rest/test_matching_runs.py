@@ -373,3 +373,31 @@ async def test_only_managers_see_and_run_matching(tenant: Tenant, other_tenant: 
         404,
     )
     assert participant["id"] in reasons(body)
+
+
+async def test_program_limits_on_topic_overlap_and_time_zones(tenant: Tenant) -> None:
+    program = await enrolling_program(
+        tenant,
+        matching_settings={
+            "mutual_learning": {"min_topic_overlap": 0.6},
+            "practical_fit": {"max_timezone_gap_hours": 3},
+        },
+    )
+    wants = {"generative-ai": 5, "tiktok": 2}
+    mentee = await mentee_of(tenant, program, learns=wants)
+    narrow = await mentor_of(tenant, program)
+    far = await mentor_of(tenant, program, teaches=wants, timezone="America/Los_Angeles")
+    near = await mentor_of(tenant, program, teaches=wants, timezone="Europe/London")
+    body = (await run(tenant, program)).json()
+    found = await proposals(tenant, program, body["id"])
+    assert [(p["mentee_id"], p["mentor_id"]) for p in found] == [(mentee["id"], near["id"])]
+    for mentor, why in [
+        (narrow, "the mentor offers too few of the mentee's wanted topics"),
+        (far, "time zones further apart than the program allows"),
+    ]:
+        manual = await tenant.client.post(
+            url(program, "manual-pairs"),
+            json={"mentee_id": mentee["id"], "mentor_id": mentor["id"]},
+            headers=tenant.admin,
+        )
+        assert problem(manual, 409, "pair_ineligible")["reason"] == why
