@@ -19,6 +19,7 @@ from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
 from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.matching.run_models import MatchRequest, RequestStatus
 from app.domain.matching.schemas import (
     AvailabilityWindow,
     ParticipantCreate,
@@ -322,6 +323,21 @@ async def holds_open_pair(session: AsyncSession, participant: Participant) -> bo
     return seat.first() is not None
 
 
+async def _close_requests(session: AsyncSession, participant: Participant) -> None:
+    """Requests waiting on someone who leaves the pool: withdrawn if theirs, else declined."""
+    mentee = participant.role == ParticipantRole.MENTEE
+    column = MatchRequest.mentee_id if mentee else MatchRequest.mentor_id
+    rows = await session.exec(
+        select(MatchRequest).where(
+            column == participant.id, MatchRequest.status == RequestStatus.PENDING.value
+        )
+    )
+    for request in rows:
+        request.status = RequestStatus.WITHDRAWN if mentee else RequestStatus.DECLINED
+        request.decided_at = utcnow()
+        request.decision_reason = "the enrolment ended"
+
+
 async def set_status(
     session: AsyncSession,
     principal: Principal | None,
@@ -339,6 +355,8 @@ async def set_status(
             current_status=str(participant.status),
         )
     previous = participant.status
+    if target in (ParticipantStatus.WITHDRAWN, ParticipantStatus.REJECTED):
+        await _close_requests(session, participant)
     participant.status = target
     participant.decided_by = actor
     participant.decided_at = utcnow()

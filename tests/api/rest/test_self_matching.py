@@ -227,3 +227,26 @@ async def test_requests_are_exported_and_erased_with_the_person(tenant: Tenant) 
         for event in await events_of(tenant, subject):
             assert event.data["erased"] is True
             assert note not in str(event.data)
+
+
+async def test_a_mentor_who_withdraws_declines_what_waits_for_them(tenant: Tenant) -> None:
+    program, person, _mentee, mentors = await setup(tenant)
+    request = (
+        await tenant.client.post(
+            url(program, "match-requests"),
+            json={"mentor_id": mentors[0]["id"]},
+            headers=tenant.as_user(person),
+        )
+    ).json()
+    withdrawn = await tenant.client.post(
+        url(program, "participants", mentors[0]["id"], "withdraw"), json={}, headers=tenant.admin
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    found = await tenant.client.get(
+        url(program, "match-requests", request["id"]), headers=tenant.as_user(person)
+    )
+    assert found.json()["status"] == "declined"
+    suggestions = await tenant.client.get(
+        url(program, "mentor-suggestions"), headers=tenant.as_user(person)
+    )
+    assert mentors[0]["id"] not in {s["mentor_id"] for s in suggestions.json()}
