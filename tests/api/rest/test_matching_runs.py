@@ -20,16 +20,14 @@ async def junior(tenant: Tenant, **fields: Any) -> dict[str, Any]:
 
 async def mentee_of(tenant: Tenant, program: dict[str, Any], **profile: Any) -> dict[str, Any]:
     person = await senior(tenant, **profile.pop("employee", {}))
-    return await enrolled(
-        tenant, program, person, "mentee", **({"learns": WANTS, "mindset": 5} | profile)
-    )
+    fields: dict[str, Any] = {"learns": WANTS, "mindset": 5} | profile
+    return await enrolled(tenant, program, person, "mentee", **fields)
 
 
 async def mentor_of(tenant: Tenant, program: dict[str, Any], **profile: Any) -> dict[str, Any]:
     person = await junior(tenant, **profile.pop("employee", {}))
-    return await enrolled(
-        tenant, program, person, "mentor", **({"teaches": WANTS, "mindset": 5} | profile)
-    )
+    fields: dict[str, Any] = {"teaches": WANTS, "mindset": 5} | profile
+    return await enrolled(tenant, program, person, "mentor", **fields)
 
 
 def reasons(body: dict[str, Any]) -> dict[str, str]:

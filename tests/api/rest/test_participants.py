@@ -1,6 +1,7 @@
 """Enrolment through REST: who may enrol whom and when, profiles, decisions, visibility."""
 
 import asyncio
+from typing import Any
 
 from tests.api.matching_support import enrol, enrolled, enrolling_program
 from tests.api.programs_support import (
@@ -86,7 +87,7 @@ async def test_invalid_profiles_are_422(tenant: Tenant) -> None:
     program = await enrolling_program(tenant)
     person = await tenant.employee()
     headers = tenant.as_user(person)
-    bad = [
+    bad: list[dict[str, Any]] = [
         {"teaches": {"ai": 6}},
         {"learns": {"not a tag!": 3}},
         {"mindset": 0},
