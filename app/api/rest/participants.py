@@ -31,7 +31,7 @@ router = APIRouter(tags=["matching"], responses=common_responses())
     description=(
         "An employee enrols themself as `mentor` or `mentee` while the program is "
         "`enrolling`; a manager enrols someone by `employee_id`. The enrolment starts "
-        "`pending` until a manager approves it."
+        "`pending` until a manager approves it. Someone who withdrew may enrol again."
     ),
     responses=responses(404, 409),
 )

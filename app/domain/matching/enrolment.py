@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -144,6 +145,35 @@ async def _validate_profile(
         await _check_people(session, participant.organization_id, name, ids)
 
 
+def _reset(participant: Participant, role: ParticipantRole) -> Participant:
+    blank = Participant(
+        organization_id=participant.organization_id,
+        program_id=participant.program_id,
+        employee_id=participant.employee_id,
+        role=role,
+    )
+    for name in (
+        "role",
+        "status",
+        "capacity",
+        "teaches",
+        "learns",
+        "mindset",
+        "mindset_statement",
+        "availability",
+        "timezone",
+        "languages",
+        "format",
+        "avoid",
+        "prefer",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    ):
+        setattr(participant, name, getattr(blank, name))
+    return participant
+
+
 async def enrol(
     session: AsyncSession, principal: Principal, program_id: uuid.UUID, data: ParticipantCreate
 ) -> Participant:
@@ -168,24 +198,28 @@ async def enrol(
     employee = await _active_employee(session, principal.organization_id, employee_id)
     existing = (
         await session.exec(
-            select(Participant.id).where(
+            select(Participant).where(
                 Participant.program_id == program.id, Participant.employee_id == employee.id
             )
         )
     ).first()
-    if existing is not None:
+    if existing is not None and existing.status != ParticipantStatus.WITHDRAWN:
         raise Conflict(
             "This employee is already enrolled in the program.",
             code="already_enrolled",
-            participant_id=str(existing),
+            participant_id=str(existing.id),
         )
-    participant = Participant(
-        organization_id=program.organization_id,
-        program_id=program.id,
-        employee_id=employee.id,
-        role=data.role,
-    )
     changes = _profile_changes(data)
+    if existing is not None:
+        # Someone who withdrew may come back: a fresh enrolment on the same record.
+        participant = _reset(existing, data.role)
+    else:
+        participant = Participant(
+            organization_id=program.organization_id,
+            program_id=program.id,
+            employee_id=employee.id,
+            role=data.role,
+        )
     await _validate_profile(session, participant, changes)
     for name, value in changes.items():
         setattr(participant, name, value)
@@ -195,7 +229,7 @@ async def enrol(
         async with session.begin_nested():
             session.add(participant)
             await session.flush()
-    except IntegrityError as exc:
+    except (IntegrityError, StaleDataError) as exc:
         raise Conflict(
             "This employee is already enrolled in the program.", code="already_enrolled"
         ) from exc

@@ -225,6 +225,15 @@ async def test_approve_reject_withdraw(tenant: Tenant) -> None:
     events = await events_of(tenant, mine["id"], "participant.status_changed")
     assert [e.data["status"] for e in events] == ["rejected", "approved", "withdrawn"]
 
+    # Someone who withdrew may enrol again, in another role, starting over.
+    back = await enrol(tenant, program, tenant.as_user(alice), role="mentee", mindset=4)
+    assert back.status_code == 201, back.text
+    assert back.json()["id"] == mine["id"]
+    assert back.json()["role"] == "mentee"
+    assert back.json()["status"] == "pending"
+    assert back.json()["decision_reason"] is None
+    assert back.json()["capacity"] is None
+
 
 async def test_two_simultaneous_enrolments_make_one(tenant: Tenant) -> None:
     program = await enrolling_program(tenant)
