@@ -9,7 +9,7 @@ import strawberry
 
 from app.api.graphql.context import Info
 from app.api.graphql.relay import Connection, connection_from_page
-from app.domain.matching import enrolment, review, runs
+from app.domain.matching import decisions, enrolment, review, runs
 from app.domain.matching.models import (
     MeetingFormat,
     Participant,
@@ -397,7 +397,7 @@ class MatchingMutation:
     ) -> ParticipantType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            participant = await enrolment.decide(
+            participant = await decisions.decide(
                 session,
                 ctx.principal,
                 program_id,

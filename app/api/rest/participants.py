@@ -8,7 +8,7 @@ from app.api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, set_etag
 from app.api.problems import common_responses, responses
 from app.api.rest import API_PREFIX
 from app.api.schemas import Page
-from app.domain.matching import enrolment
+from app.domain.matching import decisions, enrolment
 from app.domain.matching.models import ParticipantRole, ParticipantStatus
 from app.domain.matching.schemas import (
     ParticipantCreate,
@@ -121,7 +121,7 @@ async def _decide(
     if_match: int | None,
     response: Response,
 ) -> ParticipantRead:
-    participant = await enrolment.decide(
+    participant = await decisions.decide(
         db, principal, program_id, participant_id, target, body, if_match
     )
     set_etag(response, participant.version)

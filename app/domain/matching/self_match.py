@@ -16,7 +16,7 @@ from app.domain.access.principal import Principal
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
-from app.domain.matching import enrolment
+from app.domain.matching import decisions, enrolment
 from app.domain.matching.candidates import explanation_document, load_pool
 from app.domain.matching.explanations import explain
 from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
@@ -172,7 +172,7 @@ async def request_mentor(
     mentee = await _own_mentee(session, principal, program)
     if mentee.status != ParticipantStatus.APPROVED:
         raise Conflict("Your enrolment is not approved yet.", code="participant_not_approved")
-    if await enrolment.holds_open_pair(session, mentee):
+    if await decisions.holds_open_pair(session, mentee):
         raise Conflict("You already have a pair in this program.", code="mentee_paired")
     waiting = await session.exec(
         select(MatchRequest.id).where(
