@@ -16,6 +16,7 @@ from app.domain.matching.run_models import (
     PairSummary,
     ProposalRead,
     ProposalSelection,
+    ProposalSwap,
     ReviewResult,
 )
 
@@ -116,6 +117,25 @@ async def reject_proposals(
     principal: CurrentPrincipal,
 ) -> ReviewResult:
     return await review.reject_proposals(db, principal, program_id, run_id, body)
+
+
+@router.post(
+    f"{RUN}/swap",
+    summary="Swap the mentors of two proposals",
+    description=(
+        "Both proposals are rejected and two new ones, with the mentors traded, take their "
+        "place, scored and explained. A swap that makes an excluded pair answers 409."
+    ),
+    responses=responses(404, 409),
+)
+async def swap_proposals(
+    program_id: uuid.UUID,
+    run_id: uuid.UUID,
+    body: ProposalSwap,
+    db: DbSession,
+    principal: CurrentPrincipal,
+) -> ReviewResult:
+    return await review.swap_proposals(db, principal, program_id, run_id, body)
 
 
 @router.post(

@@ -14,7 +14,7 @@ from app.db.base import utcnow
 from app.domain.access.principal import Principal
 from app.domain.errors import Conflict, Invalid, field_error
 from app.domain.events.service import record_event
-from app.domain.matching.candidates import explain_pair, explanation_document, load_pool
+from app.domain.matching.candidates import Pool, explain_pair, explanation_document, load_pool
 from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.matching.run_models import (
     ExplanationRead,
@@ -23,6 +23,7 @@ from app.domain.matching.run_models import (
     PairSummary,
     ProposalSelection,
     ProposalStatus,
+    ProposalSwap,
     ReviewResult,
 )
 from app.domain.matching.runs import proposal_to_read, require_matchable, run_of
@@ -173,22 +174,87 @@ async def reject_proposals(
     return ReviewResult(proposals=[proposal_to_read(p) for p in proposals], pairs=[])
 
 
-async def scored_pair(
-    session: AsyncSession, program: Program, mentee: Participant, mentor: Participant
-) -> tuple[float, dict[str, Any]]:
-    """Score and explanation of one pair; 409 when a hard rule excludes it."""
-    pool = await load_pool(session, program)
+def _checked(pool: Pool, mentee: Participant, mentor: Participant) -> tuple[float, dict[str, Any]]:
     try:
         explanation = explain_pair(pool, mentee, mentor)
     except LookupError as exc:
-        raise Conflict("Both people must be active employees.", code="employee_not_active") from exc
+        raise Conflict(
+            "Both people must be approved and active employees.", code="employee_not_active"
+        ) from exc
     if not explanation.eligible:
         raise Conflict(
             f"This pair is excluded: {explanation.ineligible_reason}.",
             code="pair_ineligible",
             reason=explanation.ineligible_reason,
+            mentee_id=str(mentee.id),
+            mentor_id=str(mentor.id),
         )
     return explanation.score, explanation_document(explanation)
+
+
+async def swap_proposals(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    run_id: uuid.UUID,
+    data: ProposalSwap,
+) -> ReviewResult:
+    """Two proposals' mentors trade places: both are rejected, two new ones take their
+    place, scored and explained like the rest. A swap making an excluded pair is refused."""
+    program = await program_for_change(session, principal, program_id)
+    require_matchable(program)
+    run = await run_of(session, program, run_id, lock=True)
+    if run.dry_run:
+        raise Conflict("A dry run's proposals cannot be changed.", code="dry_run")
+    if len(set(data.proposal_ids)) != 2:
+        raise Invalid(
+            "Name two different proposals.",
+            errors=[field_error("proposal_ids", "two different proposals", "duplicate")],
+        )
+    first, second = await _selected(
+        session, run.id, ProposalSelection(proposal_ids=data.proposal_ids)
+    )
+    if first.mentor_id == second.mentor_id:
+        raise Conflict("Both proposals have the same mentor.", code="same_mentor")
+    pool = await load_pool(session, program)
+    swapped: list[MatchingProposal] = []
+    for mentee_of, mentor_of in ((first, second), (second, first)):
+        mentee = pool.participants.get(mentee_of.mentee_id)
+        mentor = pool.participants.get(mentor_of.mentor_id)
+        if mentee is None or mentor is None:
+            raise Conflict(
+                "Only approved participants are paired.", code="participant_not_approved"
+            )
+        score, explanation = _checked(pool, mentee, mentor)
+        swapped.append(
+            MatchingProposal(
+                organization_id=run.organization_id,
+                run_id=run.id,
+                program_id=program.id,
+                mentee_id=mentee.id,
+                mentor_id=mentor.id,
+                mentee_employee_id=mentee.employee_id,
+                mentor_employee_id=mentor.employee_id,
+                score=score,
+                explanation=explanation,
+            )
+        )
+    now = utcnow()
+    for old in (first, second):
+        old.status = ProposalStatus.REJECTED
+        old.decided_by = principal.actor
+        old.decided_at = now
+        old.decision_reason = "swapped"
+    session.add_all(swapped)
+    await session.flush()
+    return ReviewResult(proposals=[proposal_to_read(p) for p in swapped], pairs=[])
+
+
+async def scored_pair(
+    session: AsyncSession, program: Program, mentee: Participant, mentor: Participant
+) -> tuple[float, dict[str, Any]]:
+    """Score and explanation of one pair; 409 when a hard rule excludes it."""
+    return _checked(await load_pool(session, program), mentee, mentor)
 
 
 async def create_manual_pair(

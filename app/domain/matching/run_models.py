@@ -189,6 +189,12 @@ class ProposalSelection(InputSchema):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+class ProposalSwap(InputSchema):
+    proposal_ids: list[uuid.UUID] = Field(
+        min_length=2, max_length=2, description="Two open proposals whose mentors trade places."
+    )
+
+
 class PairSummary(SQLModel):
     """A pair as it was opened; the pairs API shows it in full."""
 

@@ -399,3 +399,37 @@ async def test_program_limits_on_topic_overlap_and_time_zones(tenant: Tenant) ->
             headers=tenant.admin,
         )
         assert problem(manual, 409, "pair_ineligible")["reason"] == why
+
+
+async def test_swapping_the_mentors_of_two_proposals(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant)
+    ai = await mentee_of(tenant, program, learns={"generative-ai": 5})
+    video = await mentee_of(tenant, program, learns={"tiktok": 5})
+    ai_mentor = await mentor_of(tenant, program, teaches={"generative-ai": 5})
+    video_mentor = await mentor_of(tenant, program, teaches={"tiktok": 5, "generative-ai": 2})
+    body = (await run(tenant, program)).json()
+    found = {p["mentee_id"]: p for p in await proposals(tenant, program, body["id"])}
+    assert found[ai["id"]]["mentor_id"] == ai_mentor["id"]
+    swap = url(program, "matching-runs", body["id"], "swap")
+    ids = [found[ai["id"]]["id"], found[video["id"]]["id"]]
+    response = await tenant.client.post(swap, json={"proposal_ids": ids}, headers=tenant.admin)
+    assert response.status_code == 200, response.text
+    new = {p["mentee_id"]: p for p in response.json()["proposals"]}
+    assert new[ai["id"]]["mentor_id"] == video_mentor["id"]
+    assert new[video["id"]]["mentor_id"] == ai_mentor["id"]
+    assert "covers 0 of 1 wanted topics" in new[video["id"]]["explanation"]["reasons"]
+    assert new[ai["id"]]["score"] < found[ai["id"]]["score"]
+    statuses = {p["id"]: p["status"] for p in await proposals(tenant, program, body["id"])}
+    assert [statuses[i] for i in ids] == ["rejected", "rejected"]
+    problem(
+        await tenant.client.post(swap, json={"proposal_ids": ids}, headers=tenant.admin),
+        409,
+        "proposal_decided",
+    )
+    accepted = await tenant.client.post(
+        url(program, "matching-runs", body["id"], "accept"), json={}, headers=tenant.admin
+    )
+    assert {(p["mentee_id"], p["mentor_id"]) for p in accepted.json()["pairs"]} == {
+        (ai["id"], video_mentor["id"]),
+        (video["id"], ai_mentor["id"]),
+    }
