@@ -7,23 +7,32 @@ import strawberry
 
 from app.api.graphql.context import Info
 from app.api.graphql.matching_types import (
+    ANSWER_TARGET,
     DECISION_TARGET,
     EnrolmentDecision,
     EnrolmentDecisionEnum,
     MatchingRunType,
+    MatchRequestType,
     MeetingFormatEnum,
+    MentorSuggestionType,
     ParticipantRoleEnum,
     ParticipantStatusEnum,
     ParticipantType,
     ProposalReview,
+    RequestAnswer,
+    RequestAnswerEnum,
     participant_from_model,
+    request_from,
     review_from,
     run_from_model,
+    suggestion_from,
 )
 from app.api.graphql.relay import Connection, connection_from_page
-from app.domain.matching import decisions, enrolment, review, runs
+from app.domain.matching import decisions, enrolment, review, runs, self_match
 from app.domain.matching.run_models import (
     MatchingRunCreate,
+    MatchRequestCreate,
+    MatchRequestDecision,
     ProposalSelection,
 )
 from app.domain.matching.schemas import (
@@ -90,6 +99,23 @@ class MatchingRunInput:
 
 @strawberry.type
 class MatchingQuery:
+    @strawberry.field(
+        description="Eligible mentors with a free seat for a mentee (you, or `menteeId` for "
+        "managers), best score first."
+    )
+    async def mentor_suggestions(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        mentee_id: uuid.UUID | None = None,
+        first: int = 20,
+    ) -> list[MentorSuggestionType]:
+        ctx = info.context
+        found = await self_match.suggest_mentors(
+            ctx.session, ctx.principal, program_id, mentee_id, max(1, min(first, 50))
+        )
+        return [suggestion_from(s) for s in found]
+
     @strawberry.field(description="A program's participants: all for managers, yours otherwise.")
     async def participants(
         self,
@@ -227,3 +253,34 @@ class MatchingMutation:
                 ProposalSelection(proposal_ids=proposal_ids, reason=reason),
             )
         return review_from(result)
+
+    @strawberry.mutation(description="Ask a mentor (the calling mentee).")
+    async def request_mentor(
+        self, info: Info, program_id: uuid.UUID, mentor_id: uuid.UUID, message: str | None = None
+    ) -> MatchRequestType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = MatchRequestCreate(mentor_id=mentor_id, message=message)
+            request = await self_match.request_mentor(session, ctx.principal, program_id, data)
+        return request_from(request)
+
+    @strawberry.mutation(description="The mentor accepts or declines; the mentee withdraws.")
+    async def answer_match_request(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        request_id: uuid.UUID,
+        answer: RequestAnswerEnum,  # type: ignore[valid-type]
+        reason: str | None = None,
+    ) -> MatchRequestType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            request = await self_match.decide_request(
+                session,
+                ctx.principal,
+                program_id,
+                request_id,
+                ANSWER_TARGET[RequestAnswer(answer)],
+                MatchRequestDecision(reason=reason),
+            )
+        return request_from(request)

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from app.api.graphql.context import Info
-from app.domain.matching import enrolment, runs
+from app.domain.matching import enrolment, runs, self_match
 from app.domain.matching.models import (
     MeetingFormat,
     Participant,
@@ -18,8 +18,11 @@ from app.domain.matching.models import (
 from app.domain.matching.run_models import (
     MatchingProposal,
     MatchingRun,
+    MatchRequest,
+    MentorSuggestion,
     ProposalRead,
     ProposalStatus,
+    RequestStatus,
     ReviewResult,
     RunStatus,
 )
@@ -257,4 +260,76 @@ def review_from(result: ReviewResult) -> ProposalReview:
             )
             for p in result.pairs
         ],
+    )
+
+
+@strawberry.type
+class MentorSuggestionType:
+    mentor_id: uuid.UUID
+    employee_id: uuid.UUID
+    name: str
+    score: float
+    explanation: Explanation
+    preferred: bool
+    free_seats: int
+
+
+def suggestion_from(view: MentorSuggestion) -> MentorSuggestionType:
+    return MentorSuggestionType(
+        mentor_id=view.mentor_id,
+        employee_id=view.employee_id,
+        name=view.name,
+        score=view.score,
+        explanation=explanation_from(view.explanation.model_dump()),
+        preferred=view.preferred,
+        free_seats=view.free_seats,
+    )
+
+
+RequestStatusEnum = strawberry.enum(RequestStatus, name="MatchRequestStatus")
+
+
+class RequestAnswer(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    WITHDRAW = "withdraw"
+
+
+RequestAnswerEnum = strawberry.enum(RequestAnswer, name="MatchRequestAnswer")
+ANSWER_TARGET = {
+    RequestAnswer.ACCEPT: RequestStatus.ACCEPTED,
+    RequestAnswer.DECLINE: RequestStatus.DECLINED,
+    RequestAnswer.WITHDRAW: RequestStatus.WITHDRAWN,
+}
+
+
+@strawberry.type(name="MatchRequest")
+class MatchRequestType:
+    id: uuid.UUID
+    program_id: uuid.UUID
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+    status: RequestStatusEnum  # type: ignore[valid-type]
+    message: str | None
+    score: float
+    explanation: Explanation
+    pair_id: uuid.UUID | None
+    decision_reason: str | None
+    version: int
+
+
+def request_from(request: MatchRequest) -> MatchRequestType:
+    view = self_match.request_to_read(request)
+    return MatchRequestType(
+        id=view.id,
+        program_id=view.program_id,
+        mentee_id=view.mentee_id,
+        mentor_id=view.mentor_id,
+        status=view.status,
+        message=view.message,
+        score=view.score,
+        explanation=explanation_from(view.explanation.model_dump()),
+        pair_id=view.pair_id,
+        decision_reason=view.decision_reason,
+        version=view.version,
     )

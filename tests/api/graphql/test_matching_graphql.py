@@ -189,3 +189,69 @@ async def test_runs_load_their_proposals_in_one_query(
     assert [len(e["node"]["proposals"]) for e in edges] == [2, 2, 2]
     proposal_queries = [s for s in count_statements.statements if "matching_proposals" in s]
     assert len(proposal_queries) == 1
+
+
+SUGGESTIONS = """
+query($program: UUID!) {
+  mentorSuggestions(programId: $program) {
+    mentorId score preferred freeSeats explanation { reasons }
+  }
+}
+"""
+
+REQUEST = """
+mutation($program: UUID!, $mentor: UUID!) {
+  requestMentor(programId: $program, mentorId: $mentor, message: "Hello") {
+    id status score
+  }
+}
+"""
+
+ANSWER = """
+mutation($program: UUID!, $id: UUID!, $answer: MatchRequestAnswer!) {
+  answerMatchRequest(programId: $program, requestId: $id, answer: $answer) {
+    id status pairId
+  }
+}
+"""
+
+
+async def test_self_matching_through_graphql(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant, matching_settings={"modes": ["mentee_choice"]})
+    mentee_person, mentor_person = await senior(tenant), await junior(tenant)
+    await enrol(
+        tenant, program, mentee_person, "MENTEE", learns=[{"tag": "ai", "level": 4}], mindset=5
+    )
+    mentor = await enrol(
+        tenant, program, mentor_person, "MENTOR", teaches=[{"tag": "ai", "level": 4}], mindset=5
+    )
+    found = await gql(
+        tenant, SUGGESTIONS, {"program": program["id"]}, tenant.as_user(mentee_person)
+    )
+    [suggestion] = found["data"]["mentorSuggestions"]
+    assert suggestion["mentorId"] == mentor["id"]
+    assert "covers 1 of 1 wanted topics: ai" in suggestion["explanation"]["reasons"]
+    asked = await gql(
+        tenant,
+        REQUEST,
+        {"program": program["id"], "mentor": mentor["id"]},
+        tenant.as_user(mentee_person),
+    )
+    request = asked["data"]["requestMentor"]
+    assert request["status"] == "PENDING"
+    assert request["score"] == suggestion["score"]
+    wrong = await gql(
+        tenant,
+        ANSWER,
+        {"program": program["id"], "id": request["id"], "answer": "ACCEPT"},
+        tenant.as_user(mentee_person),
+    )
+    assert error_of(wrong)["code"] == "not_request_party"
+    accepted = await gql(
+        tenant,
+        ANSWER,
+        {"program": program["id"], "id": request["id"], "answer": "ACCEPT"},
+        tenant.as_user(mentor_person),
+    )
+    assert accepted["data"]["answerMatchRequest"]["status"] == "ACCEPTED"
+    assert accepted["data"]["answerMatchRequest"]["pairId"]
