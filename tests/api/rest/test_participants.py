@@ -7,6 +7,7 @@ from tests.api.matching_support import enrol, enrolled, enrolling_program
 from tests.api.programs_support import (
     create_program,
     events_of,
+    move_to,
     program_manager,
     url,
     versioned,
@@ -253,3 +254,34 @@ async def test_offboarding_withdraws_open_enrolments(tenant: Tenant) -> None:
     assert deleted.status_code == 204, deleted.text
     found = await tenant.client.get(url(program, "participants", mine["id"]), headers=tenant.admin)
     assert found.json()["status"] == "withdrawn"
+
+
+async def test_profiles_lock_once_the_program_runs(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant)
+    person = await tenant.employee()
+    mine = await enrolled(tenant, program, person, "mentee")
+    path = url(program, "participants", mine["id"])
+    await move_to(tenant, program, "matching")
+    during = await tenant.client.patch(
+        path, json={"mindset": 4}, headers=versioned(tenant.as_user(person), mine["version"])
+    )
+    assert during.status_code == 200, during.text
+    await move_to(tenant, program, "active", "completed")
+    problem(
+        await tenant.client.patch(
+            path,
+            json={"mindset": 5},
+            headers=versioned(tenant.as_user(person), during.json()["version"]),
+        ),
+        409,
+        "profile_locked",
+    )
+    problem(
+        await tenant.client.post(url(program, "matching-runs"), json={}, headers=tenant.admin),
+        409,
+        "program_not_matching",
+    )
+    # Read-only keys see every participant but cannot enrol anyone.
+    reader = await tenant.api_key("read")
+    listed = await tenant.client.get(url(program, "participants"), headers=reader)
+    assert [p["id"] for p in listed.json()["items"]] == [mine["id"]]
