@@ -1,8 +1,12 @@
 """Matching runs through REST: results, reasons, exclusions, review, races, determinism."""
 
 import asyncio
+import uuid
 from typing import Any
 
+from app.db.engine import unit_of_work
+from app.domain.pairs.models import EndReason, Pair, PairStatus
+from app.domain.pairs.seats import close_pair
 from tests.api.matching_support import enrolled, enrolling_program, proposals, run
 from tests.api.programs_support import add_objective, events_of, program_manager, url, versioned
 from tests.conftest import Tenant, problem
@@ -433,3 +437,28 @@ async def test_swapping_the_mentors_of_two_proposals(tenant: Tenant) -> None:
         (ai["id"], video_mentor["id"]),
         (video["id"], ai_mentor["id"]),
     }
+
+
+async def test_people_whose_pair_ended_are_matched_again_but_not_together(
+    tenant: Tenant,
+) -> None:
+    program = await enrolling_program(tenant)
+    mentee = await mentee_of(tenant, program)
+    first_mentor = await mentor_of(tenant, program)
+    body = (await run(tenant, program)).json()
+    accepted = await tenant.client.post(
+        url(program, "matching-runs", body["id"], "accept"), json={}, headers=tenant.admin
+    )
+    [pair] = accepted.json()["pairs"]
+    assert pair["mentor_id"] == first_mentor["id"]
+    second_mentor = await mentor_of(tenant, program, teaches={"generative-ai": 2})
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        opened = await session.get(Pair, uuid.UUID(pair["id"]))
+        assert opened is not None
+        await close_pair(session, opened, PairStatus.ENDED_EARLY, EndReason.MISMATCH)
+    again = (await run(tenant, program)).json()
+    found = await proposals(tenant, program, again["id"])
+    assert [(p["mentee_id"], p["mentor_id"]) for p in found] == [
+        (mentee["id"], second_mentor["id"])
+    ]
+    assert reasons(again) == {first_mentor["id"]: "no_eligible_partner"}
