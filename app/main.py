@@ -24,6 +24,7 @@ from app.api.rest import (
     employees,
     health,
     hris,
+    matching,
     privacy,
     programs,
     webhook_subscriptions,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "description": "Mentoring programs: their managers, settings and lifecycle.",
             },
             {"name": "objectives", "description": "What every pair of a program works toward."},
+            {"name": "matching", "description": "Enrolment, matching runs and self-matching."},
             {
                 "name": "consultations",
                 "description": "Stakeholders consulted on a program's purpose, and their answers.",
@@ -130,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(privacy.router)
     app.include_router(programs.router)
     app.include_router(consultations.router)
+    app.include_router(matching.router)
     app.include_router(hris.router)
     app.include_router(webhook_subscriptions.router)
     app.include_router(create_graphql_router())

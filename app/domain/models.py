@@ -12,6 +12,7 @@ from app.domain.integrations.subscriptions.models import (
     WebhookSubscription,
 )
 from app.domain.matching.models import Participant
+from app.domain.matching.run_models import MatchingProposal, MatchingRun, MatchRequest
 from app.domain.pairs.models import Pair, PairSeat
 from app.domain.programs.consultation_models import Consultation, Contribution, Stakeholder
 from app.domain.programs.models import Objective, Program, ProgramManager
@@ -26,6 +27,9 @@ __all__ = [
     "HrisFieldMapping",
     "HrisWebhookSecret",
     "IdentityProvider",
+    "MatchRequest",
+    "MatchingProposal",
+    "MatchingRun",
     "Objective",
     "Organization",
     "OutboxEvent",

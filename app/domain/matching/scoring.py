@@ -47,6 +47,9 @@ class Ineligible(IntEnum):
     MENTOR_MOTIVATION_LOW = 6
     MENTEE_OPENNESS_LOW = 7
     NOT_REVERSE = 8
+    FORBIDDEN = 9  # a manager excluded the pair from a run
+    TOPIC_OVERLAP_LOW = 10
+    TIMEZONE_GAP = 11
 
 
 INELIGIBLE_TEXT = {
@@ -58,6 +61,9 @@ INELIGIBLE_TEXT = {
     Ineligible.MENTOR_MOTIVATION_LOW: "mentor motivation below the program's threshold",
     Ineligible.MENTEE_OPENNESS_LOW: "mentee openness below the program's threshold",
     Ineligible.NOT_REVERSE: "the mentor is neither younger nor less senior than the mentee",
+    Ineligible.FORBIDDEN: "a manager excluded this pair",
+    Ineligible.TOPIC_OVERLAP_LOW: "the mentor offers too few of the mentee's wanted topics",
+    Ineligible.TIMEZONE_GAP: "time zones further apart than the program allows",
 }
 
 COMPONENTS = ("learning", "reverse", "mindset", "practical", "diversity", "preference")

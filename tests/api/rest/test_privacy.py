@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db.engine import unit_of_work
 from app.domain.events.models import OutboxEvent
@@ -101,7 +101,9 @@ async def test_export_and_erase(tenant: Tenant, other_tenant: Tenant) -> None:
     async with unit_of_work(tenant.app.state.session_factory) as session:
         events = (
             await session.exec(
-                select(OutboxEvent).where(OutboxEvent.subject_id == uuid.UUID(person["id"]))
+                select(OutboxEvent)
+                .where(OutboxEvent.subject_id == uuid.UUID(person["id"]))
+                .order_by(col(OutboxEvent.id))
             )
         ).all()
     assert "Bob" not in str([e.data for e in events])

@@ -1,0 +1,286 @@
+"""GraphQL adapter of the matching module: participants, runs with proposals, and review."""
+
+import uuid
+from typing import Any
+
+import strawberry
+
+from app.api.graphql.context import Info
+from app.api.graphql.matching_types import (
+    ANSWER_TARGET,
+    DECISION_TARGET,
+    EnrolmentDecision,
+    EnrolmentDecisionEnum,
+    MatchingRunType,
+    MatchRequestType,
+    MeetingFormatEnum,
+    MentorSuggestionType,
+    ParticipantRoleEnum,
+    ParticipantStatusEnum,
+    ParticipantType,
+    ProposalReview,
+    RequestAnswer,
+    RequestAnswerEnum,
+    participant_from_model,
+    request_from,
+    review_from,
+    run_from_model,
+    suggestion_from,
+)
+from app.api.graphql.relay import Connection, connection_from_page
+from app.domain.matching import decisions, enrolment, review, runs, self_match
+from app.domain.matching.run_models import (
+    MatchingRunCreate,
+    MatchRequestCreate,
+    MatchRequestDecision,
+    ProposalSelection,
+)
+from app.domain.matching.schemas import (
+    ParticipantCreate,
+    ParticipantDecision,
+    ParticipantFilter,
+)
+
+
+@strawberry.input
+class TopicLevelInput:
+    tag: str
+    level: int
+
+
+@strawberry.input
+class AvailabilityWindowInput:
+    day: int
+    start: str
+    end: str
+
+
+@strawberry.input
+class EnrolInput:
+    role: ParticipantRoleEnum  # type: ignore[valid-type]
+    employee_id: uuid.UUID | None = strawberry.field(
+        default=None, description="Managers enrol others; defaults to you."
+    )
+    teaches: list[TopicLevelInput] | None = None
+    learns: list[TopicLevelInput] | None = None
+    mindset: int | None = None
+    mindset_statement: str | None = None
+    availability: list[AvailabilityWindowInput] | None = None
+    timezone: str | None = None
+    languages: list[str] | None = None
+    format: MeetingFormatEnum | None = None  # type: ignore[valid-type]
+    capacity: int | None = None
+    avoid: list[uuid.UUID] | None = None
+    prefer: list[uuid.UUID] | None = None
+
+
+def _enrol_data(data: EnrolInput) -> ParticipantCreate:
+    fields: dict[str, Any] = {k: v for k, v in vars(data).items() if v is not None}
+    for name in ("teaches", "learns"):
+        if name in fields:
+            fields[name] = {t.tag: t.level for t in fields[name]}
+    if "availability" in fields:
+        fields["availability"] = [vars(w) for w in fields["availability"]]
+    return ParticipantCreate.model_validate(fields)
+
+
+@strawberry.input
+class PairInput:
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+
+
+@strawberry.input
+class MatchingRunInput:
+    dry_run: bool = False
+    keep: list[PairInput] | None = None
+    forbid: list[PairInput] | None = None
+
+
+@strawberry.type
+class MatchingQuery:
+    @strawberry.field(
+        description="Eligible mentors with a free seat for a mentee (you, or `menteeId` for "
+        "managers), best score first."
+    )
+    async def mentor_suggestions(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        mentee_id: uuid.UUID | None = None,
+        first: int = 20,
+    ) -> list[MentorSuggestionType]:
+        ctx = info.context
+        found = await self_match.suggest_mentors(
+            ctx.session, ctx.principal, program_id, mentee_id, max(1, min(first, 50))
+        )
+        return [suggestion_from(s) for s in found]
+
+    @strawberry.field(description="A program's participants: all for managers, yours otherwise.")
+    async def participants(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        first: int = 50,
+        after: str | None = None,
+        role: ParticipantRoleEnum | None = None,  # type: ignore[valid-type]
+        status: ParticipantStatusEnum | None = None,  # type: ignore[valid-type]
+    ) -> Connection[ParticipantType]:
+        ctx = info.context
+        page = await enrolment.list_participants(
+            ctx.session,
+            ctx.principal,
+            program_id,
+            ParticipantFilter(role=role, status=status),
+            limit=first,
+            cursor=after,
+        )
+        return connection_from_page(page, participant_from_model)
+
+    @strawberry.field
+    async def participant(
+        self, info: Info, program_id: uuid.UUID, id: uuid.UUID
+    ) -> ParticipantType | None:
+        ctx = info.context
+        found = await enrolment.get_participant(ctx.session, ctx.principal, program_id, id)
+        return participant_from_model(found)
+
+    @strawberry.field(description="A program's matching runs (managers).")
+    async def matching_runs(
+        self, info: Info, program_id: uuid.UUID, first: int = 20, after: str | None = None
+    ) -> Connection[MatchingRunType]:
+        ctx = info.context
+        page = await runs.list_runs(
+            ctx.session, ctx.principal, program_id, limit=first, cursor=after
+        )
+        proposals = await runs.proposals_of_runs(ctx.session, [r.id for r in page.items])
+        return connection_from_page(page, lambda r: run_from_model(r, proposals[r.id]))
+
+    @strawberry.field
+    async def matching_run(
+        self, info: Info, program_id: uuid.UUID, id: uuid.UUID
+    ) -> MatchingRunType | None:
+        ctx = info.context
+        return run_from_model(await runs.get_run(ctx.session, ctx.principal, program_id, id))
+
+
+@strawberry.type
+class MatchingMutation:
+    @strawberry.mutation(description="Enrol yourself (or, as a manager, someone) in a program.")
+    async def enrol(
+        self, info: Info, program_id: uuid.UUID, input: EnrolInput
+    ) -> ParticipantType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            participant = await enrolment.enrol(
+                session, ctx.principal, program_id, _enrol_data(input)
+            )
+        return participant_from_model(participant)
+
+    @strawberry.mutation(description="Approve or reject (managers), or withdraw an enrolment.")
+    async def decide_enrolment(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        participant_id: uuid.UUID,
+        decision: EnrolmentDecisionEnum,  # type: ignore[valid-type]
+        reason: str | None = None,
+    ) -> ParticipantType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            participant = await decisions.decide(
+                session,
+                ctx.principal,
+                program_id,
+                participant_id,
+                DECISION_TARGET[EnrolmentDecision(decision)],
+                ParticipantDecision(reason=reason),
+            )
+        return participant_from_model(participant)
+
+    @strawberry.mutation(description="Run the matching of a program (managers).")
+    async def run_matching(
+        self, info: Info, program_id: uuid.UUID, input: MatchingRunInput | None = None
+    ) -> MatchingRunType | None:
+        ctx = info.context
+        given = input or MatchingRunInput()
+        data = MatchingRunCreate.model_validate(
+            {
+                "dry_run": given.dry_run,
+                "keep": [vars(p) for p in given.keep or []],
+                "forbid": [vars(p) for p in given.forbid or []],
+            }
+        )
+        async with ctx.mutation() as session:
+            run = await runs.create_run(session, ctx.principal, program_id, data)
+        return run_from_model(run)
+
+    @strawberry.mutation(description="Accept proposals (all open ones when none are named).")
+    async def accept_proposals(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        run_id: uuid.UUID,
+        proposal_ids: list[uuid.UUID] | None = None,
+    ) -> ProposalReview | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            result = await review.accept_proposals(
+                session,
+                ctx.principal,
+                program_id,
+                run_id,
+                ProposalSelection(proposal_ids=proposal_ids),
+            )
+        return review_from(result)
+
+    @strawberry.mutation
+    async def reject_proposals(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        run_id: uuid.UUID,
+        proposal_ids: list[uuid.UUID] | None = None,
+        reason: str | None = None,
+    ) -> ProposalReview | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            result = await review.reject_proposals(
+                session,
+                ctx.principal,
+                program_id,
+                run_id,
+                ProposalSelection(proposal_ids=proposal_ids, reason=reason),
+            )
+        return review_from(result)
+
+    @strawberry.mutation(description="Ask a mentor (the calling mentee).")
+    async def request_mentor(
+        self, info: Info, program_id: uuid.UUID, mentor_id: uuid.UUID, message: str | None = None
+    ) -> MatchRequestType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = MatchRequestCreate(mentor_id=mentor_id, message=message)
+            request = await self_match.request_mentor(session, ctx.principal, program_id, data)
+        return request_from(request)
+
+    @strawberry.mutation(description="The mentor accepts or declines; the mentee withdraws.")
+    async def answer_match_request(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        request_id: uuid.UUID,
+        answer: RequestAnswerEnum,  # type: ignore[valid-type]
+        reason: str | None = None,
+    ) -> MatchRequestType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            request = await self_match.decide_request(
+                session,
+                ctx.principal,
+                program_id,
+                request_id,
+                ANSWER_TARGET[RequestAnswer(answer)],
+                MatchRequestDecision(reason=reason),
+            )
+        return request_from(request)

@@ -1,0 +1,257 @@
+"""Matching runs, the pairs they propose, and mentees' requests to a mentor of their choice."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Index, String, Text
+from sqlmodel import Field, SQLModel
+
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.types import JSONDocument, UTCDateTime
+from app.domain.schemas import InputSchema
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class ProposalStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class MatchingRun(IdMixin, TenantMixin, TimestampMixin, table=True):
+    __tablename__ = "matching_runs"
+    __table_args__ = (Index("ix_matching_runs_program_id", "program_id"),)
+
+    program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
+    status: RunStatus = Field(default=RunStatus.RUNNING, sa_type=String(12))
+    dry_run: bool = Field(default=False)
+    # {"keep": [[mentee participant id, mentor participant id], ...], "forbid": [...]}
+    options: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    requested_by: str = Field(sa_type=String(80))
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Counts, mean and minimum score, objective topics covered.
+    summary: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    # [{"participant_id", "employee_id", "role", "reason", "detail"}]
+    unmatched: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=JSONDocument, nullable=False
+    )
+    error: str | None = Field(default=None, sa_type=Text)
+
+
+class MatchingProposal(IdMixin, TenantMixin, TimestampMixin, table=True):
+    """A pair a run proposes; a manager accepts it (a pair opens) or rejects it."""
+
+    __tablename__ = "matching_proposals"
+    __table_args__ = (Index("ix_matching_proposals_run_id", "run_id"),)
+
+    run_id: uuid.UUID = Field(foreign_key="matching_runs.id", ondelete="CASCADE")
+    program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
+    mentee_id: uuid.UUID = Field(foreign_key="participants.id", ondelete="CASCADE")
+    mentor_id: uuid.UUID = Field(foreign_key="participants.id", ondelete="CASCADE")
+    mentee_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    mentor_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    score: float
+    explanation: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    kept: bool = Field(default=False)
+    status: ProposalStatus = Field(default=ProposalStatus.PROPOSED, sa_type=String(10))
+    pair_id: uuid.UUID | None = Field(default=None, foreign_key="pairs.id", ondelete="SET NULL")
+    decided_by: str | None = Field(default=None, sa_type=String(80))
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision_reason: str | None = Field(default=None, sa_type=Text)
+
+
+class MatchRequest(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
+    """A mentee asking a mentor of their choice; the mentor accepts or declines."""
+
+    __tablename__ = "match_requests"
+    __table_args__ = (
+        Index("ix_match_requests_program_id_status", "program_id", "status"),
+        Index("ix_match_requests_mentor_id", "mentor_id"),
+        Index("ix_match_requests_mentee_id", "mentee_id"),
+    )
+
+    program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
+    mentee_id: uuid.UUID = Field(foreign_key="participants.id", ondelete="CASCADE")
+    mentor_id: uuid.UUID = Field(foreign_key="participants.id", ondelete="CASCADE")
+    mentee_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    mentor_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    status: RequestStatus = Field(default=RequestStatus.PENDING, sa_type=String(10))
+    message: str | None = Field(default=None, sa_type=Text)
+    score: float
+    explanation: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    pair_id: uuid.UUID | None = Field(default=None, foreign_key="pairs.id", ondelete="SET NULL")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision_reason: str | None = Field(default=None, sa_type=Text)
+
+
+# --- API schemas ---------------------------------------------------------------------------
+
+
+class PairRef(InputSchema):
+    mentee_id: uuid.UUID = Field(description="The mentee's participant id.")
+    mentor_id: uuid.UUID = Field(description="The mentor's participant id.")
+
+
+class MatchingRunCreate(InputSchema):
+    dry_run: bool = Field(
+        default=False, description="Compute and keep the result, but it cannot be accepted."
+    )
+    keep: list[PairRef] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Pairs the result must contain (e.g. from an earlier run).",
+    )
+    forbid: list[PairRef] = Field(
+        default_factory=list, max_length=500, description="Pairs the result must not contain."
+    )
+
+
+class ExplanationRead(SQLModel):
+    score: float
+    eligible: bool
+    ineligible_reason: str | None
+    components: dict[str, float] = Field(description="Each criterion, 0-100.")
+    weights: dict[str, float]
+    reasons: list[str]
+
+
+class UnmatchedRead(SQLModel):
+    participant_id: uuid.UUID
+    employee_id: uuid.UUID
+    role: str
+    reason: str = Field(description="A stable code.")
+    detail: str
+
+
+class RunSummary(SQLModel):
+    participants: int = 0
+    pairs: int = 0
+    unmatched: int = 0
+    mean_score: float | None = None
+    min_score: float | None = None
+    total_score: float = 0.0
+    objective_topics: list[str] = Field(default_factory=list)
+    objective_topics_covered: list[str] = Field(default_factory=list)
+
+
+class MatchingRunRead(SQLModel):
+    id: uuid.UUID
+    program_id: uuid.UUID
+    status: RunStatus
+    dry_run: bool
+    keep: list[PairRef]
+    forbid: list[PairRef]
+    requested_by: str
+    created_at: datetime
+    finished_at: datetime | None
+    summary: RunSummary
+    unmatched: list[UnmatchedRead]
+    error: str | None
+
+
+class ProposalRead(SQLModel):
+    id: uuid.UUID
+    run_id: uuid.UUID
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+    mentee_employee_id: uuid.UUID
+    mentor_employee_id: uuid.UUID
+    score: float
+    explanation: ExplanationRead
+    kept: bool
+    status: ProposalStatus
+    pair_id: uuid.UUID | None
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str | None
+
+
+class ProposalSelection(InputSchema):
+    proposal_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        max_length=5000,
+        description="The proposals to decide; omitted: every proposal still open.",
+    )
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class ProposalSwap(InputSchema):
+    proposal_ids: list[uuid.UUID] = Field(
+        min_length=2, max_length=2, description="Two open proposals whose mentors trade places."
+    )
+
+
+class PairSummary(SQLModel):
+    """A pair as it was opened; the pairs API shows it in full."""
+
+    id: uuid.UUID
+    program_id: uuid.UUID
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+    mentee_employee_id: uuid.UUID
+    mentor_employee_id: uuid.UUID
+    status: str
+    origin: str
+    score: float | None
+    matching_run_id: uuid.UUID | None
+    explanation: ExplanationRead | None
+
+
+class ReviewResult(SQLModel):
+    proposals: list[ProposalRead]
+    pairs: list[PairSummary]
+
+
+class ManualPairCreate(PairRef):
+    pass
+
+
+class MentorSuggestion(SQLModel):
+    mentor_id: uuid.UUID
+    employee_id: uuid.UUID
+    name: str
+    score: float
+    explanation: ExplanationRead
+    preferred: bool = Field(description="One of the two named the other as preferred.")
+    free_seats: int
+
+
+class MatchRequestCreate(InputSchema):
+    mentor_id: uuid.UUID = Field(description="The mentor's participant id.")
+    message: str | None = Field(default=None, max_length=2000)
+
+
+class MatchRequestDecision(InputSchema):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class MatchRequestRead(SQLModel):
+    id: uuid.UUID
+    program_id: uuid.UUID
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+    mentee_employee_id: uuid.UUID
+    mentor_employee_id: uuid.UUID
+    status: RequestStatus
+    message: str | None
+    score: float
+    explanation: ExplanationRead
+    pair_id: uuid.UUID | None
+    decided_at: datetime | None
+    decision_reason: str | None
+    created_at: datetime
+    version: int

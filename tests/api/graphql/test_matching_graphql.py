@@ -1,0 +1,257 @@
+"""Enrolment and matching through GraphQL: the same rules as REST, the same results."""
+
+from typing import Any
+
+from tests.api.graphql.test_employees_graphql import gql
+from tests.api.graphql.test_programs_graphql import error_of
+from tests.api.matching_support import enrolling_program
+from tests.api.rest.test_matching_runs import junior, senior
+from tests.conftest import StatementCounter, Tenant
+
+ENROL = """
+mutation($program: UUID!, $input: EnrolInput!) {
+  enrol(programId: $program, input: $input) {
+    id role status employeeId mindset languages format capacity
+    teaches { tag level } learns { tag level } availability { day start end }
+  }
+}
+"""
+
+DECIDE = """
+mutation($program: UUID!, $id: UUID!, $decision: EnrolmentDecision!, $reason: String) {
+  decideEnrolment(programId: $program, participantId: $id, decision: $decision, reason: $reason) {
+    id status decisionReason
+  }
+}
+"""
+
+RUN = """
+mutation($program: UUID!, $input: MatchingRunInput) {
+  runMatching(programId: $program, input: $input) {
+    id status dryRun
+    summary { pairs unmatched meanScore minScore objectiveTopicsCovered }
+    unmatched { participantId role reason detail }
+    proposals { id menteeId mentorId score status
+      explanation { score eligible reasons components { name value weight } } }
+  }
+}
+"""
+
+ACCEPT = """
+mutation($program: UUID!, $run: UUID!, $ids: [UUID!]) {
+  acceptProposals(programId: $program, runId: $run, proposalIds: $ids) {
+    proposals { id status pairId }
+    pairs { id origin score matchingRunId }
+  }
+}
+"""
+
+RUNS = """
+query($program: UUID!) {
+  matchingRuns(programId: $program) {
+    edges { node { id proposals { id score explanation { reasons } } } }
+  }
+}
+"""
+
+PARTICIPANTS = """
+query($program: UUID!, $role: ParticipantRole) {
+  participants(programId: $program, role: $role) { nodes { id role employeeId } }
+}
+"""
+
+
+async def enrol(
+    tenant: Tenant, program: dict[str, Any], person: dict[str, Any], role: str, **fields: Any
+) -> dict[str, Any]:
+    result = await gql(
+        tenant,
+        ENROL,
+        {"program": program["id"], "input": {"role": role} | fields},
+        tenant.as_user(person),
+    )
+    assert "errors" not in result, result
+    participant = dict(result["data"]["enrol"])
+    decided = await gql(
+        tenant, DECIDE, {"program": program["id"], "id": participant["id"], "decision": "APPROVE"}
+    )
+    assert decided["data"]["decideEnrolment"]["status"] == "APPROVED", decided
+    return participant
+
+
+async def test_enrol_run_and_accept_through_graphql(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant)
+    mentee_person, mentor_person = await senior(tenant), await junior(tenant)
+    mentee = await enrol(
+        tenant,
+        program,
+        mentee_person,
+        "MENTEE",
+        learns=[{"tag": "Generative AI", "level": 5}],
+        mindset=5,
+    )
+    assert mentee["learns"] == [{"tag": "generative-ai", "level": 5}]
+    mentor = await enrol(
+        tenant,
+        program,
+        mentor_person,
+        "MENTOR",
+        teaches=[{"tag": "generative-ai", "level": 5}],
+        mindset=5,
+        capacity=2,
+        format="REMOTE",
+        availability=[{"day": 2, "start": "12:00", "end": "13:00"}],
+    )
+    assert mentor["availability"] == [{"day": 2, "start": "12:00", "end": "13:00"}]
+    assert mentor["capacity"] == 2
+
+    result = await gql(tenant, RUN, {"program": program["id"]})
+    assert "errors" not in result, result
+    run = result["data"]["runMatching"]
+    assert run["status"] == "COMPLETED"
+    [proposal] = run["proposals"]
+    assert (proposal["menteeId"], proposal["mentorId"]) == (mentee["id"], mentor["id"])
+    assert "covers 1 of 1 wanted topics: generative-ai" in proposal["explanation"]["reasons"]
+    assert {c["name"] for c in proposal["explanation"]["components"]} >= {"learning", "reverse"}
+    assert run["summary"]["pairs"] == 1
+
+    rest = await tenant.client.get(
+        f"/api/v1/programs/{program['id']}/matching-runs/{run['id']}/proposals",
+        headers=tenant.admin,
+    )
+    assert rest.json()["items"][0]["score"] == proposal["score"]
+
+    accepted = await gql(tenant, ACCEPT, {"program": program["id"], "run": run["id"]})
+    assert "errors" not in accepted, accepted
+    [pair] = accepted["data"]["acceptProposals"]["pairs"]
+    assert pair["origin"] == "matching"
+    assert pair["matchingRunId"] == run["id"]
+    assert accepted["data"]["acceptProposals"]["proposals"][0]["pairId"] == pair["id"]
+    again = await gql(
+        tenant, ACCEPT, {"program": program["id"], "run": run["id"], "ids": [proposal["id"]]}
+    )
+    assert error_of(again)["code"] == "proposal_decided"
+
+
+async def test_visibility_and_errors_through_graphql(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant)
+    alice, bob = await senior(tenant), await junior(tenant)
+    await enrol(tenant, program, alice, "MENTEE", mindset=4)
+    await enrol(tenant, program, bob, "MENTOR", mindset=4)
+    own = await gql(tenant, PARTICIPANTS, {"program": program["id"]}, tenant.as_user(alice))
+    assert [p["employeeId"] for p in own["data"]["participants"]["nodes"]] == [alice["id"]]
+    everyone = await gql(tenant, PARTICIPANTS, {"program": program["id"], "role": "MENTOR"})
+    assert [p["employeeId"] for p in everyone["data"]["participants"]["nodes"]] == [bob["id"]]
+
+    twice = await gql(
+        tenant, ENROL, {"program": program["id"], "input": {"role": "MENTOR"}}, tenant.as_user(bob)
+    )
+    assert error_of(twice)["code"] == "already_enrolled"
+    invalid = await gql(
+        tenant,
+        ENROL,
+        {"program": program["id"], "input": {"role": "MENTOR", "mindset": 9}},
+        tenant.as_user(await tenant.employee()),
+    )
+    assert error_of(invalid)["code"] == "validation_failed"
+    denied = await gql(tenant, RUN, {"program": program["id"]}, tenant.as_user(alice))
+    assert error_of(denied)["code"] == "not_program_manager"
+
+
+async def test_runs_load_their_proposals_in_one_query(
+    tenant: Tenant, count_statements: StatementCounter
+) -> None:
+    program = await enrolling_program(tenant)
+    for _ in range(2):
+        await enrol(
+            tenant,
+            program,
+            await senior(tenant),
+            "MENTEE",
+            learns=[{"tag": "ai", "level": 3}],
+            mindset=5,
+        )
+        await enrol(
+            tenant,
+            program,
+            await junior(tenant),
+            "MENTOR",
+            teaches=[{"tag": "ai", "level": 3}],
+            mindset=5,
+        )
+    for _ in range(3):
+        assert "errors" not in await gql(
+            tenant, RUN, {"program": program["id"], "input": {"dryRun": True}}
+        )
+    count_statements.statements.clear()
+    result = await gql(tenant, RUNS, {"program": program["id"]})
+    edges = result["data"]["matchingRuns"]["edges"]
+    assert [len(e["node"]["proposals"]) for e in edges] == [2, 2, 2]
+    proposal_queries = [s for s in count_statements.statements if "matching_proposals" in s]
+    assert len(proposal_queries) == 1
+
+
+SUGGESTIONS = """
+query($program: UUID!) {
+  mentorSuggestions(programId: $program) {
+    mentorId score preferred freeSeats explanation { reasons }
+  }
+}
+"""
+
+REQUEST = """
+mutation($program: UUID!, $mentor: UUID!) {
+  requestMentor(programId: $program, mentorId: $mentor, message: "Hello") {
+    id status score
+  }
+}
+"""
+
+ANSWER = """
+mutation($program: UUID!, $id: UUID!, $answer: MatchRequestAnswer!) {
+  answerMatchRequest(programId: $program, requestId: $id, answer: $answer) {
+    id status pairId
+  }
+}
+"""
+
+
+async def test_self_matching_through_graphql(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant, matching_settings={"modes": ["mentee_choice"]})
+    mentee_person, mentor_person = await senior(tenant), await junior(tenant)
+    await enrol(
+        tenant, program, mentee_person, "MENTEE", learns=[{"tag": "ai", "level": 4}], mindset=5
+    )
+    mentor = await enrol(
+        tenant, program, mentor_person, "MENTOR", teaches=[{"tag": "ai", "level": 4}], mindset=5
+    )
+    found = await gql(
+        tenant, SUGGESTIONS, {"program": program["id"]}, tenant.as_user(mentee_person)
+    )
+    [suggestion] = found["data"]["mentorSuggestions"]
+    assert suggestion["mentorId"] == mentor["id"]
+    assert "covers 1 of 1 wanted topics: ai" in suggestion["explanation"]["reasons"]
+    asked = await gql(
+        tenant,
+        REQUEST,
+        {"program": program["id"], "mentor": mentor["id"]},
+        tenant.as_user(mentee_person),
+    )
+    request = asked["data"]["requestMentor"]
+    assert request["status"] == "PENDING"
+    assert request["score"] == suggestion["score"]
+    wrong = await gql(
+        tenant,
+        ANSWER,
+        {"program": program["id"], "id": request["id"], "answer": "ACCEPT"},
+        tenant.as_user(mentee_person),
+    )
+    assert error_of(wrong)["code"] == "not_request_party"
+    accepted = await gql(
+        tenant,
+        ANSWER,
+        {"program": program["id"], "id": request["id"], "answer": "ACCEPT"},
+        tenant.as_user(mentor_person),
+    )
+    assert accepted["data"]["answerMatchRequest"]["status"] == "ACCEPTED"
+    assert accepted["data"]["answerMatchRequest"]["pairId"]

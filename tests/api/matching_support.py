@@ -1,0 +1,68 @@
+"""Shortcuts for tests of enrolment and matching through REST."""
+
+from typing import Any
+
+import httpx
+
+from tests.api.programs_support import move_to, ready_to_enroll, url
+from tests.conftest import Tenant
+
+
+async def enrolling_program(tenant: Tenant, **fields: Any) -> dict[str, Any]:
+    """A program open for enrolment, with an objective (topic tags from ``tags``)."""
+    program = await ready_to_enroll(tenant, **fields)
+    return await move_to(tenant, program, "enrolling")
+
+
+async def enrol(
+    tenant: Tenant,
+    program: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    **fields: Any,
+) -> httpx.Response:
+    return await tenant.client.post(
+        url(program, "participants"), json=fields, headers=headers or tenant.admin
+    )
+
+
+async def enrolled(
+    tenant: Tenant,
+    program: dict[str, Any],
+    employee: dict[str, Any],
+    role: str,
+    *,
+    approve: bool = True,
+    **fields: Any,
+) -> dict[str, Any]:
+    """``employee`` enrolled by an administrator (and approved)."""
+    response = await enrol(tenant, program, employee_id=employee["id"], role=role, **fields)
+    assert response.status_code == 201, response.text
+    participant = dict(response.json())
+    if approve:
+        decided = await tenant.client.post(
+            url(program, "participants", participant["id"], "approve"),
+            json={},
+            headers=tenant.admin,
+        )
+        assert decided.status_code == 200, decided.text
+        participant = dict(decided.json())
+    return participant
+
+
+async def run(
+    tenant: Tenant,
+    program: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    **options: Any,
+) -> httpx.Response:
+    return await tenant.client.post(
+        url(program, "matching-runs"), json=options, headers=headers or tenant.admin
+    )
+
+
+async def proposals(tenant: Tenant, program: dict[str, Any], run_id: str) -> list[dict[str, Any]]:
+    response = await tenant.client.get(
+        url(program, "matching-runs", run_id, "proposals"), headers=tenant.admin
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
