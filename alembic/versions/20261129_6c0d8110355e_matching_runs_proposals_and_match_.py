@@ -1,7 +1,7 @@
 """matching runs proposals and match requests
 
 Revision ID: 6c0d8110355e
-Revises: efde3db17237
+Revises: 9de5c5e305d2
 Create Date: 2026-11-29 04:41:03.523016
 """
 
@@ -14,7 +14,7 @@ import app.db.types
 
 
 revision: str = "6c0d8110355e"
-down_revision: str | None = "efde3db17237"
+down_revision: str | None = "9de5c5e305d2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
