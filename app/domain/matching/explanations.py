@@ -89,9 +89,19 @@ def _reasons(
         )
 
     if config.diversity_objective:
-        if mentee.department and mentor.department and mentee.department != mentor.department:
+        if (
+            config.diversity_department
+            and mentee.department
+            and mentor.department
+            and mentee.department != mentor.department
+        ):
             reasons.append(f"different department: {mentor.department} / {mentee.department}")
-        if mentee.location and mentor.location and mentee.location != mentor.location:
+        if (
+            config.diversity_location
+            and mentee.location
+            and mentor.location
+            and mentee.location != mentor.location
+        ):
             reasons.append(f"different location: {mentor.location} / {mentee.location}")
     if mentor.employee_id in mentee.prefer:
         reasons.append("the mentee asked for this mentor")

@@ -102,6 +102,13 @@ class ScoringConfig:
     weight_diversity: float = 0.10
     weight_preference: float = 0.05
     reverse_required: bool = False
+    # With a hard reverse rule: how many seniority levels the mentee must be above the mentor
+    # (when birth years do not already show the mentor younger).
+    min_seniority_gap: int = 1
+    require_common_language: bool = True
+    # What counts as diverse when the program has a diversity objective.
+    diversity_department: bool = True
+    diversity_location: bool = True
     min_motivation: int = 1
     min_openness: int = 1
     min_score: float = 0.0
@@ -292,7 +299,15 @@ def _components(
         [c.department for c in mentees], [c.department for c in mentors]
     )
     different_location = _different([c.location for c in mentees], [c.location for c in mentors])
-    diversity = 0.5 * different_department + 0.5 * different_location
+    parts = [
+        different
+        for different, wanted in (
+            (different_department, config.diversity_department),
+            (different_location, config.diversity_location),
+        )
+        if wanted
+    ]
+    diversity = sum(parts) / len(parts) if parts else np.zeros((n, m))
 
     preference = np.zeros((n, m))
     mentor_index = {c.employee_id: j for j, c in enumerate(mentors)}
@@ -355,8 +370,8 @@ def _ineligibility(
         known = (mentee_years[:, None] > 0) & (mentor_years[None, :] > 0)
         younger = known & (mentor_years[None, :] > mentee_years[:, None])
         less_senior = (
-            np.array([c.seniority for c in mentors])[None, :]
-            < np.array([c.seniority for c in mentees])[:, None]
+            np.array([c.seniority for c in mentors])[None, :] + max(config.min_seniority_gap, 1)
+            <= np.array([c.seniority for c in mentees])[:, None]
         )
         not_reverse = ~(younger | less_senior)
     else:
@@ -406,7 +421,8 @@ def _ineligibility(
     mark(line, Ineligible.REPORTING_LINE)
     mark(avoided, Ineligible.AVOIDED)
     mark(before, Ineligible.PAIRED_BEFORE)
-    mark(~shared_language, Ineligible.NO_SHARED_LANGUAGE)
+    if config.require_common_language:
+        mark(~shared_language, Ineligible.NO_SHARED_LANGUAGE)
     mark(np.broadcast_to(low_motivation, (n, m)), Ineligible.MENTOR_MOTIVATION_LOW)
     mark(np.broadcast_to(low_openness, (n, m)), Ineligible.MENTEE_OPENNESS_LOW)
     mark(not_reverse, Ineligible.NOT_REVERSE)

@@ -186,3 +186,29 @@ def test_explanation_matches_the_matrix_and_is_deterministic() -> None:
             assert abs(recomputed - why.score) < 0.2
     assert first.total.min() >= 0
     assert first.total.max() <= 100
+
+
+def test_program_settings_tune_the_hard_rules_and_diversity() -> None:
+    senior = mentee(birth_year=None, seniority=5)
+    one_below = mentor(birth_year=None, seniority=4)
+    three_below = mentor(birth_year=None, seniority=2)
+    gap = ScoringConfig(reverse_required=True, min_seniority_gap=3)
+    matrix = score_matrix([senior], [one_below, three_below], gap)
+    assert list(matrix.ineligible[0]) == [Ineligible.NOT_REVERSE, 0]
+    assert score_matrix([senior], [one_below], ScoringConfig(reverse_required=True)).eligible[0, 0]
+
+    french = mentee(languages=frozenset({"fr"}))
+    english = mentor(languages=frozenset({"en"}))
+    relaxed = ScoringConfig(require_common_language=False)
+    assert score_matrix([french], [english], relaxed).eligible[0, 0]
+
+    finance_paris = mentee(department="Finance", location="Paris")
+    finance_berlin = mentor(department="Finance", location="Berlin")
+    sales_paris = mentor(department="Sales", location="Paris")
+    departments_only = ScoringConfig(diversity_objective=True, diversity_location=False)
+    diversity = score_matrix(
+        [finance_paris], [finance_berlin, sales_paris], departments_only
+    ).components["diversity"][0]
+    assert list(diversity) == [0.0, 1.0]
+    _, why = one(finance_paris, finance_berlin, departments_only)
+    assert not any(r.startswith("different location") for r in why.reasons)
