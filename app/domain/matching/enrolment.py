@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import pagination
 from app.domain.access.principal import Principal
+from app.domain.audit import service as audit
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
@@ -274,7 +275,12 @@ async def participant_access(
 async def get_participant(
     session: AsyncSession, principal: Principal, program_id: uuid.UUID, participant_id: uuid.UUID
 ) -> Participant:
-    return (await participant_access(session, principal, program_id, participant_id))[1]
+    participant = (await participant_access(session, principal, program_id, participant_id))[1]
+    # A profile holds what the person said about themself: a manager's read is audited.
+    await audit.record_read_of_others(
+        session, principal, "participant", participant.id, {participant.employee_id}
+    )
+    return participant
 
 
 async def list_participants(

@@ -164,6 +164,22 @@ async def test_visibility_own_enrolment_for_employees_all_for_managers(
         ),
         404,
     )
+    # A person reading their own profile leaves no trace; a manager reading it is audited.
+    own_read = await tenant.client.get(
+        url(program, "participants", mine["id"]), headers=tenant.as_user(alice)
+    )
+    assert own_read.status_code == 200
+    audited = {"subject_id": mine["id"]}
+    log = await tenant.client.get("/api/v1/audit-log", params=audited, headers=tenant.admin)
+    assert log.json()["items"] == []
+    read = await tenant.client.get(
+        url(program, "participants", mine["id"]), headers=manager_headers
+    )
+    assert read.status_code == 200
+    log = await tenant.client.get("/api/v1/audit-log", params=audited, headers=tenant.admin)
+    [entry] = log.json()["items"]
+    assert entry["action"] == "participant.read"
+    assert entry["actor"] == f"employee:{manager['id']}"
 
 
 async def test_update_needs_if_match_and_an_owner_or_manager(tenant: Tenant) -> None:
