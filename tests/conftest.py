@@ -231,6 +231,8 @@ def live_server(database_url: str) -> Iterator[LiveServer]:
             environment="test",
             api_key_touch_interval_seconds=0,
             rate_limit="100000/minute",
+            # The tests that deliver webhooks run their own dispatchers on this database.
+            run_worker_in_process=False,
         )
     )
     config = uvicorn.Config(

@@ -10,9 +10,12 @@ from typing import Any
 
 import orjson
 import pytest
+from sqlmodel import col, update
 from standardwebhooks.webhooks import Webhook
 
+from app.db.engine import unit_of_work
 from app.domain.integrations.subscriptions.dispatch import Dispatcher, DispatchPolicy
+from app.domain.integrations.subscriptions.models import WebhookSubscription
 from app.domain.integrations.worker import Worker
 from tests.conftest import Tenant, problem
 
@@ -72,6 +75,18 @@ def receiver() -> Iterator[Receiver]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+async def only_this_organisation(tenant: Tenant) -> None:
+    """Disable what earlier tests subscribed in the shared database (the fuzz tests register
+    subscriptions to unreachable addresses), so these dispatchers work only for this test."""
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        await session.exec(
+            update(WebhookSubscription)
+            .where(col(WebhookSubscription.organization_id) != tenant.organization_id)
+            .values(enabled=False)
+        )
 
 
 @pytest.fixture
