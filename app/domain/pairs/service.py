@@ -237,10 +237,11 @@ async def create_pair(
 
 def _check_move(principal: Principal, seen: SeenPair, data: PairTransition) -> None:
     pair = seen.pair
-    allowed = ALLOWED[pair.status]
+    current = PairStatus(pair.status)
+    allowed = ALLOWED[current]
     if data.to not in allowed:
         raise Conflict(
-            f"A pair cannot move from {pair.status.value} to {data.to.value}.",
+            f"A pair cannot move from {current.value} to {data.to.value}.",
             code="invalid_transition",
             allowed_transitions=sorted(s.value for s in allowed),
         )
@@ -282,7 +283,7 @@ async def transition_pair(
 async def _move(
     session: AsyncSession, principal: Principal | None, pair: Pair, data: PairTransition
 ) -> Pair:
-    before = pair.status
+    before = PairStatus(pair.status)
     pair.updated_at = utcnow()
     if data.to in OPEN_STATUSES:
         pair.status = data.to

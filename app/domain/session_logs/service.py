@@ -329,7 +329,7 @@ async def _respond(
         raise Forbidden("The other participant confirms or disputes a log.", code="own_session_log")
     if log.status != LogStatus.PENDING:
         raise Conflict(
-            f"The log is already {log.status.value}.", code="session_log_already_answered"
+            f"The log is already {log.status}.", code="session_log_already_answered"
         )
     return log, side
 
