@@ -328,9 +328,7 @@ async def _respond(
     if log.author_employee_id == principal.employee_id:
         raise Forbidden("The other participant confirms or disputes a log.", code="own_session_log")
     if log.status != LogStatus.PENDING:
-        raise Conflict(
-            f"The log is already {log.status}.", code="session_log_already_answered"
-        )
+        raise Conflict(f"The log is already {log.status}.", code="session_log_already_answered")
     return log, side
 
 

@@ -23,7 +23,8 @@ async def test_agreement_is_written_then_acknowledged_by_each_side(tenant: Tenan
     written = await tenant.client.put(url, json=AGREEMENT, headers=versioned(setup.mentor, 1))
     assert written.status_code == 200, written.text
     agreement = written.json()["agreement"]
-    assert agreement["cadence_days"] == 10 and agreement["channel"] == "Teams"
+    assert agreement["cadence_days"] == 10
+    assert agreement["channel"] == "Teams"
     assert agreement["acknowledged"] is False
     version = written.json()["version"]
     ack = url + "/acknowledge"
@@ -86,7 +87,8 @@ async def test_goals_link_to_program_objectives(tenant: Tenant) -> None:
     )
     assert created.status_code == 201, created.text
     goal = created.json()
-    assert goal["status"] == "not_started" and goal["progress"] == 0
+    assert goal["status"] == "not_started"
+    assert goal["progress"] == 0
     assert created.headers["location"] == f"{url}/{goal['id']}"
     body = problem(
         await tenant.client.post(

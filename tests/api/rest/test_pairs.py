@@ -15,7 +15,8 @@ async def test_manager_pairs_a_mentor_and_a_mentee(tenant: Tenant) -> None:
     assert pair["origin"] == "manual"
     assert pair["mentor_employee_id"] == setup.mentor_employee["id"]
     assert pair["mentee_employee_id"] == setup.mentee_employee["id"]
-    assert pair["agreement"] is None and pair["health"] is None
+    assert pair["agreement"] is None
+    assert pair["health"] is None
     assert pair["version"] == 1
     response = await setup.get(headers=setup.mentee)
     assert response.status_code == 200
@@ -216,7 +217,8 @@ async def test_lifecycle_moves_and_their_rules(tenant: Tenant) -> None:
     problem(await setup.move("active", setup.mentee), 403, "not_program_manager")
     problem(await setup.move("completed"), 409, "invalid_transition")
     moved = await setup.move("active")
-    assert moved.status_code == 200 and moved.json()["started_on"] is not None
+    assert moved.status_code == 200
+    assert moved.json()["started_on"] is not None
     assert (await setup.move("paused", setup.mentor)).json()["status"] == "paused"
     assert (await setup.move("active", setup.mentee)).json()["status"] == "active"
     body = problem(await setup.move("proposed"), 409, "invalid_transition")
@@ -232,7 +234,8 @@ async def test_lifecycle_moves_and_their_rules(tenant: Tenant) -> None:
     types = [e.type for e in await events_of(tenant, setup.pair["id"])]
     assert types == ["pair.created"] + ["pair.status_changed"] * 4
     last = (await events_of(tenant, setup.pair["id"], "pair.status_changed"))[-1]
-    assert last.data["from"] == "active" and last.data["status"] == "ended_early"
+    assert last.data["from"] == "active"
+    assert last.data["status"] == "ended_early"
 
 
 async def test_transition_honours_if_match(tenant: Tenant) -> None:

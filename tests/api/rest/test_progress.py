@@ -4,9 +4,11 @@ import csv
 import io
 
 from tests.api.pairs_support import (
+    PairSetup,
     age_logs,
     ago,
     backdate_pair,
+    enrol,
     make_pair,
     pair_url,
     versioned,
@@ -17,13 +19,12 @@ from tests.conftest import Tenant, problem
 AGREEMENT = {"format": "video", "cadence_days": 7}
 
 
-async def _agree(setup: object, cadence: int) -> None:
-    s = setup  # a PairSetup
-    pair = await s.refresh()  # type: ignore[attr-defined]
-    response = await s.tenant.client.put(  # type: ignore[attr-defined]
+async def _agree(setup: PairSetup, cadence: int) -> None:
+    pair = await setup.refresh()
+    response = await setup.tenant.client.put(
         pair_url(pair, "agreement"),
         json={"format": "video", "cadence_days": cadence},
-        headers=versioned(s.mentor, pair["version"]),  # type: ignore[attr-defined]
+        headers=versioned(setup.mentor, pair["version"]),
     )
     assert response.status_code == 200, response.text
 
@@ -54,7 +55,8 @@ async def test_progress_counts_sessions_goals_ratings_and_actions(tenant: Tenant
     progress = (await setup.get("progress", headers=setup.mentee)).json()
     assert progress["sessions"] == 3  # the disputed one does not count
     assert progress["minutes"] == 180
-    assert progress["cadence_days"] == 7 and progress["cadence_source"] == "agreement"
+    assert progress["cadence_days"] == 7
+    assert progress["cadence_source"] == "agreement"
     assert 2.9 <= progress["days_since_last_session"] <= 3.1
     assert progress["cadence_adherence"] == 0.75  # 3 of the 4 sessions 28 days called for
     assert (progress["goals_total"], progress["goals_achieved"]) == (2, 1)
@@ -96,8 +98,10 @@ async def test_health_flags_overdue_actions_and_low_ratings(tenant: Tenant) -> N
     fresh = await make_pair(tenant)
     progress = (await fresh.get("progress")).json()
     assert progress["health"] == "on_track"
-    assert progress["cadence_source"] == "default" and progress["cadence_days"] == 14
-    assert progress["last_session_at"] is None and progress["days_since_last_session"] is None
+    assert progress["cadence_source"] == "default"
+    assert progress["cadence_days"] == 14
+    assert progress["last_session_at"] is None
+    assert progress["days_since_last_session"] is None
 
 
 async def test_feedback_once_per_stage_own_answers_only(tenant: Tenant) -> None:
@@ -132,13 +136,11 @@ async def test_dashboard_aggregates_a_program(tenant: Tenant) -> None:
     objective = await add_objective(tenant, program, title="AI literacy")
     await add_objective(tenant, program, title="Untouched")
     second = await make_pair(tenant, program=program, manager=manager)
-    proposed = await make_pair(tenant, program=program, manager=manager, activate=False)
+    await make_pair(tenant, program=program, manager=manager, activate=False)
     ended = await make_pair(tenant, program=program, manager=manager)
     await ended.move("ended_early", reason="schedule")
     await backdate_pair(tenant, second.pair["id"], days=40)
     # An unmatched mentee.
-    from tests.api.pairs_support import enrol
-
     await enrol(tenant, program, await tenant.employee(), "mentee")
     await first.log(held_at="2026-10-05T10:00:00+00:00", duration_minutes=30, rating=4)
     await first.log(held_at="2026-11-02T10:00:00+00:00", duration_minutes=60, rating=2)
@@ -183,8 +185,10 @@ async def test_dashboard_aggregates_a_program(tenant: Tenant) -> None:
     assert (coverage["AI literacy"]["goals"], coverage["AI literacy"]["goals_achieved"]) == (3, 2)
     assert coverage["Untouched"]["goals"] == 0
     participation = board["participation"]
-    assert participation["mentees"] == 5 and participation["unmatched_mentees"] == 2
-    assert participation["mentors"] == 4 and participation["unmatched_mentors"] == 1
+    assert participation["mentees"] == 5
+    assert participation["unmatched_mentees"] == 2
+    assert participation["mentors"] == 4
+    assert participation["unmatched_mentors"] == 1
     assert (participation["open_pairs"], participation["open_pairs_with_sessions"]) == (3, 1)
     satisfaction = board["satisfaction"]
     assert satisfaction["session_ratings"] == {"mentor": 5.0, "mentee": 3.0}
@@ -192,7 +196,8 @@ async def test_dashboard_aggregates_a_program(tenant: Tenant) -> None:
     assert (mid["responses"], mid["mean_rating"], mid["mean_would_recommend"]) == (2, 4.0, 7.5)
     assert mid["net_promoter_score"] == 0.0
     end = next(f for f in satisfaction["feedback"] if f["stage"] == "end")
-    assert end["responses"] == 0 and end["net_promoter_score"] is None
+    assert end["responses"] == 0
+    assert end["net_promoter_score"] is None
 
     export = await tenant.client.get(url + "/pairs.csv", headers=manager)
     assert export.status_code == 200, export.text

@@ -1,12 +1,13 @@
 """Session logs through REST: logging, confirmation, edits, deletion and private notes."""
 
 import uuid
+from typing import Any
 
 from tests.api.pairs_support import PairSetup, age_logs, ago, make_pair, pair_url, versioned
 from tests.api.programs_support import events_of
 from tests.conftest import Tenant, problem
 
-FULL_LOG = {
+FULL_LOG: dict[str, Any] = {
     "held_at": ago(days=2),
     "duration_minutes": 50,
     "format": "in_person",
@@ -22,7 +23,7 @@ FULL_LOG = {
 }
 
 
-async def _log(setup: PairSetup, **fields: object) -> dict[str, object]:
+async def _log(setup: PairSetup, **fields: Any) -> dict[str, Any]:
     response = await setup.log(**fields)
     assert response.status_code == 201, response.text
     return dict(response.json())
