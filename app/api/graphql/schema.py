@@ -15,16 +15,17 @@ from app.api.graphql.context import get_context
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import ProblemErrors, Schema
 from app.api.graphql.ide import offline_graphiql_html
+from app.api.graphql.pairs import PairMutation, PairQuery
 from app.api.graphql.programs import ProgramMutation, ProgramQuery
 
 
 @strawberry.type
-class Query(AccessQuery, EmployeeQuery, ProgramQuery):
+class Query(AccessQuery, EmployeeQuery, ProgramQuery, PairQuery):
     pass
 
 
 @strawberry.type
-class Mutation(EmployeeMutation, ProgramMutation, ConsultationMutation):
+class Mutation(EmployeeMutation, ProgramMutation, ConsultationMutation, PairMutation):
     pass
 
 
