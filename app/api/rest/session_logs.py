@@ -20,7 +20,7 @@ from app.domain.session_logs.models import (
 
 LOGS = f"{API_PREFIX}/pairs/{{pair_id}}/session-logs"
 
-router = APIRouter(prefix=LOGS, tags=["session logs"], responses=common_responses())
+router = APIRouter(tags=["session logs"], responses=common_responses())
 
 PRIVATE = (
     " `private_note` is yours only: nobody else (the other participant, managers, "
@@ -29,7 +29,7 @@ PRIVATE = (
 
 
 @router.post(
-    "",
+    LOGS,
     status_code=status.HTTP_201_CREATED,
     summary="Log a session",
     description="The pair's mentor or mentee, while the pair is active or paused." + PRIVATE,
@@ -49,7 +49,7 @@ async def create_log(
 
 
 @router.get(
-    "",
+    LOGS,
     summary="List a pair's session logs",
     description="Oldest logged first. Reads by managers and administrators are audited." + PRIVATE,
     responses=responses(404),
@@ -67,7 +67,7 @@ async def list_logs(
     return Page(items=page.items, next_cursor=page.next_cursor)
 
 
-@router.get("/{log_id}", summary="Get a session log", responses=responses(404))
+@router.get(LOGS + "/{log_id}", summary="Get a session log", responses=responses(404))
 async def get_log(
     pair_id: uuid.UUID,
     log_id: uuid.UUID,
@@ -81,7 +81,7 @@ async def get_log(
 
 
 @router.patch(
-    "/{log_id}",
+    LOGS + "/{log_id}",
     summary="Update a session log",
     description=(
         "Send the log's ETag in `If-Match`. The author changes the shared fields (which asks "
@@ -105,7 +105,7 @@ async def update_log(
 
 
 @router.post(
-    "/{log_id}/confirm",
+    LOGS + "/{log_id}/confirm",
     summary="Confirm a session log",
     description="The other participant; may add their own `learned`, `rating`, `private_note`.",
     responses=responses(404, 409, 412),
@@ -125,7 +125,7 @@ async def confirm_log(
 
 
 @router.post(
-    "/{log_id}/dispute",
+    LOGS + "/{log_id}/dispute",
     summary="Dispute a session log",
     description="The other participant says the log is wrong; it stops counting.",
     responses=responses(404, 409, 412),
@@ -145,7 +145,7 @@ async def dispute_log(
 
 
 @router.delete(
-    "/{log_id}",
+    LOGS + "/{log_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a session log",
     description=(
@@ -163,3 +163,30 @@ async def delete_log(
 ) -> Response:
     await service.delete_log(db, principal, pair_id, log_id, if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    f"{API_PREFIX}/session-logs",
+    summary="List the session logs you may see",
+    description=(
+        "The logs of every pair you may see: your own, those of the programs you run, or all "
+        "of them (administrators); oldest logged first. Reads of other people's logs are "
+        "audited, once per pair on the page." + PRIVATE
+    ),
+)
+async def list_visible_logs(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    paging: Paging,
+    program_id: uuid.UUID | None = None,
+    status: LogStatus | None = None,
+) -> Page[SessionLogRead]:
+    page = await service.list_visible_logs(
+        db,
+        principal,
+        program_id=program_id,
+        status=status,
+        limit=paging.limit,
+        cursor=paging.cursor,
+    )
+    return Page(items=page.items, next_cursor=page.next_cursor)

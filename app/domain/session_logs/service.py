@@ -447,3 +447,43 @@ async def last_logs_by_pair_ids(
     for log in rows.all():
         grouped[log.pair_id].append(log)
     return grouped
+
+
+async def list_visible_logs(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    program_id: uuid.UUID | None,
+    status: LogStatus | None,
+    limit: int | None,
+    cursor: str | None,
+) -> pagination.Page[SessionLogRead]:
+    """Every log of the pairs the caller may see (all of them for administrators)."""
+    statement = (
+        select(SessionLog)
+        .join(Pair, col(Pair.id) == col(SessionLog.pair_id))
+        .where(
+            SessionLog.organization_id == principal.organization_id,
+            col(SessionLog.deleted_at).is_(None),
+        )
+    )
+    visible = access.visible_pairs(principal)
+    if visible is not None:
+        statement = statement.where(visible)
+    if program_id is not None:
+        statement = statement.where(SessionLog.program_id == program_id)
+    if status is not None:
+        statement = statement.where(SessionLog.status == status.value)
+    page = await pagination.paginate(
+        session, statement, keys=[SessionLog.id], limit=limit, cursor=cursor
+    )
+    pair_ids = {log.pair_id for log in page.items}
+    if pair_ids:
+        pairs = await session.exec(select(Pair).where(col(Pair.id).in_(pair_ids)))
+        for pair in pairs.all():
+            await audit_read(session, principal, pair, "session_log")
+    return pagination.Page(
+        items=await reads(session, principal, page.items),
+        next_cursor=page.next_cursor,
+        cursors=page.cursors,
+    )

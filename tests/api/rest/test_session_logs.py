@@ -245,3 +245,32 @@ async def test_lists_page_and_filter_by_status(tenant: Tenant) -> None:
     confirmed = await tenant.client.get(url, params={"status": "confirmed"}, headers=setup.mentor)
     assert [i["id"] for i in confirmed.json()["items"]] == [ids[1]]
     problem(await tenant.client.get(f"{url}/{uuid.uuid4()}", headers=setup.mentor), 404)
+
+
+async def test_the_list_of_every_visible_log(tenant: Tenant) -> None:
+    first = await make_pair(tenant)
+    second = await make_pair(tenant, program=first.program, manager=first.manager)
+    elsewhere = await make_pair(tenant)
+    mine = await _log(first, private_note="first's note")
+    theirs = await _log(second)
+    other = await _log(elsewhere)
+    url = "/api/v1/session-logs"
+
+    async def ids(headers: dict[str, str], **params: str) -> list[str]:
+        response = await tenant.client.get(url, params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        return [i["id"] for i in response.json()["items"]]
+
+    assert await ids(first.mentee) == [mine["id"]]
+    assert await ids(first.manager) == [mine["id"], theirs["id"]]
+    assert await ids(tenant.admin) == [mine["id"], theirs["id"], other["id"]]
+    assert await ids(tenant.admin, program_id=elsewhere.program["id"]) == [other["id"]]
+    assert await ids(await tenant.api_key("read")) == []
+    page = await tenant.client.get(url, headers=first.mentee)
+    assert page.json()["items"][0]["private_note"] == "first's note"
+    page = await tenant.client.get(url, headers=first.manager)
+    assert all(i["private_note"] is None for i in page.json()["items"])
+    audit = await tenant.client.get(
+        "/api/v1/audit-log", params={"subject_id": second.pair["id"]}, headers=tenant.admin
+    )
+    assert [e["action"] for e in audit.json()["items"]].count("session_log.read") >= 1
