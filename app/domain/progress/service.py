@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.db.base import utcnow
 from app.db.functions import year_month
 from app.domain.access.principal import Principal
+from app.domain.audit import service as audit
 from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.pairs.models import OPEN_STATUSES, GoalStatus, Pair, PairGoal, PairStatus
 from app.domain.pairs.schemas import PairHealth
@@ -193,8 +194,6 @@ async def export_pair_health(
 async def programs_audit(
     session: AsyncSession, principal: Principal, program: Program, action: str
 ) -> None:
-    from app.domain.audit import service as audit
-
     await audit.record(session, principal, action, "program", program.id)
 
 
@@ -204,15 +203,17 @@ async def program_dashboard(
     program = await _managed_program(session, principal, program_id)
     await programs_audit(session, principal, program, "program_dashboard.read")
     now = utcnow()
+    # One grouped pass over the program's logs feeds health, participation and ratings.
+    logs = await log_figures(session, program.organization_id, program_id=program.id)
     return ProgramDashboard(
         program_id=program.id,
         generated_at=now,
         pairs_by_status=await _pairs_by_status(session, program),
-        pairs_by_health=await _pairs_by_health(session, program, now),
+        pairs_by_health=await _pairs_by_health(session, program, logs, now),
         sessions_per_month=await _sessions_per_month(session, program),
         objective_coverage=await _objective_coverage(session, program),
-        participation=await _participation(session, program),
-        satisfaction=await _satisfaction(session, program),
+        participation=await _participation(session, program, logs),
+        satisfaction=await _satisfaction(session, program, logs),
     )
 
 
@@ -226,7 +227,9 @@ async def _pairs_by_status(session: AsyncSession, program: Program) -> list[Coun
     return [CountBy(key=s.value, count=found.get(s.value, 0)) for s in PairStatus]
 
 
-async def _pairs_by_health(session: AsyncSession, program: Program, now: datetime) -> list[CountBy]:
+async def _pairs_by_health(
+    session: AsyncSession, program: Program, logs: dict[uuid.UUID, LogFigures], now: datetime
+) -> list[CountBy]:
     """Live health of the active pairs: their figures grouped in the database, rules here."""
     pairs = list(
         (
@@ -239,7 +242,6 @@ async def _pairs_by_health(session: AsyncSession, program: Program, now: datetim
             )
         ).all()
     )
-    logs = await log_figures(session, program.organization_id, program_id=program.id)
     counts = dict.fromkeys(PairHealth, 0)
     for pair in pairs:
         figures = health_figures(pair, logs.get(pair.id, LogFigures()), program.cadence_days)
@@ -300,7 +302,9 @@ async def _objective_coverage(session: AsyncSession, program: Program) -> list[O
     ]
 
 
-async def _participation(session: AsyncSession, program: Program) -> Participation:
+async def _participation(
+    session: AsyncSession, program: Program, logs: dict[uuid.UUID, LogFigures]
+) -> Participation:
     open_values = [s.value for s in OPEN_STATUSES]
     approved = dict(
         (
@@ -323,19 +327,7 @@ async def _participation(session: AsyncSession, program: Program) -> Participati
     pairs = list((await session.exec(open_pairs)).all())
     mentors = {p.mentor_id for p in pairs}
     mentees = {p.mentee_id for p in pairs}
-    with_sessions: set[uuid.UUID] = set(
-        (
-            await session.exec(
-                select(col(SessionLog.pair_id))
-                .distinct()
-                .where(
-                    SessionLog.organization_id == program.organization_id,
-                    SessionLog.program_id == program.id,
-                    *counted_logs(),
-                )
-            )
-        ).all()
-    )
+    with_sessions = {pair_id for pair_id, figures in logs.items() if figures.sessions}
     mentor_count = int(approved.get(ParticipantRole.MENTOR.value, 0))
     mentee_count = int(approved.get(ParticipantRole.MENTEE.value, 0))
     paired_approved = (
@@ -369,16 +361,15 @@ async def _participation(session: AsyncSession, program: Program) -> Participati
     )
 
 
-async def _satisfaction(session: AsyncSession, program: Program) -> Satisfaction:
-    ratings = (
-        await session.exec(
-            select(func.avg(SessionLog.mentor_rating), func.avg(SessionLog.mentee_rating)).where(
-                SessionLog.organization_id == program.organization_id,
-                SessionLog.program_id == program.id,
-                *counted_logs(),
-            )
-        )
-    ).one()
+async def _satisfaction(
+    session: AsyncSession, program: Program, logs: dict[uuid.UUID, LogFigures]
+) -> Satisfaction:
+    total = LogFigures()
+    for figures in logs.values():
+        total.mentor_rating_sum += figures.mentor_rating_sum
+        total.mentor_ratings += figures.mentor_ratings
+        total.mentee_rating_sum += figures.mentee_rating_sum
+        total.mentee_ratings += figures.mentee_ratings
     promoters = func.sum(case((col(PairFeedback.would_recommend) >= 9, 1), else_=0))
     detractors = func.sum(case((col(PairFeedback.would_recommend) <= 6, 1), else_=0))
     rows = await session.exec(
@@ -414,7 +405,7 @@ async def _satisfaction(session: AsyncSession, program: Program) -> Satisfaction
             )
         )
     return Satisfaction(
-        session_ratings=Ratings(mentor=_round(ratings[0]), mentee=_round(ratings[1])),
+        session_ratings=Ratings(mentor=total.mean("mentor"), mentee=total.mean("mentee")),
         feedback=summaries,
     )
 

@@ -43,6 +43,7 @@ class SessionLog(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True)
     __tablename__ = "session_logs"
     __table_args__ = (
         Index("ix_session_logs_pair_id_id", "pair_id", "id"),
+        Index("ix_session_logs_organization_id_id", "organization_id", "id"),
         Index("ix_session_logs_program_id_held_at", "program_id", "held_at"),
     )
 

@@ -1,8 +1,8 @@
 """pairs goals session logs feedback
 
-Revision ID: b32c9b95ed0a
+Revision ID: 29829afc6f7c
 Revises: 9de5c5e305d2
-Create Date: 2026-11-29 04:44:07.936547
+Create Date: 2026-11-29 05:00:35.902430
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import app.db.types
 
 
-revision: str = "b32c9b95ed0a"
+revision: str = "29829afc6f7c"
 down_revision: str | None = "9de5c5e305d2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -185,6 +185,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_session_logs_organization_id"), ["organization_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_session_logs_organization_id_id", ["organization_id", "id"], unique=False
+        )
         batch_op.create_index("ix_session_logs_pair_id_id", ["pair_id", "id"], unique=False)
         batch_op.create_index(
             "ix_session_logs_program_id_held_at", ["program_id", "held_at"], unique=False
@@ -281,6 +284,7 @@ def downgrade() -> None:
     with op.batch_alter_table("session_logs", schema=None) as batch_op:
         batch_op.drop_index("ix_session_logs_program_id_held_at")
         batch_op.drop_index("ix_session_logs_pair_id_id")
+        batch_op.drop_index("ix_session_logs_organization_id_id")
         batch_op.drop_index(batch_op.f("ix_session_logs_organization_id"))
 
     op.drop_table("session_logs")
