@@ -50,7 +50,8 @@ async def _check_batch(session: AsyncSession, pairs: list[Pair], now: datetime) 
             )
             if result.rowcount != 1 or new != PairHealth.AT_RISK.value:
                 continue
-            pair.health = new
+            # The row changed underneath the loaded pair: describe it without touching the
+            # object, whose flush would bump the version clients hold.
             await record_event(
                 session,
                 organization_id=pair.organization_id,
@@ -59,6 +60,8 @@ async def _check_batch(session: AsyncSession, pairs: list[Pair], now: datetime) 
                 subject_id=pair.id,
                 data={
                     **to_read(pair).model_dump(mode="json"),
+                    "health": new,
+                    "health_checked_at": now.isoformat(),
                     "progress": found.model_dump(mode="json"),
                 },
             )

@@ -43,3 +43,14 @@ async def test_health_check_announces_a_pair_becoming_at_risk_once(tenant: Tenan
     await quiet.move("completed")
     await check_pair_health(factory)
     assert (await quiet.refresh())["health"] is None
+
+
+async def test_health_check_leaves_the_pair_version_alone(tenant: Tenant) -> None:
+    setup = await make_pair(tenant, cadence_days=7)
+    await backdate_pair(tenant, setup.pair["id"], days=30)
+    before = (await setup.refresh())["version"]
+    await check_pair_health(tenant.app.state.session_factory)
+    after = await setup.refresh()
+    assert after["health"] == "at_risk"
+    # A client holding the pair's ETag can still change it.
+    assert after["version"] == before
