@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, text
 
 from app.config import Settings
 from app.db.base import new_id
@@ -137,6 +137,10 @@ async def _seed(app: Any, pairs: int, logs: int) -> tuple[str, uuid.UUID, uuid.U
             async with unit_of_work(app.state.session_factory) as session:
                 await session.exec(insert(SessionLog), params=batch)  # type: ignore[call-overload]
             batch = []
+    # Statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would keep them.
+    async with app.state.engine.connect() as connection:
+        await connection.execute(text("ANALYZE"))
+        await connection.commit()
     return token, program_id, pair_rows[0][0]
 
 
