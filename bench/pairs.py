@@ -135,7 +135,7 @@ async def _seed(app: Any, pairs: int, logs: int) -> tuple[str, uuid.UUID, uuid.U
         )
         if len(batch) == 5000 or n == logs - 1:
             async with unit_of_work(app.state.session_factory) as session:
-                await session.exec(insert(SessionLog), params=batch)  # type: ignore[call-overload]
+                await session.exec(insert(SessionLog), params=batch)
             batch = []
     # Statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would keep them.
     async with app.state.engine.connect() as connection:
