@@ -7,12 +7,12 @@ request: a page of pairs costs the same number of statements whatever its size.
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
-from strawberry.scalars import JSON
+from strawberry.experimental.pydantic import type as pydantic_type
 
 from app.api.graphql.context import Info
 from app.api.graphql.employees import EmployeeType, from_model, given_fields
@@ -27,7 +27,17 @@ from app.domain.pairs import service as pair_service
 from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairStatus
 from app.domain.pairs.schemas import GoalCreate, GoalUpdate, PairFilter, PairHealth
 from app.domain.progress import service as progress_service
-from app.domain.progress.schemas import PairProgress
+from app.domain.progress.schemas import (
+    CountBy,
+    FeedbackSummary,
+    MonthSessions,
+    ObjectiveCoverage,
+    PairProgress,
+    Participation,
+    ProgramDashboard,
+    Ratings,
+    Satisfaction,
+)
 from app.domain.session_logs import service as log_service
 from app.domain.session_logs.models import (
     LogFormat,
@@ -168,10 +178,44 @@ def goal_from_model(goal: PairGoal) -> GoalType:
     return GoalType(**goal_service.to_read(goal).model_dump())
 
 
-@strawberry.type(name="PairRatings")
+@pydantic_type(model=Ratings, all_fields=True, name="PairRatings")
 class RatingsType:
-    mentor: float | None
-    mentee: float | None
+    pass
+
+
+@pydantic_type(model=CountBy, all_fields=True, name="DashboardCount")
+class CountByType:
+    pass
+
+
+@pydantic_type(model=MonthSessions, all_fields=True, name="DashboardMonth")
+class MonthSessionsType:
+    pass
+
+
+@pydantic_type(model=ObjectiveCoverage, all_fields=True, name="ObjectiveCoverage")
+class ObjectiveCoverageType:
+    pass
+
+
+@pydantic_type(model=Participation, all_fields=True, name="ProgramParticipation")
+class ParticipationType:
+    pass
+
+
+@pydantic_type(model=FeedbackSummary, all_fields=True, name="FeedbackSummary")
+class FeedbackSummaryType:
+    pass
+
+
+@pydantic_type(model=Satisfaction, all_fields=True, name="ProgramSatisfaction")
+class SatisfactionType:
+    pass
+
+
+@pydantic_type(model=ProgramDashboard, all_fields=True, name="ProgramDashboard")
+class DashboardType:
+    pass
 
 
 @strawberry.type(name="PairProgress")
@@ -370,11 +414,11 @@ class PairQuery:
         found = await progress_service.pair_progress(ctx.session, ctx.principal, pair_id)
         return progress_from_model(found)
 
-    @strawberry.field(description="A program's dashboard (its managers), as a JSON document.")
-    async def dashboard(self, info: Info, program_id: uuid.UUID) -> JSON:
+    @strawberry.field(description="A program's dashboard, for its managers and admins.")
+    async def dashboard(self, info: Info, program_id: uuid.UUID) -> DashboardType:
         ctx = info.context
         board = await progress_service.program_dashboard(ctx.session, ctx.principal, program_id)
-        return cast(JSON, board.model_dump(mode="json"))
+        return DashboardType.from_pydantic(board)
 
 
 @strawberry.type

@@ -138,13 +138,25 @@ async def test_log_confirm_and_read_a_pair(tenant: Tenant) -> None:
     assert progress["data"]["progress"] == {"sessions": 1, "health": "ON_TRACK"}
     board = await gql(
         tenant,
-        "query($p: UUID!) { dashboard(programId: $p) }",
+        """query($p: UUID!) { dashboard(programId: $p) {
+             pairsByStatus { key count } objectiveCoverage { title goalsAchieved }
+             satisfaction { sessionRatings { mentor mentee } feedback { stage responses } }
+             participation { mentors unmatchedMentees } } }""",
         {"p": setup.program["id"]},
         setup.manager,
     )
     dashboard = board["data"]["dashboard"]
-    assert {c["key"]: c["count"] for c in dashboard["pairs_by_status"]}["active"] == 1
-    assert dashboard["objective_coverage"][0]["goals_achieved"] == 1
+    assert {c["key"]: c["count"] for c in dashboard["pairsByStatus"]}["active"] == 1
+    assert dashboard["objectiveCoverage"][0]["goalsAchieved"] == 1
+    assert dashboard["satisfaction"]["sessionRatings"] == {"mentor": 5.0, "mentee": 4.0}
+    assert dashboard["participation"] == {"mentors": 1, "unmatchedMentees": 0}
+    hidden = await gql(
+        tenant,
+        "query($p: UUID!) { dashboard(programId: $p) { programId } }",
+        {"p": setup.program["id"]},
+        setup.mentee,
+    )
+    assert error_of(hidden)["code"] == "program_not_found"
 
 
 async def test_private_notes_stay_with_their_author_in_graphql(tenant: Tenant) -> None:
