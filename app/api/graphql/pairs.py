@@ -25,7 +25,7 @@ from app.domain.pairs import access as pair_access
 from app.domain.pairs import goals as goal_service
 from app.domain.pairs import service as pair_service
 from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairStatus
-from app.domain.pairs.schemas import GoalCreate, GoalUpdate, PairFilter, PairHealth
+from app.domain.pairs.schemas import GoalCreate, GoalUpdate, PairFilter, PairHealth, PairTransition
 from app.domain.progress import service as progress_service
 from app.domain.progress.schemas import (
     CountBy,
@@ -46,6 +46,7 @@ from app.domain.session_logs.models import (
     SessionLog,
     SessionLogConfirm,
     SessionLogCreate,
+    SessionLogDispute,
     SessionLogRead,
 )
 
@@ -453,6 +454,39 @@ class PairMutation:
                 session, ctx.principal, pair_id, log_id, data, version
             )
         return log_from_model(log)
+
+    @strawberry.mutation(description="Dispute a session the other person of your pair logged.")
+    async def dispute_session_log(
+        self,
+        info: Info,
+        pair_id: uuid.UUID,
+        log_id: uuid.UUID,
+        reason: str,
+        version: int | None = None,
+    ) -> SessionLogType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = SessionLogDispute(reason=reason)
+            log = await log_service.dispute_log(
+                session, ctx.principal, pair_id, log_id, data, version
+            )
+        return log_from_model(log)
+
+    @strawberry.mutation(description="Move a pair to another state (see the REST transitions).")
+    async def transition_pair(
+        self,
+        info: Info,
+        id: uuid.UUID,
+        to: PairStatusEnum,  # type: ignore[valid-type]
+        reason: EndReasonEnum | None = None,  # type: ignore[valid-type]
+        note: str | None = None,
+        version: int | None = None,
+    ) -> PairType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = PairTransition(to=to, reason=reason, note=note)
+            pair = await pair_service.transition_pair(session, ctx.principal, id, data, version)
+        return pair_from_model(pair)
 
     @strawberry.mutation(description="Add a goal to your pair.")
     async def create_pair_goal(

@@ -237,3 +237,34 @@ async def test_a_page_of_pairs_with_their_last_logs_costs_constant_statements(
         small, large = await statements_for(5, headers), await statements_for(50, headers)
         assert small == large, count_statements.statements
         assert large <= 16, count_statements.statements
+
+
+async def test_dispute_and_transition_through_graphql(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    log_id = (await setup.log()).json()["id"]
+    disputed = await gql(
+        tenant,
+        """mutation($p: UUID!, $l: UUID!) {
+             disputeSessionLog(pairId: $p, logId: $l, reason: "We cancelled") { status disputeReason } }""",
+        {"p": setup.pair["id"], "l": log_id},
+        setup.mentor,
+    )
+    assert disputed["data"]["disputeSessionLog"] == {
+        "status": "DISPUTED",
+        "disputeReason": "We cancelled",
+    }
+    move = """mutation($id: UUID!, $to: PairStatus!, $reason: PairEndReason) {
+                transitionPair(id: $id, to: $to, reason: $reason) { status endReason version } }"""
+    missing = await gql(tenant, move, {"id": setup.pair["id"], "to": "ENDED_EARLY"}, setup.mentee)
+    assert error_of(missing)["code"] == "invalid"
+    ended = await gql(
+        tenant,
+        move,
+        {"id": setup.pair["id"], "to": "ENDED_EARLY", "reason": "SCHEDULE"},
+        setup.mentee,
+    )
+    assert ended["data"]["transitionPair"]["status"] == "ENDED_EARLY"
+    assert ended["data"]["transitionPair"]["endReason"] == "SCHEDULE"
+    stranger = tenant.as_user(await tenant.employee())
+    hidden = await gql(tenant, move, {"id": setup.pair["id"], "to": "ACTIVE"}, stranger)
+    assert error_of(hidden)["code"] == "pair_not_found"
