@@ -1,5 +1,6 @@
 """Session logs through REST: logging, confirmation, edits, deletion and private notes."""
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -274,3 +275,21 @@ async def test_the_list_of_every_visible_log(tenant: Tenant) -> None:
         "/api/v1/audit-log", params={"subject_id": second.pair["id"]}, headers=tenant.admin
     )
     assert [e["action"] for e in audit.json()["items"]].count("session_log.read") >= 1
+
+
+async def test_a_confirmation_racing_a_dispute_answers_once(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    log = await _log(setup)
+    url = pair_url(setup.pair, "session-logs", str(log["id"]))
+    responses = await asyncio.gather(
+        tenant.client.post(url + "/confirm", json={}, headers=setup.mentor),
+        tenant.client.post(url + "/dispute", json={"reason": "Not so"}, headers=setup.mentor),
+        tenant.client.post(url + "/confirm", json={"rating": 3}, headers=setup.mentor),
+    )
+    codes = sorted(r.status_code for r in responses)
+    assert codes[0] == 200, [r.text for r in responses]
+    assert all(code in (409, 412) for code in codes[1:]), [r.text for r in responses]
+    final = (await tenant.client.get(url, headers=setup.mentee)).json()
+    winner = next(r for r in responses if r.status_code == 200).json()
+    assert final["status"] == winner["status"]
+    assert final["version"] == 2
