@@ -109,6 +109,12 @@ def normalise_topics(values: list[str] | None) -> list[str] | None:
     return tags
 
 
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("must include a time zone, e.g. 2027-01-01T17:00:00Z")
+    return value
+
+
 class SideFields(InputSchema):
     """What each side writes for themself."""
 
@@ -127,6 +133,8 @@ class SessionLogCreate(SideFields):
     summary: str | None = Field(default=None, max_length=10_000, description="Shared by both.")
     action_items: list[ActionItem] = Field(default_factory=list, max_length=50)
 
+    _held_at = field_validator("held_at")(_aware)
+
     @field_validator("topics")
     @classmethod
     def _topics(cls, value: list[str]) -> list[str] | None:
@@ -142,6 +150,8 @@ class SessionLogUpdate(SideFields):
     topics: list[str] | None = Field(default=None, max_length=30)
     summary: str | None = Field(default=None, max_length=10_000)
     action_items: list[ActionItem] | None = Field(default=None, max_length=50)
+
+    _held_at = field_validator("held_at")(_aware)
 
     @field_validator("topics")
     @classmethod
