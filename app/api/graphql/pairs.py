@@ -24,7 +24,7 @@ from app.domain.pagination import Page
 from app.domain.pairs import access as pair_access
 from app.domain.pairs import goals as goal_service
 from app.domain.pairs import service as pair_service
-from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairStatus
+from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairOrigin, PairStatus
 from app.domain.pairs.schemas import GoalCreate, GoalUpdate, PairFilter, PairHealth, PairTransition
 from app.domain.progress import service as progress_service
 from app.domain.progress.schemas import (
@@ -53,6 +53,7 @@ from app.domain.session_logs.models import (
 PairStatusEnum = strawberry.enum(PairStatus, name="PairStatus")
 PairHealthEnum = strawberry.enum(PairHealth, name="PairHealth")
 EndReasonEnum = strawberry.enum(EndReason, name="PairEndReason")
+PairOriginEnum = strawberry.enum(PairOrigin, name="PairOrigin")
 GoalStatusEnum = strawberry.enum(GoalStatus, name="PairGoalStatus")
 LogFormatEnum = strawberry.enum(LogFormat, name="SessionLogFormat")
 LogStatusEnum = strawberry.enum(LogStatus, name="SessionLogStatus")
@@ -263,13 +264,19 @@ class PairType:
     program_id: uuid.UUID
     mentor_employee_id: uuid.UUID
     mentee_employee_id: uuid.UUID
+    mentor_participant_id: uuid.UUID
+    mentee_participant_id: uuid.UUID
     status: PairStatusEnum  # type: ignore[valid-type]
+    origin: PairOriginEnum  # type: ignore[valid-type]
+    score: float | None
     health: PairHealthEnum | None  # type: ignore[valid-type]
     started_on: dt.date | None
     ended_at: dt.datetime | None
     end_reason: EndReasonEnum | None  # type: ignore[valid-type]
+    end_note: str | None
     agreement: AgreementType | None
     created_at: dt.datetime
+    updated_at: dt.datetime
     version: int
     model: strawberry.Private[Pair]
 
@@ -310,13 +317,19 @@ def pair_from_model(pair: Pair) -> PairType:
         program_id=view.program_id,
         mentor_employee_id=view.mentor_employee_id,
         mentee_employee_id=view.mentee_employee_id,
+        mentor_participant_id=view.mentor_participant_id,
+        mentee_participant_id=view.mentee_participant_id,
         status=view.status,
+        origin=view.origin,
+        score=view.score,
         health=view.health,
         started_on=view.started_on,
         ended_at=view.ended_at,
         end_reason=view.end_reason,
+        end_note=view.end_note,
         agreement=agreement,
         created_at=view.created_at,
+        updated_at=view.updated_at,
         version=view.version,
         model=pair,
     )

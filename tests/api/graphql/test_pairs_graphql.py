@@ -10,7 +10,7 @@ from tests.conftest import StatementCounter, Tenant
 PAIR = """
 query($id: UUID!) {
   pair(id: $id) {
-    id status health version
+    id status origin health version endNote mentorParticipantId
     mentor { id } mentee { id }
     goals { id title status progress objectiveId }
     lastLogs(count: 5) { id summary privateNote menteeRating actionItems { text owner done } }
@@ -128,6 +128,8 @@ async def test_log_confirm_and_read_a_pair(tenant: Tenant) -> None:
 
     read = (await gql(tenant, PAIR, {"id": pair_id}, setup.manager))["data"]["pair"]
     assert read["mentor"]["id"] == setup.mentor_employee["id"]
+    assert read["origin"] == "MANUAL"
+    assert read["mentorParticipantId"] == setup.pair["mentor_participant_id"]
     assert read["goals"][0]["status"] == "ACHIEVED"
     assert read["lastLogs"][0]["privateNote"] is None  # the manager reads no note
     assert read["progress"]["sessions"] == 1
