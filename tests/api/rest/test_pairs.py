@@ -269,3 +269,20 @@ async def test_unknown_pair_is_not_found(tenant: Tenant) -> None:
         ),
         404,
     )
+
+
+async def test_concurrent_moves_from_one_version_apply_once(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    url = pair_url(setup.pair, "transitions")
+    responses = await asyncio.gather(
+        tenant.client.post(url, json={"to": "paused"}, headers=versioned(setup.manager, 1)),
+        tenant.client.post(
+            url,
+            json={"to": "ended_early", "reason": "other"},
+            headers=versioned(setup.mentee, 1),
+        ),
+    )
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [200, 412], [r.text for r in responses]
+    final = await setup.refresh()
+    assert final["version"] == 2
