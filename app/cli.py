@@ -224,7 +224,7 @@ def worker(
         bool, typer.Option("--once", help="Handle what is due now, then exit.")
     ] = False,
 ) -> None:
-    """Apply waiting HRIS deliveries and send outbound webhooks (run as many as you like)."""
+    """Apply waiting HRIS deliveries, send outbound webhooks, check pair health (run many)."""
     import signal
 
     from app.db.engine import create_engine, create_session_factory

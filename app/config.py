@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     # Development only: deliver webhooks to loopback and private addresses.
     webhook_allow_private_targets: bool = False
     hris_sweep_after_seconds: float = Field(default=30.0, ge=0)
+    pair_health_interval_seconds: float = Field(default=900.0, gt=0)
 
     @property
     def is_sqlite(self) -> bool:

@@ -25,8 +25,11 @@ from app.api.rest import (
     health,
     hris,
     matching,
+    pairs,
     privacy,
     programs,
+    progress,
+    session_logs,
     webhook_subscriptions,
 )
 from app.api.scim import create_scim_app
@@ -135,6 +138,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matching.router)
     app.include_router(hris.router)
     app.include_router(webhook_subscriptions.router)
+    app.include_router(pairs.router)
+    app.include_router(session_logs.router)
+    app.include_router(progress.router)
     app.include_router(create_graphql_router())
     app.mount("/scim/v2", create_scim_app(app), name="scim")
     app.mount(

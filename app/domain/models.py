@@ -13,9 +13,11 @@ from app.domain.integrations.subscriptions.models import (
 )
 from app.domain.matching.models import Participant
 from app.domain.matching.run_models import MatchingProposal, MatchingRun, MatchRequest
-from app.domain.pairs.models import Pair, PairSeat
+from app.domain.pairs.models import Pair, PairGoal, PairSeat
 from app.domain.programs.consultation_models import Consultation, Contribution, Stakeholder
 from app.domain.programs.models import Objective, Program, ProgramManager
+from app.domain.progress.models import PairFeedback
+from app.domain.session_logs.models import SessionLog, SessionLogNote
 
 __all__ = [
     "ApiKey",
@@ -34,10 +36,14 @@ __all__ = [
     "Organization",
     "OutboxEvent",
     "Pair",
+    "PairFeedback",
+    "PairGoal",
     "PairSeat",
     "Participant",
     "Program",
     "ProgramManager",
+    "SessionLog",
+    "SessionLogNote",
     "Stakeholder",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -16,16 +16,19 @@ from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import ProblemErrors, Schema
 from app.api.graphql.ide import offline_graphiql_html
 from app.api.graphql.matching import MatchingMutation, MatchingQuery
+from app.api.graphql.pairs import PairMutation, PairQuery
 from app.api.graphql.programs import ProgramMutation, ProgramQuery
 
 
 @strawberry.type
-class Query(AccessQuery, EmployeeQuery, ProgramQuery, MatchingQuery):
+class Query(AccessQuery, EmployeeQuery, ProgramQuery, MatchingQuery, PairQuery):
     pass
 
 
 @strawberry.type
-class Mutation(EmployeeMutation, ProgramMutation, ConsultationMutation, MatchingMutation):
+class Mutation(
+    EmployeeMutation, ProgramMutation, ConsultationMutation, MatchingMutation, PairMutation
+):
     pass
 
 

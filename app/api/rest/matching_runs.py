@@ -10,10 +10,8 @@ from app.api.rest import API_PREFIX
 from app.api.schemas import Page
 from app.domain.matching import review, runs
 from app.domain.matching.run_models import (
-    ManualPairCreate,
     MatchingRunCreate,
     MatchingRunRead,
-    PairSummary,
     ProposalRead,
     ProposalSelection,
     ProposalSwap,
@@ -136,19 +134,3 @@ async def swap_proposals(
     principal: CurrentPrincipal,
 ) -> ReviewResult:
     return await review.swap_proposals(db, principal, program_id, run_id, body)
-
-
-@router.post(
-    f"{API_PREFIX}/programs/{{program_id}}/manual-pairs",
-    status_code=status.HTTP_201_CREATED,
-    summary="Pair two people by hand",
-    description=(
-        "Managers. The pair gets a score and an explanation like a proposed one; hard "
-        "exclusions (same reporting line, avoided, paired before...) answer 409."
-    ),
-    responses=responses(404, 409),
-)
-async def create_manual_pair(
-    program_id: uuid.UUID, body: ManualPairCreate, db: DbSession, principal: CurrentPrincipal
-) -> PairSummary:
-    return review.pair_summary(await review.create_manual_pair(db, principal, program_id, body))

@@ -14,6 +14,7 @@ from app.domain.access.principal import Principal
 from app.domain.employees import service as employees
 from app.domain.employees.models import Employee
 from app.domain.matching import decisions
+from app.domain.pairs import offboarding as pairs_offboarding
 
 
 async def offboard(
@@ -30,11 +31,14 @@ async def offboard(
     a call to the owning module's service, in the caller's transaction, so the whole
     cascade commits (with its events) or not at all. Running it twice changes nothing.
     """
-    await decisions.withdraw_employee(session, principal, employee_id)
-    return await employees.terminate_employee(
+    employee = await employees.terminate_employee(
         session,
         principal,
         employee_id,
         terminated_on=terminated_on or utcnow().date(),
         source_updated_at=source_updated_at,
     )
+    # Pairs end first: an enrolment is withdrawn only once its pairs are over.
+    await pairs_offboarding.release(session, principal, employee_id)
+    await decisions.withdraw_employee(session, principal, employee_id)
+    return employee

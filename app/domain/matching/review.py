@@ -18,7 +18,6 @@ from app.domain.matching.candidates import Pool, explain_pair, explanation_docum
 from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.matching.run_models import (
     ExplanationRead,
-    ManualPairCreate,
     MatchingProposal,
     PairSummary,
     ProposalSelection,
@@ -255,25 +254,3 @@ async def scored_pair(
 ) -> tuple[float, dict[str, Any]]:
     """Score and explanation of one pair; 409 when a hard rule excludes it."""
     return _checked(await load_pool(session, program), mentee, mentor)
-
-
-async def create_manual_pair(
-    session: AsyncSession, principal: Principal, program_id: uuid.UUID, data: ManualPairCreate
-) -> Pair:
-    """A manager pairs two people by hand; the pair is scored and explained like any other."""
-    program = await program_for_change(session, principal, program_id)
-    require_matchable(program)
-    mentor = await approved_participant(session, program, data.mentor_id, ParticipantRole.MENTOR)
-    mentee = await approved_participant(session, program, data.mentee_id, ParticipantRole.MENTEE)
-    score, explanation = await scored_pair(session, program, mentee, mentor)
-    pair = await open_pair(
-        session,
-        program,
-        mentor,
-        mentee,
-        origin=PairOrigin.MANUAL,
-        score=score,
-        explanation=explanation,
-    )
-    await announce_pair(session, principal, pair)
-    return pair

@@ -216,10 +216,6 @@ class ReviewResult(SQLModel):
     pairs: list[PairSummary]
 
 
-class ManualPairCreate(PairRef):
-    pass
-
-
 class MentorSuggestion(SQLModel):
     mentor_id: uuid.UUID
     employee_id: uuid.UUID

@@ -65,6 +65,20 @@ class Pair(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: EndReason | None = Field(default=None, sa_type=String(16))
     end_note: str | None = Field(default=None, sa_type=Text)
+    # The agreement the pair writes (app/domain/pairs/agreement.py); editing it resets both
+    # acknowledgements.
+    agreement_format: str | None = Field(default=None, sa_type=String(12))
+    agreement_cadence_days: int | None = Field(default=None)
+    agreement_channel: str | None = Field(default=None, sa_type=String(200))
+    agreement_ground_rules: str | None = Field(default=None, sa_type=Text)
+    agreement_confidentiality: str | None = Field(default=None, sa_type=Text)
+    agreement_starts_on: date | None = Field(default=None)
+    agreement_updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    mentor_acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    mentee_acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The health the periodic job last computed (app/domain/progress/health.py).
+    health: str | None = Field(default=None, sa_type=String(16))
+    health_checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class PairSeat(IdMixin, table=True):
@@ -76,3 +90,29 @@ class PairSeat(IdMixin, table=True):
     pair_id: uuid.UUID = Field(foreign_key="pairs.id", ondelete="CASCADE", index=True)
     participant_id: uuid.UUID = Field(foreign_key="participants.id", ondelete="CASCADE")
     seat: int
+
+
+class GoalStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class PairGoal(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
+    """What a pair wants to achieve, optionally toward one of its program's objectives."""
+
+    __tablename__ = "pair_goals"
+    __table_args__ = (Index("ix_pair_goals_program_id_objective_id", "program_id", "objective_id"),)
+
+    pair_id: uuid.UUID = Field(foreign_key="pairs.id", ondelete="CASCADE", index=True)
+    program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
+    objective_id: uuid.UUID | None = Field(
+        default=None, foreign_key="program_objectives.id", ondelete="SET NULL"
+    )
+    title: str = Field(sa_type=String(200))
+    description: str | None = Field(default=None, sa_type=Text)
+    status: GoalStatus = Field(default=GoalStatus.NOT_STARTED, sa_type=String(12))
+    progress: int = Field(default=0)
+    target_date: date | None = Field(default=None)
+    created_by: uuid.UUID | None = Field(default=None)

@@ -19,9 +19,10 @@ from app.domain.errors import Forbidden
 from app.domain.events.service import record_event
 from app.domain.integrations import privacy as integration_privacy
 from app.domain.matching import privacy as matching_privacy
+from app.domain.pairs import privacy as pair_privacy
 from app.domain.programs import privacy as program_privacy
 
-MODULES = (program_privacy, matching_privacy, integration_privacy)
+MODULES = (program_privacy, matching_privacy, integration_privacy, pair_privacy)
 
 
 async def export_personal_data(

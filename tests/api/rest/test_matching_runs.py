@@ -149,8 +149,8 @@ async def test_hard_exclusions(tenant: Tenant) -> None:
         (older, "the mentor is neither younger nor less senior than the mentee"),
     ]:
         manual = await tenant.client.post(
-            url(program, "manual-pairs"),
-            json={"mentee_id": mentee["id"], "mentor_id": mentor["id"]},
+            url(program, "pairs"),
+            json={"mentee_participant_id": mentee["id"], "mentor_participant_id": mentor["id"]},
             headers=tenant.admin,
         )
         assert problem(manual, 409, "pair_ineligible")["reason"] == why
@@ -331,15 +331,15 @@ async def test_manual_pairs_are_scored_and_explained(tenant: Tenant) -> None:
     employee = await tenant.employee()
     problem(
         await tenant.client.post(
-            url(program, "manual-pairs"),
-            json={"mentee_id": mentee["id"], "mentor_id": mentor["id"]},
+            url(program, "pairs"),
+            json={"mentee_participant_id": mentee["id"], "mentor_participant_id": mentor["id"]},
             headers=tenant.as_user(employee),
         ),
         403,
     )
     response = await tenant.client.post(
-        url(program, "manual-pairs"),
-        json={"mentee_id": mentee["id"], "mentor_id": mentor["id"]},
+        url(program, "pairs"),
+        json={"mentee_participant_id": mentee["id"], "mentor_participant_id": mentor["id"]},
         headers=manager_headers,
     )
     assert response.status_code == 201, response.text
@@ -349,8 +349,8 @@ async def test_manual_pairs_are_scored_and_explained(tenant: Tenant) -> None:
     assert pair["explanation"] == proposal["explanation"]
     problem(
         await tenant.client.post(
-            url(program, "manual-pairs"),
-            json={"mentee_id": mentee["id"], "mentor_id": mentor["id"]},
+            url(program, "pairs"),
+            json={"mentee_participant_id": mentee["id"], "mentor_participant_id": mentor["id"]},
             headers=manager_headers,
         ),
         409,
@@ -398,8 +398,8 @@ async def test_program_limits_on_topic_overlap_and_time_zones(tenant: Tenant) ->
         (far, "time zones further apart than the program allows"),
     ]:
         manual = await tenant.client.post(
-            url(program, "manual-pairs"),
-            json={"mentee_id": mentee["id"], "mentor_id": mentor["id"]},
+            url(program, "pairs"),
+            json={"mentee_participant_id": mentee["id"], "mentor_participant_id": mentor["id"]},
             headers=tenant.admin,
         )
         assert problem(manual, 409, "pair_ineligible")["reason"] == why

@@ -1,0 +1,530 @@
+"""GraphQL adapter of pairs, session logs and progress, with their DataLoaders.
+
+Nested fields (people, goals, latest logs, private notes, progress) are batched per
+request: a page of pairs costs the same number of statements whatever its size.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import strawberry
+from sqlmodel.ext.asyncio.session import AsyncSession
+from strawberry.dataloader import DataLoader
+from strawberry.experimental.pydantic import type as pydantic_type
+
+from app.api.graphql.context import Info
+from app.api.graphql.employees import EmployeeType, from_model, given_fields
+from app.api.graphql.matching_settings import plain
+from app.api.graphql.relay import Connection, connection_from_page
+from app.domain.access.principal import Principal
+from app.domain.audit import service as audit
+from app.domain.pagination import Page
+from app.domain.pairs import access as pair_access
+from app.domain.pairs import goals as goal_service
+from app.domain.pairs import service as pair_service
+from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairOrigin, PairStatus
+from app.domain.pairs.schemas import GoalCreate, GoalUpdate, PairFilter, PairHealth, PairTransition
+from app.domain.progress import service as progress_service
+from app.domain.progress.schemas import (
+    CountBy,
+    FeedbackSummary,
+    MonthSessions,
+    ObjectiveCoverage,
+    PairProgress,
+    Participation,
+    ProgramDashboard,
+    Ratings,
+    Satisfaction,
+)
+from app.domain.session_logs import service as log_service
+from app.domain.session_logs.models import (
+    LogFormat,
+    LogStatus,
+    Owner,
+    SessionLog,
+    SessionLogConfirm,
+    SessionLogCreate,
+    SessionLogDispute,
+    SessionLogRead,
+)
+
+PairStatusEnum = strawberry.enum(PairStatus, name="PairStatus")
+PairHealthEnum = strawberry.enum(PairHealth, name="PairHealth")
+EndReasonEnum = strawberry.enum(EndReason, name="PairEndReason")
+PairOriginEnum = strawberry.enum(PairOrigin, name="PairOrigin")
+GoalStatusEnum = strawberry.enum(GoalStatus, name="PairGoalStatus")
+LogFormatEnum = strawberry.enum(LogFormat, name="SessionLogFormat")
+LogStatusEnum = strawberry.enum(LogStatus, name="SessionLogStatus")
+OwnerEnum = strawberry.enum(Owner, name="PairSide")
+
+LAST_LOGS_MAX = 20
+
+
+class PairLoaders:
+    """The loaders of this module, one set per request (and per mutation, like the others)."""
+
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        organization_id = principal.organization_id
+
+        async def load_goals(pair_ids: Sequence[uuid.UUID]) -> list[list[PairGoal]]:
+            grouped = await goal_service.goals_by_pair_ids(session, organization_id, pair_ids)
+            return [grouped[p] for p in pair_ids]
+
+        async def load_last_logs(
+            keys: Sequence[tuple[Pair, int]],
+        ) -> list[list[SessionLog]]:
+            size = max(n for _, n in keys)
+            pairs = [p for p, _ in keys]
+            grouped = await log_service.last_logs_by_pair_ids(
+                session, organization_id, [p.id for p in pairs], size
+            )
+            for pair in pairs:
+                await audit.record_read_of_others(
+                    session, principal, "session_log", pair.id, pair_access.owners(pair)
+                )
+            return [grouped[p.id][:n] for p, n in keys]
+
+        async def load_notes(log_ids: Sequence[uuid.UUID]) -> list[str | None]:
+            notes = await log_service.own_notes(session, principal, log_ids)
+            return [notes.get(i) for i in log_ids]
+
+        async def load_progress(pairs: Sequence[Pair]) -> list[PairProgress]:
+            found = await progress_service.progress_for_pairs(session, pairs)
+            for pair in pairs:
+                await audit.record_read_of_others(
+                    session, principal, "pair_progress", pair.id, pair_access.owners(pair)
+                )
+            return [found[p.id] for p in pairs]
+
+        self.goals = DataLoader(load_fn=load_goals)
+        self.last_logs = DataLoader(
+            load_fn=load_last_logs, cache_key_fn=lambda key: (key[0].id, key[1])
+        )
+        self.notes = DataLoader(load_fn=load_notes)
+        self.progress = DataLoader(load_fn=load_progress, cache_key_fn=lambda pair: pair.id)
+
+
+def loaders(info: Info) -> PairLoaders:
+    shared = info.context.loader
+    found: PairLoaders | None = getattr(shared, "pairs", None)
+    if found is None:
+        found = PairLoaders(info.context.session, info.context.principal)
+        shared.pairs = found  # type: ignore[attr-defined]
+    return found
+
+
+@strawberry.type(name="ActionItem")
+class ActionItemType:
+    text: str
+    owner: OwnerEnum  # type: ignore[valid-type]
+    due: dt.date | None
+    done: bool
+
+
+@strawberry.type(name="SessionLog")
+class SessionLogType:
+    id: uuid.UUID
+    pair_id: uuid.UUID
+    author_employee_id: uuid.UUID
+    author_side: OwnerEnum  # type: ignore[valid-type]
+    held_at: dt.datetime
+    duration_minutes: int
+    format: LogFormatEnum  # type: ignore[valid-type]
+    topics: list[str]
+    summary: str | None
+    mentor_learned: str | None
+    mentee_learned: str | None
+    action_items: list[ActionItemType]
+    mentor_rating: int | None
+    mentee_rating: int | None
+    status: LogStatusEnum  # type: ignore[valid-type]
+    dispute_reason: str | None
+    responded_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+    @strawberry.field(description="Your own private note on this log; nobody else's, ever.")
+    async def private_note(self, info: Info) -> str | None:
+        return await loaders(info).notes.load(self.id)
+
+
+def log_from_read(view: SessionLogRead) -> SessionLogType:
+    fields = view.model_dump(exclude={"action_items", "private_note", "program_id"})
+    items = [ActionItemType(**i.model_dump()) for i in view.action_items]
+    return SessionLogType(**fields, action_items=items)
+
+
+def log_from_model(log: SessionLog) -> SessionLogType:
+    return log_from_read(log_service.to_read(log))
+
+
+@strawberry.type(name="PairGoal")
+class GoalType:
+    id: uuid.UUID
+    pair_id: uuid.UUID
+    objective_id: uuid.UUID | None
+    title: str
+    description: str | None
+    status: GoalStatusEnum  # type: ignore[valid-type]
+    progress: int
+    target_date: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+def goal_from_model(goal: PairGoal) -> GoalType:
+    return GoalType(**goal_service.to_read(goal).model_dump())
+
+
+@pydantic_type(model=Ratings, all_fields=True, name="PairRatings")
+class RatingsType:
+    pass
+
+
+@pydantic_type(model=CountBy, all_fields=True, name="DashboardCount")
+class CountByType:
+    pass
+
+
+@pydantic_type(model=MonthSessions, all_fields=True, name="DashboardMonth")
+class MonthSessionsType:
+    pass
+
+
+@pydantic_type(model=ObjectiveCoverage, all_fields=True, name="ObjectiveCoverage")
+class ObjectiveCoverageType:
+    pass
+
+
+@pydantic_type(model=Participation, all_fields=True, name="ProgramParticipation")
+class ParticipationType:
+    pass
+
+
+@pydantic_type(model=FeedbackSummary, all_fields=True, name="FeedbackSummary")
+class FeedbackSummaryType:
+    pass
+
+
+@pydantic_type(model=Satisfaction, all_fields=True, name="ProgramSatisfaction")
+class SatisfactionType:
+    pass
+
+
+@pydantic_type(model=ProgramDashboard, all_fields=True, name="ProgramDashboard")
+class DashboardType:
+    pass
+
+
+@strawberry.type(name="PairProgress")
+class ProgressType:
+    pair_id: uuid.UUID
+    status: PairStatusEnum  # type: ignore[valid-type]
+    health: PairHealthEnum | None  # type: ignore[valid-type]
+    cadence_days: int
+    cadence_source: str
+    sessions: int
+    minutes: int
+    last_session_at: dt.datetime | None
+    days_since_last_session: float | None
+    cadence_adherence: float
+    goals_total: int
+    goals_achieved: int
+    mean_goal_progress: float | None
+    mean_ratings: RatingsType
+    open_action_items: int
+    next_action_item_due: dt.date | None
+
+
+def progress_from_model(progress: PairProgress) -> ProgressType:
+    fields = progress.model_dump(exclude={"mean_ratings"})
+    return ProgressType(**fields, mean_ratings=RatingsType(**progress.mean_ratings.model_dump()))
+
+
+@strawberry.type(name="PairAgreement")
+class AgreementType:
+    format: str
+    cadence_days: int
+    channel: str | None
+    ground_rules: str | None
+    confidentiality: str | None
+    starts_on: dt.date | None
+    mentor_acknowledged_at: dt.datetime | None
+    mentee_acknowledged_at: dt.datetime | None
+    acknowledged: bool
+
+
+@strawberry.type(name="Pair")
+class PairType:
+    id: uuid.UUID
+    program_id: uuid.UUID
+    mentor_employee_id: uuid.UUID
+    mentee_employee_id: uuid.UUID
+    mentor_participant_id: uuid.UUID
+    mentee_participant_id: uuid.UUID
+    status: PairStatusEnum  # type: ignore[valid-type]
+    origin: PairOriginEnum  # type: ignore[valid-type]
+    score: float | None
+    health: PairHealthEnum | None  # type: ignore[valid-type]
+    started_on: dt.date | None
+    ended_at: dt.datetime | None
+    end_reason: EndReasonEnum | None  # type: ignore[valid-type]
+    end_note: str | None
+    agreement: AgreementType | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    model: strawberry.Private[Pair]
+
+    @strawberry.field(description="The mentor, batched.")
+    async def mentor(self, info: Info) -> EmployeeType | None:
+        found = await info.context.loader.employee.load(self.mentor_employee_id)
+        return from_model(info.context.principal, found) if found else None
+
+    @strawberry.field(description="The mentee, batched.")
+    async def mentee(self, info: Info) -> EmployeeType | None:
+        found = await info.context.loader.employee.load(self.mentee_employee_id)
+        return from_model(info.context.principal, found) if found else None
+
+    @strawberry.field(description="The pair's goals, batched.")
+    async def goals(self, info: Info) -> list[GoalType]:
+        return [goal_from_model(g) for g in await loaders(info).goals.load(self.id)]
+
+    @strawberry.field(description="The latest logs, newest first (at most 20), batched.")
+    async def last_logs(self, info: Info, count: int = 5) -> list[SessionLogType]:
+        count = min(max(count, 0), LAST_LOGS_MAX)
+        if count == 0:
+            return []
+        found = await loaders(info).last_logs.load((self.model, count))
+        return [log_from_model(log) for log in found]
+
+    @strawberry.field(description="Progress and health computed now, batched.")
+    async def progress(self, info: Info) -> ProgressType:
+        return progress_from_model(await loaders(info).progress.load(self.model))
+
+
+def pair_from_model(pair: Pair) -> PairType:
+    view = pair_service.to_read(pair)
+    agreement = None
+    if view.agreement is not None:
+        agreement = AgreementType(**view.agreement.model_dump(exclude={"updated_at"}))
+    return PairType(
+        id=view.id,
+        program_id=view.program_id,
+        mentor_employee_id=view.mentor_employee_id,
+        mentee_employee_id=view.mentee_employee_id,
+        mentor_participant_id=view.mentor_participant_id,
+        mentee_participant_id=view.mentee_participant_id,
+        status=view.status,
+        origin=view.origin,
+        score=view.score,
+        health=view.health,
+        started_on=view.started_on,
+        ended_at=view.ended_at,
+        end_reason=view.end_reason,
+        end_note=view.end_note,
+        agreement=agreement,
+        created_at=view.created_at,
+        updated_at=view.updated_at,
+        version=view.version,
+        model=pair,
+    )
+
+
+@strawberry.input
+class ActionItemInput:
+    text: str
+    owner: OwnerEnum  # type: ignore[valid-type]
+    due: dt.date | None = strawberry.UNSET
+    done: bool | None = strawberry.UNSET
+
+
+@strawberry.input
+class SessionLogInput:
+    held_at: dt.datetime
+    duration_minutes: int
+    format: LogFormatEnum  # type: ignore[valid-type]
+    topics: list[str] | None = strawberry.UNSET
+    summary: str | None = strawberry.UNSET
+    learned: str | None = strawberry.UNSET
+    action_items: list[ActionItemInput] | None = strawberry.UNSET
+    rating: int | None = strawberry.UNSET
+    private_note: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class SessionLogConfirmInput:
+    learned: str | None = strawberry.UNSET
+    rating: int | None = strawberry.UNSET
+    private_note: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class PairGoalCreateInput:
+    title: str
+    description: str | None = strawberry.UNSET
+    objective_id: uuid.UUID | None = strawberry.UNSET
+    status: GoalStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    progress: int | None = strawberry.UNSET
+    target_date: dt.date | None = strawberry.UNSET
+
+
+@strawberry.input(description="Only the fields given are changed.")
+class PairGoalUpdateInput:
+    title: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    objective_id: uuid.UUID | None = strawberry.UNSET
+    status: GoalStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    progress: int | None = strawberry.UNSET
+    target_date: dt.date | None = strawberry.UNSET
+
+
+def _without_nulls(fields: dict[str, Any], *names: str) -> dict[str, Any]:
+    """GraphQL null for a field with a default means 'use the default'."""
+    return {k: v for k, v in fields.items() if not (k in names and v is None)}
+
+
+@strawberry.type
+class PairQuery:
+    @strawberry.field(description="One pair you may see (its people, managers, admins).")
+    async def pair(self, info: Info, id: uuid.UUID) -> PairType | None:
+        ctx = info.context
+        return pair_from_model(await pair_service.read_pair(ctx.session, ctx.principal, id))
+
+    @strawberry.field(description="The pairs you may see, as a Relay connection.")
+    async def pairs(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        program_id: uuid.UUID | None = None,
+        status: PairStatusEnum | None = None,  # type: ignore[valid-type]
+        health: PairHealthEnum | None = None,  # type: ignore[valid-type]
+    ) -> Connection[PairType]:
+        ctx = info.context
+        filters = PairFilter(program_id=program_id, status=status, health=health)
+        page = await pair_service.list_pairs(
+            ctx.session, ctx.principal, filters, limit=first, cursor=after
+        )
+        return connection_from_page(page, pair_from_model)
+
+    @strawberry.field(description="A pair's session logs, oldest logged first.")
+    async def session_logs(
+        self, info: Info, pair_id: uuid.UUID, first: int = 50, after: str | None = None
+    ) -> Connection[SessionLogType]:
+        ctx = info.context
+        page: Page[SessionLogRead] = await log_service.list_logs(
+            ctx.session, ctx.principal, pair_id, limit=first, cursor=after
+        )
+        return connection_from_page(page, log_from_read)
+
+    @strawberry.field(description="A pair's progress and health, computed now.")
+    async def progress(self, info: Info, pair_id: uuid.UUID) -> ProgressType:
+        ctx = info.context
+        found = await progress_service.pair_progress(ctx.session, ctx.principal, pair_id)
+        return progress_from_model(found)
+
+    @strawberry.field(description="A program's dashboard, for its managers and admins.")
+    async def dashboard(self, info: Info, program_id: uuid.UUID) -> DashboardType:
+        ctx = info.context
+        board = await progress_service.program_dashboard(ctx.session, ctx.principal, program_id)
+        return DashboardType.from_pydantic(board)
+
+
+@strawberry.type
+class PairMutation:
+    @strawberry.mutation(description="Log a session of your pair.")
+    async def log_session(
+        self, info: Info, pair_id: uuid.UUID, input: SessionLogInput
+    ) -> SessionLogType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            fields = _without_nulls(plain(input), "topics", "action_items")
+            fields["action_items"] = [
+                _without_nulls(i, "done") for i in fields.get("action_items", [])
+            ]
+            data = SessionLogCreate.model_validate(fields)
+            log, _note = await log_service.create_log(session, ctx.principal, pair_id, data)
+        return log_from_model(log)
+
+    @strawberry.mutation(description="Confirm a session the other person of your pair logged.")
+    async def confirm_session_log(
+        self,
+        info: Info,
+        pair_id: uuid.UUID,
+        log_id: uuid.UUID,
+        input: SessionLogConfirmInput | None = None,
+        version: int | None = None,
+    ) -> SessionLogType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = SessionLogConfirm.model_validate(given_fields(input) if input else {})
+            log = await log_service.confirm_log(
+                session, ctx.principal, pair_id, log_id, data, version
+            )
+        return log_from_model(log)
+
+    @strawberry.mutation(description="Dispute a session the other person of your pair logged.")
+    async def dispute_session_log(
+        self,
+        info: Info,
+        pair_id: uuid.UUID,
+        log_id: uuid.UUID,
+        reason: str,
+        version: int | None = None,
+    ) -> SessionLogType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = SessionLogDispute(reason=reason)
+            log = await log_service.dispute_log(
+                session, ctx.principal, pair_id, log_id, data, version
+            )
+        return log_from_model(log)
+
+    @strawberry.mutation(description="Move a pair to another state (see the REST transitions).")
+    async def transition_pair(
+        self,
+        info: Info,
+        id: uuid.UUID,
+        to: PairStatusEnum,  # type: ignore[valid-type]
+        reason: EndReasonEnum | None = None,  # type: ignore[valid-type]
+        note: str | None = None,
+        version: int | None = None,
+    ) -> PairType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = PairTransition(to=to, reason=reason, note=note)
+            pair = await pair_service.transition_pair(session, ctx.principal, id, data, version)
+        return pair_from_model(pair)
+
+    @strawberry.mutation(description="Add a goal to your pair.")
+    async def create_pair_goal(
+        self, info: Info, pair_id: uuid.UUID, input: PairGoalCreateInput
+    ) -> GoalType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            fields = _without_nulls(given_fields(input), "status", "progress")
+            data = GoalCreate.model_validate(fields)
+            goal = await goal_service.create_goal(session, ctx.principal, pair_id, data)
+        return goal_from_model(goal)
+
+    @strawberry.mutation(description="Update a goal of your pair; send the version you read.")
+    async def update_pair_goal(
+        self,
+        info: Info,
+        pair_id: uuid.UUID,
+        goal_id: uuid.UUID,
+        version: int,
+        input: PairGoalUpdateInput,
+    ) -> GoalType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = GoalUpdate.model_validate(given_fields(input))
+            goal = await goal_service.update_goal(
+                session, ctx.principal, pair_id, goal_id, data, version
+            )
+        return goal_from_model(goal)

@@ -1,0 +1,132 @@
+"""What the API reads and writes about pairs, their agreement and goals."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Field, SQLModel
+
+from app.domain.pairs.models import EndReason, GoalStatus, PairOrigin, PairStatus
+from app.domain.schemas import InputSchema
+
+
+class PairHealth(StrEnum):
+    ON_TRACK = "on_track"
+    NEEDS_ATTENTION = "needs_attention"
+    AT_RISK = "at_risk"
+
+
+class AgreementFormat(StrEnum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    PHONE = "phone"
+    CHAT = "chat"
+    MIXED = "mixed"
+
+
+class PairCreate(InputSchema):
+    mentor_participant_id: uuid.UUID = Field(description="An approved mentor of the program.")
+    mentee_participant_id: uuid.UUID = Field(description="An approved mentee of the program.")
+    status: PairStatus = Field(
+        default=PairStatus.PROPOSED, description="`proposed` (default) or `active`."
+    )
+
+
+class PairTransition(InputSchema):
+    to: PairStatus = Field(description="The state to move to.")
+    reason: EndReason | None = Field(default=None, description="Required to move to `ended_early`.")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class PairFilter(SQLModel):
+    program_id: uuid.UUID | None = None
+    status: PairStatus | None = None
+    employee_id: uuid.UUID | None = None
+    health: PairHealth | None = None
+
+
+class AgreementWrite(InputSchema):
+    """The whole agreement; writing it again asks both sides to acknowledge it again."""
+
+    format: AgreementFormat
+    cadence_days: int = Field(ge=1, le=365, description="Days between meetings the pair chose.")
+    channel: str | None = Field(default=None, max_length=200, description="e.g. 'Teams'.")
+    ground_rules: str | None = Field(default=None, max_length=5000)
+    confidentiality: str | None = Field(default=None, max_length=5000)
+    starts_on: date | None = None
+
+
+class AgreementRead(SQLModel):
+    format: AgreementFormat
+    cadence_days: int
+    channel: str | None
+    ground_rules: str | None
+    confidentiality: str | None
+    starts_on: date | None
+    updated_at: datetime | None
+    mentor_acknowledged_at: datetime | None
+    mentee_acknowledged_at: datetime | None
+    acknowledged: bool = Field(description="Both sides acknowledged the current text.")
+
+
+class PairRead(SQLModel):
+    id: uuid.UUID
+    program_id: uuid.UUID
+    mentor_participant_id: uuid.UUID
+    mentee_participant_id: uuid.UUID
+    mentor_employee_id: uuid.UUID
+    mentee_employee_id: uuid.UUID
+    status: PairStatus
+    origin: PairOrigin
+    score: float | None
+    explanation: dict[str, Any]
+    started_on: date | None
+    ended_at: datetime | None
+    end_reason: EndReason | None
+    end_note: str | None
+    agreement: AgreementRead | None
+    health: PairHealth | None = Field(
+        description="As the periodic check last found it; `progress` computes it live."
+    )
+    health_checked_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class GoalCreate(InputSchema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    objective_id: uuid.UUID | None = Field(
+        default=None, description="An objective of the pair's program."
+    )
+    status: GoalStatus = GoalStatus.NOT_STARTED
+    progress: int = Field(default=0, ge=0, le=100)
+    target_date: date | None = None
+
+
+class GoalUpdate(InputSchema):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    objective_id: uuid.UUID | None = None
+    status: GoalStatus | None = None
+    progress: int | None = Field(default=None, ge=0, le=100)
+    target_date: date | None = None
+
+
+GOAL_REQUIRED_ON_UPDATE = frozenset({"title", "status", "progress"})
+
+
+class GoalRead(SQLModel):
+    id: uuid.UUID
+    pair_id: uuid.UUID
+    objective_id: uuid.UUID | None
+    title: str
+    description: str | None
+    status: GoalStatus
+    progress: int
+    target_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    version: int

@@ -1,0 +1,1 @@
+"""Read models of how pairs progress: pair health, program dashboard, feedback forms."""

@@ -1,0 +1,1 @@
+"""Logged mentoring sessions: what a pair did when it met, confirmed by the other side."""

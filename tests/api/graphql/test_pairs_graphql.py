@@ -1,0 +1,272 @@
+"""Pairs, session logs and progress through GraphQL, private notes and batched loading."""
+
+from typing import Any
+
+from tests.api.graphql.test_employees_graphql import gql
+from tests.api.pairs_support import ago, make_pair, pair_url
+from tests.api.programs_support import add_objective
+from tests.conftest import StatementCounter, Tenant
+
+PAIR = """
+query($id: UUID!) {
+  pair(id: $id) {
+    id status origin health version endNote mentorParticipantId
+    mentor { id } mentee { id }
+    goals { id title status progress objectiveId }
+    lastLogs(count: 5) { id summary privateNote menteeRating actionItems { text owner done } }
+    progress { sessions minutes health cadenceDays meanRatings { mentor mentee } }
+  }
+}
+"""
+
+LOGS = """
+query($pair: UUID!) {
+  sessionLogs(pairId: $pair) { edges { node { id privateNote status } } pageInfo { hasNextPage } }
+}
+"""
+
+LOG = """
+mutation($pair: UUID!, $input: SessionLogInput!) {
+  logSession(pairId: $pair, input: $input) { id status authorSide privateNote topics
+    actionItems { text owner due done } menteeRating }
+}
+"""
+
+CONFIRM = """
+mutation($pair: UUID!, $log: UUID!, $input: SessionLogConfirmInput) {
+  confirmSessionLog(pairId: $pair, logId: $log, input: $input) { id status mentorRating privateNote }
+}
+"""
+
+
+def error_of(result: dict[str, Any]) -> dict[str, Any]:
+    assert result.get("errors"), result
+    return dict(result["errors"][0]["extensions"])
+
+
+async def test_log_confirm_and_read_a_pair(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    pair_id = setup.pair["id"]
+    logged = await gql(
+        tenant,
+        LOG,
+        {
+            "pair": pair_id,
+            "input": {
+                "heldAt": ago(days=1),
+                "durationMinutes": 40,
+                "format": "VIDEO",
+                "topics": ["Excel Tips"],
+                "rating": 4,
+                "privateNote": "mentee only",
+                "actionItems": [{"text": "Practise", "owner": "MENTEE", "due": "2027-02-01"}],
+            },
+        },
+        setup.mentee,
+    )
+    log = logged["data"]["logSession"]
+    assert log["status"] == "PENDING"
+    assert log["authorSide"] == "MENTEE"
+    assert log["privateNote"] == "mentee only"
+    assert log["topics"] == ["excel-tips"]
+    assert log["actionItems"] == [
+        {"text": "Practise", "owner": "MENTEE", "due": "2027-02-01", "done": False}
+    ]
+    confirmed = await gql(
+        tenant,
+        CONFIRM,
+        {"pair": pair_id, "log": log["id"], "input": {"rating": 5, "privateNote": "mentor only"}},
+        setup.mentor,
+    )
+    assert confirmed["data"]["confirmSessionLog"] == {
+        "id": log["id"],
+        "status": "CONFIRMED",
+        "mentorRating": 5,
+        "privateNote": "mentor only",
+    }
+    again = await gql(tenant, CONFIRM, {"pair": pair_id, "log": log["id"]}, setup.mentor)
+    assert error_of(again)["code"] == "session_log_already_answered"
+    bad = await gql(
+        tenant,
+        LOG,
+        {"pair": pair_id, "input": {"heldAt": ago(days=1), "durationMinutes": 0, "format": "CHAT"}},
+        setup.mentee,
+    )
+    assert error_of(bad)["code"] == "validation_failed"
+
+    objective = await add_objective(tenant, setup.program)
+    created = await gql(
+        tenant,
+        """mutation($pair: UUID!, $objective: UUID!) {
+             createPairGoal(pairId: $pair, input: {title: "Ship it", objectiveId: $objective}) {
+               id version status } }""",
+        {"pair": pair_id, "objective": objective["id"]},
+        setup.mentor,
+    )
+    goal = created["data"]["createPairGoal"]
+    updated = await gql(
+        tenant,
+        """mutation($pair: UUID!, $goal: UUID!, $version: Int!) {
+             updatePairGoal(pairId: $pair, goalId: $goal, version: $version,
+                            input: {status: ACHIEVED, progress: 100}) { status progress version } }""",
+        {"pair": pair_id, "goal": goal["id"], "version": goal["version"]},
+        setup.mentee,
+    )
+    assert updated["data"]["updatePairGoal"] == {
+        "status": "ACHIEVED",
+        "progress": 100,
+        "version": 2,
+    }
+    stale = await gql(
+        tenant,
+        """mutation($pair: UUID!, $goal: UUID!) {
+             updatePairGoal(pairId: $pair, goalId: $goal, version: 1, input: {progress: 5}) { id } }""",
+        {"pair": pair_id, "goal": goal["id"]},
+        setup.mentee,
+    )
+    assert error_of(stale)["code"] == "version_mismatch"
+
+    read = (await gql(tenant, PAIR, {"id": pair_id}, setup.manager))["data"]["pair"]
+    assert read["mentor"]["id"] == setup.mentor_employee["id"]
+    assert read["origin"] == "MANUAL"
+    assert read["mentorParticipantId"] == setup.pair["mentor_participant_id"]
+    assert read["goals"][0]["status"] == "ACHIEVED"
+    assert read["lastLogs"][0]["privateNote"] is None  # the manager reads no note
+    assert read["progress"]["sessions"] == 1
+    assert read["progress"]["meanRatings"] == {"mentor": 5.0, "mentee": 4.0}
+    progress = await gql(
+        tenant, "query($p: UUID!) { progress(pairId: $p) { sessions health } }", {"p": pair_id}
+    )
+    assert progress["data"]["progress"] == {"sessions": 1, "health": "ON_TRACK"}
+    board = await gql(
+        tenant,
+        """query($p: UUID!) { dashboard(programId: $p) {
+             pairsByStatus { key count } objectiveCoverage { title goalsAchieved }
+             satisfaction { sessionRatings { mentor mentee } feedback { stage responses } }
+             participation { mentors unmatchedMentees } } }""",
+        {"p": setup.program["id"]},
+        setup.manager,
+    )
+    dashboard = board["data"]["dashboard"]
+    assert {c["key"]: c["count"] for c in dashboard["pairsByStatus"]}["active"] == 1
+    assert dashboard["objectiveCoverage"][0]["goalsAchieved"] == 1
+    assert dashboard["satisfaction"]["sessionRatings"] == {"mentor": 5.0, "mentee": 4.0}
+    assert dashboard["participation"] == {"mentors": 1, "unmatchedMentees": 0}
+    hidden = await gql(
+        tenant,
+        "query($p: UUID!) { dashboard(programId: $p) { programId } }",
+        {"p": setup.program["id"]},
+        setup.mentee,
+    )
+    assert error_of(hidden)["code"] == "program_not_found"
+
+
+async def test_private_notes_stay_with_their_author_in_graphql(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    logged = await setup.log(private_note="mentee secret")
+    log_id = logged.json()["id"]
+    await tenant.client.post(
+        pair_url(setup.pair, "session-logs", log_id, "confirm"),
+        json={"private_note": "mentor secret"},
+        headers=setup.mentor,
+    )
+    admin_person = await tenant.employee(role="admin")
+    readers = {
+        "mentee": (setup.mentee, "mentee secret"),
+        "mentor": (setup.mentor, "mentor secret"),
+        "manager": (setup.manager, None),
+        "admin key": (tenant.admin, None),
+        "admin employee": (tenant.as_user(admin_person), None),
+        "programs:write key": (await tenant.api_key("programs:write"), None),
+    }
+    for role, (headers, expected) in readers.items():
+        pair = await gql(tenant, PAIR, {"id": setup.pair["id"]}, headers)
+        assert pair["data"]["pair"]["lastLogs"][0]["privateNote"] == expected, role
+        logs = await gql(tenant, LOGS, {"pair": setup.pair["id"]}, headers)
+        assert logs["data"]["sessionLogs"]["edges"][0]["node"]["privateNote"] == expected, role
+        listed = await gql(
+            tenant, "{ pairs { edges { node { lastLogs { privateNote } } } } }", None, headers
+        )
+        notes = [n["node"]["lastLogs"] for n in listed["data"]["pairs"]["edges"]]
+        assert notes == [[{"privateNote": expected}]], role
+    for headers in (
+        await tenant.api_key("read"),
+        tenant.as_user(await tenant.employee()),
+        tenant.as_user(await tenant.employee(role="program_manager")),
+    ):
+        hidden = await gql(tenant, PAIR, {"id": setup.pair["id"]}, headers)
+        assert hidden["data"] is None or hidden["data"]["pair"] is None
+        assert error_of(hidden)["code"] == "pair_not_found"
+        logs = await gql(tenant, LOGS, {"pair": setup.pair["id"]}, headers)
+        assert error_of(logs)["code"] == "pair_not_found"
+
+
+async def test_a_page_of_pairs_with_their_last_logs_costs_constant_statements(
+    tenant: Tenant, count_statements: StatementCounter
+) -> None:
+    first = await make_pair(tenant)
+    setups = [first]
+    for _ in range(49):
+        setups.append(await make_pair(tenant, program=first.program, manager=first.manager))
+    for setup in setups:
+        for day in range(6):
+            response = await setup.log(held_at=ago(days=day + 1), private_note="n")
+            assert response.status_code == 201
+    await setups[0].tenant.client.post(
+        pair_url(first.pair, "goals"), json={"title": "Goal"}, headers=first.mentee
+    )
+    query = """
+    query($first: Int!, $program: UUID!) {
+      pairs(first: $first, programId: $program) {
+        edges { node { id mentor { id } mentee { id } goals { id }
+          lastLogs(count: 5) { id heldAt privateNote }
+          progress { sessions health } } }
+      }
+    }"""
+
+    async def statements_for(size: int, headers: dict[str, str]) -> int:
+        count_statements.statements.clear()
+        result = await gql(tenant, query, {"first": size, "program": first.program["id"]}, headers)
+        nodes = [e["node"] for e in result["data"]["pairs"]["edges"]]
+        assert len(nodes) == size
+        assert all(len(n["lastLogs"]) == 5 for n in nodes)
+        assert all(n["progress"]["sessions"] == 6 for n in nodes)
+        held = [log["heldAt"] for log in nodes[0]["lastLogs"]]
+        assert held == sorted(held, reverse=True)
+        return count_statements.count
+
+    for headers in (first.manager, tenant.admin):
+        small, large = await statements_for(5, headers), await statements_for(50, headers)
+        assert small == large, count_statements.statements
+        assert large <= 16, count_statements.statements
+
+
+async def test_dispute_and_transition_through_graphql(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    log_id = (await setup.log()).json()["id"]
+    disputed = await gql(
+        tenant,
+        """mutation($p: UUID!, $l: UUID!) {
+             disputeSessionLog(pairId: $p, logId: $l, reason: "We cancelled") { status disputeReason } }""",
+        {"p": setup.pair["id"], "l": log_id},
+        setup.mentor,
+    )
+    assert disputed["data"]["disputeSessionLog"] == {
+        "status": "DISPUTED",
+        "disputeReason": "We cancelled",
+    }
+    move = """mutation($id: UUID!, $to: PairStatus!, $reason: PairEndReason) {
+                transitionPair(id: $id, to: $to, reason: $reason) { status endReason version } }"""
+    missing = await gql(tenant, move, {"id": setup.pair["id"], "to": "ENDED_EARLY"}, setup.mentee)
+    assert error_of(missing)["code"] == "invalid"
+    ended = await gql(
+        tenant,
+        move,
+        {"id": setup.pair["id"], "to": "ENDED_EARLY", "reason": "SCHEDULE"},
+        setup.mentee,
+    )
+    assert ended["data"]["transitionPair"]["status"] == "ENDED_EARLY"
+    assert ended["data"]["transitionPair"]["endReason"] == "SCHEDULE"
+    stranger = tenant.as_user(await tenant.employee())
+    hidden = await gql(tenant, move, {"id": setup.pair["id"], "to": "ACTIVE"}, stranger)
+    assert error_of(hidden)["code"] == "pair_not_found"
