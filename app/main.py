@@ -20,6 +20,7 @@ from app.api.limits import BodyLimitMiddleware, RequestRateLimiter
 from app.api.rest import (
     access,
     audit,
+    circles,
     consultations,
     employees,
     health,
@@ -27,6 +28,7 @@ from app.api.rest import (
     privacy,
     programs,
     webhook_subscriptions,
+    workshops,
 )
 from app.api.scim import create_scim_app
 from app.config import Settings, get_settings
@@ -132,6 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consultations.router)
     app.include_router(hris.router)
     app.include_router(webhook_subscriptions.router)
+    app.include_router(circles.router)
+    app.include_router(workshops.router)
     app.include_router(create_graphql_router())
     app.mount("/scim/v2", create_scim_app(app), name="scim")
     app.mount(

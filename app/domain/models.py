@@ -15,6 +15,7 @@ from app.domain.matching.models import Participant
 from app.domain.pairs.models import Pair, PairSeat
 from app.domain.programs.consultation_models import Consultation, Contribution, Stakeholder
 from app.domain.programs.models import Objective, Program, ProgramManager
+from app.domain.support import models as support_models  # noqa: F401
 
 __all__ = [
     "ApiKey",

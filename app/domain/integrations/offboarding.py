@@ -13,6 +13,7 @@ from app.db.base import utcnow
 from app.domain.access.principal import Principal
 from app.domain.employees import service as employees
 from app.domain.employees.models import Employee
+from app.domain.support import offboarding as support_offboarding
 
 
 async def offboard(
@@ -29,6 +30,7 @@ async def offboard(
     a call to the owning module's service, in the caller's transaction, so the whole
     cascade commits (with its events) or not at all. Running it twice changes nothing.
     """
+    await support_offboarding.release(session, principal, employee_id)
     return await employees.terminate_employee(
         session,
         principal,

@@ -1,0 +1,395 @@
+"""Mentor circles: peer groups of a program's mentors (and invited guests) with a facilitator."""
+
+import math
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain import pagination
+from app.domain.access.principal import Principal
+from app.domain.employees.models import Employee
+from app.domain.errors import Conflict, Forbidden, Invalid, field_error
+from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.programs.models import Program, ProgramStatus
+from app.domain.support import access
+from app.domain.support.models import Circle, CircleMember
+from app.domain.support.schemas import (
+    CircleAutoForm,
+    CircleCreate,
+    CircleJoin,
+    CircleMemberRead,
+    CircleRead,
+    PersonRef,
+)
+
+
+async def member_counts(
+    session: AsyncSession, circle_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    if not circle_ids:
+        return {}
+    rows = await session.exec(
+        select(CircleMember.circle_id, func.count())
+        .where(col(CircleMember.circle_id).in_(circle_ids))
+        .group_by(col(CircleMember.circle_id))
+    )
+    return {circle_id: int(count) for circle_id, count in rows.all()}
+
+
+def to_read(circle: Circle, member_count: int) -> CircleRead:
+    facilitator = None
+    if circle.facilitator_employee_id or circle.facilitator_guest_id:
+        facilitator = PersonRef(
+            employee_id=circle.facilitator_employee_id, guest_id=circle.facilitator_guest_id
+        )
+    return CircleRead(
+        id=circle.id,
+        program_id=circle.program_id,
+        name=circle.name,
+        description=circle.description,
+        facilitator=facilitator,
+        member_count=member_count,
+        created_at=circle.created_at,
+        version=circle.version,
+    )
+
+
+async def read(session: AsyncSession, circle: Circle) -> CircleRead:
+    counts = await member_counts(session, [circle.id])
+    return to_read(circle, counts.get(circle.id, 0))
+
+
+def member_read(member: CircleMember) -> CircleMemberRead:
+    return CircleMemberRead(
+        id=member.id,
+        circle_id=member.circle_id,
+        employee_id=member.employee_id,
+        guest_id=member.guest_id,
+        joined_at=member.joined_at,
+        confidence_at_joining=member.confidence_at_joining,
+    )
+
+
+def _open(program: Program) -> None:
+    if program.status == ProgramStatus.ARCHIVED:
+        raise Conflict("An archived program cannot be changed.", code="program_archived")
+
+
+async def _approved_mentors(
+    session: AsyncSession, program: Program, employee_ids: Sequence[uuid.UUID] | None = None
+) -> list[uuid.UUID]:
+    statement = select(Participant.employee_id).where(
+        Participant.program_id == program.id,
+        Participant.role == ParticipantRole.MENTOR.value,
+        Participant.status == ParticipantStatus.APPROVED.value,
+    )
+    if employee_ids is not None:
+        statement = statement.where(col(Participant.employee_id).in_(employee_ids))
+    return list((await session.exec(statement.order_by(col(Participant.employee_id)))).all())
+
+
+async def create_circle(
+    session: AsyncSession, principal: Principal, program_id: uuid.UUID, data: CircleCreate
+) -> Circle:
+    program = await access.load_program(session, principal, program_id)
+    access.require_run(principal, program)
+    _open(program)
+    mentors = set(await _approved_mentors(session, program, data.member_employee_ids))
+    errors = [
+        field_error(
+            f"member_employee_ids.{i}", "not an approved mentor of the program", "not_found"
+        )
+        for i, employee_id in enumerate(data.member_employee_ids)
+        if employee_id not in mentors
+    ]
+    facilitator = data.facilitator_employee_id
+    if facilitator is not None and not (
+        facilitator in program.manager_ids
+        or await access.is_program_mentor(session, program, facilitator)
+    ):
+        errors.append(
+            field_error(
+                "facilitator_employee_id", "not a mentor or manager of the program", "not_found"
+            )
+        )
+    if errors:
+        raise Invalid("Circle members must be the program's approved mentors.", errors=errors)
+    circle = Circle(
+        organization_id=program.organization_id,
+        program_id=program.id,
+        name=data.name,
+        description=data.description,
+        facilitator_employee_id=facilitator,
+    )
+    session.add(circle)
+    await session.flush()
+    session.add_all(
+        [
+            CircleMember(
+                organization_id=program.organization_id,
+                circle_id=circle.id,
+                program_id=program.id,
+                employee_id=employee_id,
+            )
+            for employee_id in dict.fromkeys(data.member_employee_ids)
+        ]
+    )
+    await session.flush()
+    return circle
+
+
+async def get_circle(
+    session: AsyncSession, principal: Principal, program_id: uuid.UUID, circle_id: uuid.UUID
+) -> Circle:
+    _program, circle, _member = await access.visible_circle(
+        session, principal, program_id, circle_id
+    )
+    return circle
+
+
+async def list_circles(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    *,
+    limit: int | None,
+    cursor: str | None,
+) -> pagination.Page[Circle]:
+    program = await access.load_program(session, principal, program_id)
+    statement = select(Circle).where(
+        Circle.program_id == program.id, Circle.organization_id == principal.organization_id
+    )
+    if not access.oversees(principal, program):
+        mine = select(CircleMember.circle_id)
+        if principal.guest_id is not None:
+            mine = mine.where(CircleMember.guest_id == principal.guest_id)
+        else:
+            mine = mine.where(CircleMember.employee_id == principal.employee_id)
+        statement = statement.where(col(Circle.id).in_(mine))
+    return await pagination.paginate(
+        session, statement, keys=[Circle.id], limit=limit, cursor=cursor
+    )
+
+
+async def add_member(
+    session: AsyncSession,
+    program: Program,
+    circle: Circle,
+    *,
+    employee_id: uuid.UUID | None = None,
+    guest_id: uuid.UUID | None = None,
+    confidence: int | None = None,
+) -> CircleMember:
+    member = CircleMember(
+        organization_id=circle.organization_id,
+        circle_id=circle.id,
+        program_id=program.id,
+        employee_id=employee_id,
+        guest_id=guest_id,
+        confidence_at_joining=confidence,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(member)
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("Already a member of this circle.", code="already_member") from exc
+    return member
+
+
+async def join_circle(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    data: CircleJoin,
+) -> CircleMember:
+    """A mentor of the program joins; a manager adds a mentor. Guests are invited instead."""
+    program = await access.load_program(session, principal, program_id)
+    circle = (
+        await session.exec(
+            select(Circle).where(
+                Circle.id == circle_id,
+                Circle.program_id == program.id,
+                Circle.organization_id == principal.organization_id,
+            )
+        )
+    ).first()
+    mentor = await access.is_program_mentor(session, program, principal.employee_id)
+    runs = access.runs(principal, program)
+    if circle is None or not (
+        runs or mentor or await access.membership(session, principal, circle_id)
+    ):
+        raise access.circle_not_found()
+    _open(program)
+    employee_id = data.employee_id or principal.employee_id
+    if employee_id is None:
+        raise Invalid(
+            "Name the mentor to add.",
+            errors=[field_error("employee_id", "required for this caller", "required")],
+        )
+    if employee_id != principal.employee_id and not runs:
+        raise Forbidden("Only managers add other people to a circle.", code="not_program_manager")
+    if not await access.is_program_mentor(session, program, employee_id):
+        raise Invalid(
+            "Circles gather the program's approved mentors.",
+            errors=[
+                field_error("employee_id", "not an approved mentor of the program", "not_mentor")
+            ],
+        )
+    return await add_member(
+        session, program, circle, employee_id=employee_id, confidence=data.confidence
+    )
+
+
+async def leave_circle(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    member_id: uuid.UUID,
+) -> None:
+    program, circle, mine = await access.visible_circle(session, principal, program_id, circle_id)
+    member = (
+        await session.exec(
+            select(CircleMember).where(
+                CircleMember.id == member_id, CircleMember.circle_id == circle.id
+            )
+        )
+    ).first()
+    if member is None:
+        raise access.circle_not_found()
+    if (mine is None or mine.id != member.id) and not access.runs(principal, program):
+        raise Forbidden("Members leave by themselves; managers remove.", code="not_program_manager")
+    await session.delete(member)
+    await session.flush()
+
+
+async def list_members(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    *,
+    limit: int | None,
+    cursor: str | None,
+) -> pagination.Page[CircleMember]:
+    _program, circle, _mine = await access.visible_circle(session, principal, program_id, circle_id)
+    statement = select(CircleMember).where(CircleMember.circle_id == circle.id)
+    return await pagination.paginate(
+        session, statement, keys=[CircleMember.id], limit=limit, cursor=cursor
+    )
+
+
+# --- auto-forming --------------------------------------------------------------------------
+
+
+def form_groups(
+    mentors: Sequence[tuple[uuid.UUID, int, str | None, date | None]], target_size: int
+) -> list[list[uuid.UUID]]:
+    """Split mentors ``(id, seniority, department, hire date)`` into balanced circles.
+
+    Deterministic: mentors are dealt from the most to the least experienced, each to the
+    smallest circle, preferring the one with fewest people of their department, then the
+    first. Sizes differ by at most one, every circle gets a mix of experience levels, and
+    departments are spread as evenly as the numbers allow.
+    """
+    if not mentors:
+        return []
+    count = max(1, round(len(mentors) / target_size))
+    ordered = sorted(mentors, key=lambda m: (-m[1], m[3] or date.max, str(m[2] or ""), str(m[0])))
+    groups: list[list[uuid.UUID]] = [[] for _ in range(count)]
+    departments: list[Counter[str]] = [Counter() for _ in range(count)]
+    limit = math.ceil(len(mentors) / count)
+    for mentor_id, _seniority, department, _hired in ordered:
+        key = department or ""
+        smallest = min(len(g) for g in groups)
+        candidates = [i for i, g in enumerate(groups) if len(g) == smallest and len(g) < limit]
+        best = min(candidates, key=lambda i: (departments[i][key], i))
+        groups[best].append(mentor_id)
+        departments[best][key] += 1
+    return groups
+
+
+async def auto_form(
+    session: AsyncSession, principal: Principal, program_id: uuid.UUID, data: CircleAutoForm
+) -> list[Circle]:
+    """Put every approved mentor who is in no circle of the program into new circles."""
+    program = await access.load_program(session, principal, program_id)
+    access.require_run(principal, program)
+    _open(program)
+    placed = select(CircleMember.employee_id).where(
+        CircleMember.program_id == program.id, col(CircleMember.employee_id).is_not(None)
+    )
+    rows = await session.exec(
+        select(
+            col(Employee.id),
+            col(Employee.seniority_level),
+            col(Employee.department),
+            col(Employee.hire_date),
+        )
+        .join(Participant, col(Participant.employee_id) == col(Employee.id))
+        .where(
+            Participant.program_id == program.id,
+            Participant.role == ParticipantRole.MENTOR.value,
+            Participant.status == ParticipantStatus.APPROVED.value,
+            col(Employee.id).not_in(placed),
+        )
+    )
+    groups = form_groups(list(rows.all()), data.target_size)
+    existing = (
+        await session.exec(
+            select(func.count()).select_from(Circle).where(Circle.program_id == program.id)
+        )
+    ).one()
+    circles: list[Circle] = []
+    for number, group in enumerate(groups, start=int(existing) + 1):
+        circle = Circle(
+            organization_id=program.organization_id,
+            program_id=program.id,
+            name=f"{data.name_prefix} {number}",
+            facilitator_employee_id=group[0],
+        )
+        session.add(circle)
+        await session.flush()
+        session.add_all(
+            [
+                CircleMember(
+                    organization_id=program.organization_id,
+                    circle_id=circle.id,
+                    program_id=program.id,
+                    employee_id=employee_id,
+                )
+                for employee_id in group
+            ]
+        )
+        circles.append(circle)
+    await session.flush()
+    return circles
+
+
+async def release_employee(
+    session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID
+) -> int:
+    """Take a leaving employee out of every circle; facilitated circles lose their facilitator."""
+    result = await session.exec(
+        delete(CircleMember).where(
+            col(CircleMember.organization_id) == organization_id,
+            col(CircleMember.employee_id) == employee_id,
+        )
+    )
+    facilitated = await session.exec(
+        select(Circle).where(
+            Circle.organization_id == organization_id, Circle.facilitator_employee_id == employee_id
+        )
+    )
+    for circle in facilitated.all():
+        circle.facilitator_employee_id = None
+    await session.flush()
+    return int(result.rowcount or 0)
