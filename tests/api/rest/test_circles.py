@@ -20,9 +20,7 @@ async def test_manager_creates_circle_members_see_it_others_do_not(
     alice = await mentor(tenant, program)
     bob = await mentor(tenant, program)
     outsider = await mentor(tenant, program)
-    made = await circle(
-        tenant, program, manager, [alice, bob], facilitator_employee_id=alice["id"]
-    )
+    made = await circle(tenant, program, manager, [alice, bob], facilitator_employee_id=alice["id"])
     assert made["member_count"] == 2
     assert made["facilitator"] == {"employee_id": alice["id"], "guest_id": None}
 
@@ -207,7 +205,10 @@ async def test_discussions_anonymity_replies_and_pages(tenant: Tenant) -> None:
     assert [t["title"] for t in second.json()["items"]] == ["Idea 2"]
     assert second.json()["next_cursor"] is None
     listed = await tenant.client.get(posts, headers=bob["headers"])
-    assert [p["body"] for p in listed.json()["items"]] == ["Ask about their goals first.", "Thanks!"]
+    assert [p["body"] for p in listed.json()["items"]] == [
+        "Ask about their goals first.",
+        "Thanks!",
+    ]
     assert listed.json()["items"][1]["author"] is None
 
     # Outside the circle nothing of it exists.
