@@ -31,7 +31,7 @@ def at(days: float) -> str:
 
 async def active_program(tenant: Tenant, **fields: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """A program past the draft stage, run by a program manager; and the manager's headers."""
-    manager, headers = await program_manager(tenant)
+    _manager, headers = await program_manager(tenant)
     program = await create_program(tenant, headers, **fields)
     async with unit_of_work(tenant.app.state.session_factory) as session:
         await session.exec(
