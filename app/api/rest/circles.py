@@ -38,6 +38,8 @@ CIRCLE = f"{CIRCLES}/{{circle_id}}"
 THREAD = f"{CIRCLE}/threads/{{thread_id}}"
 MEETING = f"{CIRCLE}/meetings/{{meeting_id}}"
 FEEDS = f"{API_PREFIX}/calendar-feeds"
+# Outside /api: calendar applications fetch it with the secret in the path and no header.
+FEED_PATH = "/calendar-feeds"
 GUEST_NOTE = " Guest mentors use their invitation token (`mg_...`)."
 
 router = APIRouter(tags=["circles"], responses=common_responses())
@@ -435,17 +437,17 @@ async def create_feed(
     body: CalendarFeedCreate, db: DbSession, principal: SupportPrincipal
 ) -> CalendarFeedCreated:
     feed, token = await calendar.create_feed(db, principal, body)
-    return CalendarFeedCreated(id=feed.id, circle_id=feed.circle_id, url=f"{FEEDS}/{token}")
+    return CalendarFeedCreated(id=feed.id, circle_id=feed.circle_id, url=f"{FEED_PATH}/{token}")
 
 
 @router.get(
-    f"{FEEDS}/{{feed_token}}",
+    f"{FEED_PATH}/{{feed_token}}",
     summary="Read a calendar feed",
     description="`text/calendar` (RFC 5545). The secret token in the path authenticates.",
     response_class=Response,
     responses={
         200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
-        **responses(401),
+        **responses(401, 404),
     },
 )
 async def read_feed(

@@ -1,7 +1,7 @@
 """iCalendar feeds (RFC 5545) of circle meetings and workshops, built with ``icalendar``.
 
 Calendar applications fetch a subscription without sending an Authorization header, so a
-feed is reached at a secret address: ``/api/v1/calendar-feeds/{token}``. The token (256
+feed is reached at a secret address: ``/calendar-feeds/{token}``. The token (256
 random bits, only its SHA-256 stored) is the credential and opens that one feed, read
 only; asking for a new feed gives a new address. A circle's feed shows its meetings; a
 person's feed shows the meetings of their circles and the workshops they registered for.

@@ -161,4 +161,4 @@ async def test_calendar_feeds_parse_back(tenant: Tenant) -> None:
         "/api/v1/calendar-feeds", json={"circle_id": made["id"]}, headers=outsider["headers"]
     )
     problem(refused, 404)
-    problem(await tenant.client.get(f"/api/v1/calendar-feeds/cal_{uuid.uuid4().hex}"), 401)
+    problem(await tenant.client.get(f"/calendar-feeds/cal_{uuid.uuid4().hex}"), 401)
