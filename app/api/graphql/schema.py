@@ -16,15 +16,16 @@ from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import ProblemErrors, Schema
 from app.api.graphql.ide import offline_graphiql_html
 from app.api.graphql.programs import ProgramMutation, ProgramQuery
+from app.api.graphql.support import SupportMutation, SupportQuery
 
 
 @strawberry.type
-class Query(AccessQuery, EmployeeQuery, ProgramQuery):
+class Query(AccessQuery, EmployeeQuery, ProgramQuery, SupportQuery):
     pass
 
 
 @strawberry.type
-class Mutation(EmployeeMutation, ProgramMutation, ConsultationMutation):
+class Mutation(EmployeeMutation, ProgramMutation, ConsultationMutation, SupportMutation):
     pass
 
 
