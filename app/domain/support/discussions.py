@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import pagination
 from app.domain.access.principal import Principal
+from app.domain.audit import service as audit
 from app.domain.errors import Forbidden, Invalid, NotFound, field_error
 from app.domain.support import access
 from app.domain.support.models import Circle, DiscussionPost, DiscussionThread, ThreadKind
@@ -54,6 +55,14 @@ def post_read(principal: Principal, post: DiscussionPost) -> PostRead:
         helpful=post.helpful,
         created_at=post.created_at,
     )
+
+
+async def _audit_outsider(
+    session: AsyncSession, principal: Principal, circle: Circle, member: object | None
+) -> None:
+    """A manager or administrator reading a circle's discussions they are not part of."""
+    if member is None:
+        await audit.record(session, principal, "circle_discussion.read", "circle", circle.id)
 
 
 async def _writable_circle(
@@ -101,9 +110,10 @@ async def list_threads(
     limit: int | None,
     cursor: str | None,
 ) -> pagination.Page[DiscussionThread]:
-    _program, circle, _member = await access.visible_circle(
+    _program, circle, member = await access.visible_circle(
         session, principal, program_id, circle_id
     )
+    await _audit_outsider(session, principal, circle, member)
     statement = select(DiscussionThread).where(DiscussionThread.circle_id == circle.id)
     if kind is not None:
         statement = statement.where(DiscussionThread.kind == kind.value)
@@ -132,10 +142,12 @@ async def get_thread(
     circle_id: uuid.UUID,
     thread_id: uuid.UUID,
 ) -> DiscussionThread:
-    _program, circle, _member = await access.visible_circle(
+    _program, circle, member = await access.visible_circle(
         session, principal, program_id, circle_id
     )
-    return await _thread(session, circle, thread_id)
+    thread = await _thread(session, circle, thread_id)
+    await _audit_outsider(session, principal, circle, member)
+    return thread
 
 
 async def add_post(

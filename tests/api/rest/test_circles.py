@@ -167,6 +167,12 @@ async def test_discussions_anonymity_replies_and_pages(tenant: Tenant) -> None:
     assert seen_by_manager.json()["author"] is None
     seen_by_admin = await tenant.client.get(f"{threads}/{thread['id']}", headers=tenant.admin)
     assert seen_by_admin.json()["author"] == {"employee_id": alice["id"], "guest_id": None}
+    # Reading a circle's discussions from outside it is audited.
+    audit = await tenant.client.get(
+        "/api/v1/audit-log", params={"action": "circle_discussion.read"}, headers=tenant.admin
+    )
+    assert {e["subject_id"] for e in audit.json()["items"]} == {made["id"]}
+    assert len(audit.json()["items"]) == 2  # the manager's read and the administrator's
 
     posts = f"{threads}/{thread['id']}/posts"
     answer = await tenant.client.post(
