@@ -151,10 +151,30 @@ async def test_calendar_feeds_parse_back(tenant: Tenant) -> None:
     assert str(event["location"]) == "Room 4"
     assert str(event["summary"]) == "Brave mentors: circle meeting"
 
-    # The personal feed holds the meetings of the person's circles.
+    # The personal feed holds the meetings of the person's circles and their workshops.
+    workshop = await tenant.client.post(
+        "/api/v1/workshops",
+        json={
+            "title": "Storytelling",
+            "starts_at": "2027-04-01T14:00:00Z",
+            "ends_at": "2027-04-01T16:00:00Z",
+            "capacity": 3,
+        },
+        headers=tenant.admin,
+    )
+    registered = await tenant.client.post(
+        f"/api/v1/workshops/{workshop.json()['id']}/registration", headers=alice["headers"]
+    )
+    assert registered.status_code == 201, registered.text
     mine = await tenant.client.post("/api/v1/calendar-feeds", json={}, headers=alice["headers"])
     personal = Calendar.from_ical((await tenant.client.get(mine.json()["url"])).content)
-    assert [str(e["uid"]) for e in personal.walk("VEVENT")] == [f"circle-meeting-{meeting['id']}"]
+    assert [str(e["uid"]) for e in personal.walk("VEVENT")] == [
+        f"circle-meeting-{meeting['id']}",
+        f"workshop-{workshop.json()['id']}",
+    ]
+    storytelling = personal.walk("VEVENT")[1]
+    assert str(storytelling["summary"]) == "Storytelling"
+    assert storytelling.decoded("dtend").isoformat() == "2027-04-01T16:00:00+00:00"
     # Not a member: no feed; an unknown address is refused.
     outsider = await mentor(tenant, program)
     refused = await tenant.client.post(
