@@ -220,6 +220,22 @@ async def get_guest(
     return guests.to_read(await guests.get_guest(db, principal, guest_id))
 
 
+@router.delete(
+    f"{GUESTS}/{{guest_id}}",
+    tags=["guest mentors"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Erase a guest mentor",
+    description=(
+        "When a guest withdraws consent: their name, contact and words are erased, their "
+        "token revoked, their circle and workshop places given back. Counts stay."
+    ),
+    responses=responses(404),
+)
+async def erase_guest(guest_id: uuid.UUID, db: DbSession, principal: SupportPrincipal) -> Response:
+    await guests.erase_guest(db, principal, guest_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.post(
     f"{GUESTS}/{{guest_id}}/token",
     tags=["guest mentors"],

@@ -9,19 +9,27 @@ import secrets
 import uuid
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
 from app.domain import pagination
 from app.domain.access.authentication import GUEST_TOKEN_PREFIX, hash_token
-from app.domain.access.policy import require
+from app.domain.access.policy import require, require_admin
 from app.domain.access.principal import Principal, Role, Scope
 from app.domain.audit import service as audit
 from app.domain.errors import Conflict, Invalid, NotFound, Unauthorized, field_error
 from app.domain.programs.models import Program
 from app.domain.support import access, circles, workshops
-from app.domain.support.models import Circle, GuestMentor, WorkshopGuestInvitation
+from app.domain.support.models import (
+    Circle,
+    CircleMember,
+    DiscussionPost,
+    DiscussionThread,
+    GuestMentor,
+    WorkshopGuestInvitation,
+)
+from app.domain.support.privacy import ERASED
 from app.domain.support.schemas import (
     GuestInvitation,
     GuestInvitationRead,
@@ -135,6 +143,43 @@ async def revoke_token(
     await session.flush()
     await audit.record(session, principal, "guest_mentor.token_revoked", "guest_mentor", guest.id)
     return guest
+
+
+async def erase_guest(session: AsyncSession, principal: Principal, guest_id: uuid.UUID) -> None:
+    """Forget a guest who withdrew consent: their identity, their words, their places.
+
+    The row stays, anonymised, so threads, posts and registrations keep being counted.
+    """
+    guest = await get_guest(session, principal, guest_id)
+    require_admin(principal, "erase a guest mentor's data")
+    guest.name = ERASED
+    guest.email = ERASED
+    guest.partner_organization = ERASED
+    guest.expertise = []
+    guest.token_hash = None
+    guest.revoked_at = guest.revoked_at or utcnow()
+    session.add(guest)
+    for thread in (
+        await session.exec(
+            select(DiscussionThread).where(DiscussionThread.author_guest_id == guest.id)
+        )
+    ).all():
+        thread.title = ERASED
+        thread.body = ERASED
+        thread.tags = []
+        session.add(thread)
+    for post in (
+        await session.exec(select(DiscussionPost).where(DiscussionPost.author_guest_id == guest.id))
+    ).all():
+        post.body = ERASED
+        session.add(post)
+    await workshops.release_guest(session, principal.organization_id, guest.id)
+    await session.exec(delete(CircleMember).where(col(CircleMember.guest_id) == guest.id))
+    await session.exec(
+        delete(WorkshopGuestInvitation).where(col(WorkshopGuestInvitation.guest_id) == guest.id)
+    )
+    await session.flush()
+    await audit.record(session, principal, "guest_mentor.erased", "guest_mentor", guest.id)
 
 
 async def invite(

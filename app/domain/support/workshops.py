@@ -8,6 +8,7 @@ hands it to the first person waiting.
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -464,12 +465,22 @@ async def release_employee(
     session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID
 ) -> int:
     """Give back a leaving employee's places, promoting those waiting."""
+    return await _release(session, organization_id, WorkshopRegistration.employee_id == employee_id)
+
+
+async def release_guest(
+    session: AsyncSession, organization_id: uuid.UUID, guest_id: uuid.UUID
+) -> int:
+    return await _release(session, organization_id, WorkshopRegistration.guest_id == guest_id)
+
+
+async def _release(session: AsyncSession, organization_id: uuid.UUID, whose: Any) -> int:
     rows = await session.exec(
         select(WorkshopRegistration, Workshop)
         .join(Workshop, col(Workshop.id) == col(WorkshopRegistration.workshop_id))
         .where(
             WorkshopRegistration.organization_id == organization_id,
-            WorkshopRegistration.employee_id == employee_id,
+            whose,
             col(WorkshopRegistration.status).in_(ACTIVE),
         )
         .order_by(col(WorkshopRegistration.id))

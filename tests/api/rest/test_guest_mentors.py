@@ -111,3 +111,30 @@ async def test_guest_sees_only_what_they_were_invited_to(
     revoked = await tenant.client.delete(f"{GUESTS}/{visitor['id']}/token", headers=tenant.admin)
     assert revoked.status_code == 200
     problem(await tenant.client.get(circles_url(program), headers=headers), 401)
+
+
+async def test_erasing_a_guest_who_withdrew_consent(tenant: Tenant) -> None:
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    made = await circle(tenant, program, manager, [alice])
+    visitor = await guest(tenant)
+    await tenant.client.post(
+        f"{GUESTS}/{visitor['id']}/invitations", json={"circle_id": made["id"]}, headers=manager
+    )
+    threads = circles_url(program, made["id"], "threads")
+    posted = await tenant.client.post(
+        threads,
+        json={"kind": "resource", "title": "Ada's checklist", "body": "From Partner Bank"},
+        headers=visitor["headers"],
+    )
+    assert posted.status_code == 201
+    url = f"{GUESTS}/{visitor['id']}"
+    problem(await tenant.client.delete(url, headers=manager), 403)
+    assert (await tenant.client.delete(url, headers=tenant.admin)).status_code == 204
+    read = (await tenant.client.get(url, headers=tenant.admin)).json()
+    assert (read["name"], read["email"]) == ("[erased]", "[erased]")
+    listed = (await tenant.client.get(threads, headers=alice["headers"])).json()["items"]
+    assert [(t["title"], t["body"]) for t in listed] == [("[erased]", "[erased]")]
+    circle_now = await tenant.client.get(circles_url(program, made["id"]), headers=manager)
+    assert circle_now.json()["member_count"] == 1
+    problem(await tenant.client.get(threads, headers=visitor["headers"]), 401)
