@@ -21,6 +21,7 @@ from app.domain.support.schemas import (
     CircleJoin,
     CircleMemberRead,
     CircleRead,
+    CircleUpdate,
     ConfidenceSummary,
     HelpfulMark,
     MeetingCreate,
@@ -112,6 +113,26 @@ async def get_circle(
     response: Response,
 ) -> CircleRead:
     circle = await circles.get_circle(db, principal, program_id, circle_id)
+    set_etag(response, circle.version)
+    return await circles.read(db, circle)
+
+
+@router.patch(
+    CIRCLE,
+    summary="Rename a circle or change its facilitator",
+    description="The program's managers, with `If-Match`.",
+    responses=responses(404, 409, 412, 428),
+)
+async def update_circle(
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    body: CircleUpdate,
+    db: DbSession,
+    principal: SupportPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> CircleRead:
+    circle = await circles.update_circle(db, principal, program_id, circle_id, body, if_match)
     set_etag(response, circle.version)
     return await circles.read(db, circle)
 

@@ -1,11 +1,12 @@
 """Mentor circles: peer groups of a program's mentors (and invited guests) with a facilitator."""
 
-import math
 import uuid
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+import numpy as np
+from scipy.optimize import linear_sum_assignment
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
@@ -13,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import pagination
 from app.domain.access.principal import Principal
+from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import Employee
 from app.domain.errors import Conflict, Forbidden, Invalid, field_error
 from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
@@ -25,6 +27,7 @@ from app.domain.support.schemas import (
     CircleJoin,
     CircleMemberRead,
     CircleRead,
+    CircleUpdate,
     PersonRef,
 )
 
@@ -141,6 +144,58 @@ async def create_circle(
         ]
     )
     await session.flush()
+    return circle
+
+
+async def update_circle(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    data: CircleUpdate,
+    expected_version: int | None,
+) -> Circle:
+    """Rename a circle or change its facilitator (a member, or a manager of the program)."""
+    program, circle, _member = await access.visible_circle(
+        session, principal, program_id, circle_id
+    )
+    access.require_run(principal, program)
+    _open(program)
+    check_version(circle.version, expected_version, "circle")
+    changes = data.model_dump(exclude_unset=True)
+    if "name" in changes and changes["name"] is None:
+        raise Invalid(
+            "The name cannot be cleared.",
+            errors=[field_error("name", "cannot be null", "required")],
+        )
+    employee = changes.get("facilitator_employee_id")
+    guest = changes.get("facilitator_guest_id")
+    if employee is not None and guest is not None:
+        raise Invalid(
+            "A circle has one facilitator.",
+            errors=[field_error("facilitator_guest_id", "name one facilitator", "conflict")],
+        )
+    members = select(CircleMember.id).where(CircleMember.circle_id == circle.id)
+    if employee is not None and employee not in program.manager_ids:
+        found = await session.exec(members.where(CircleMember.employee_id == employee))
+        if found.first() is None:
+            raise Invalid(
+                "The facilitator must be a member or a manager.",
+                errors=[field_error("facilitator_employee_id", "not a member", "not_member")],
+            )
+        changes["facilitator_guest_id"] = None
+    if guest is not None:
+        found = await session.exec(members.where(CircleMember.guest_id == guest))
+        if found.first() is None:
+            raise Invalid(
+                "The facilitator must be a member.",
+                errors=[field_error("facilitator_guest_id", "not a member", "not_member")],
+            )
+        changes["facilitator_employee_id"] = None
+    for name, value in changes.items():
+        setattr(circle, name, value)
+    session.add(circle)
+    await flush_versioned(session, "circle")
     return circle
 
 
@@ -295,10 +350,11 @@ def form_groups(
 ) -> list[list[uuid.UUID]]:
     """Split mentors ``(id, seniority, department, hire date)`` into balanced circles.
 
-    Deterministic: mentors are dealt from the most to the least experienced, each to the
-    smallest circle, preferring the one with fewest people of their department, then the
-    first. Sizes differ by at most one, every circle gets a mix of experience levels, and
-    departments are spread as evenly as the numbers allow.
+    Mentors are ordered from the most to the least experienced and taken in bands of one
+    per circle, so every circle gets one mentor of each experience band (sizes differ by at
+    most one). Within a band, an optimal assignment (scipy) sends each mentor to the circle
+    with the fewest colleagues of their department. Deterministic: the same mentors always
+    give the same circles, whatever order they come in.
     """
     if not mentors:
         return []
@@ -306,14 +362,16 @@ def form_groups(
     ordered = sorted(mentors, key=lambda m: (-m[1], m[3] or date.max, str(m[2] or ""), str(m[0])))
     groups: list[list[uuid.UUID]] = [[] for _ in range(count)]
     departments: list[Counter[str]] = [Counter() for _ in range(count)]
-    limit = math.ceil(len(mentors) / count)
-    for mentor_id, _seniority, department, _hired in ordered:
-        key = department or ""
-        smallest = min(len(g) for g in groups)
-        candidates = [i for i, g in enumerate(groups) if len(g) == smallest and len(g) < limit]
-        best = min(candidates, key=lambda i: (departments[i][key], i))
-        groups[best].append(mentor_id)
-        departments[best][key] += 1
+    for start in range(0, len(ordered), count):
+        band = ordered[start : start + count]
+        cost = np.array(
+            [[departments[j][m[2] or ""] for j in range(count)] for m in band], dtype=float
+        )
+        rows, columns = linear_sum_assignment(cost)
+        for row, column in zip(rows, columns, strict=True):
+            mentor_id, _seniority, department, _hired = band[row]
+            groups[column].append(mentor_id)
+            departments[column][department or ""] += 1
     return groups
 
 

@@ -40,6 +40,19 @@ class CircleCreate(InputSchema):
     )
 
 
+class CircleUpdate(InputSchema):
+    """A partial update: only the fields sent change; ``null`` clears optional ones."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    facilitator_employee_id: uuid.UUID | None = Field(
+        default=None, description="A member of the circle or a manager of the program."
+    )
+    facilitator_guest_id: uuid.UUID | None = Field(
+        default=None, description="A guest mentor who is a member of the circle."
+    )
+
+
 class CircleAutoForm(InputSchema):
     target_size: int = Field(ge=2, le=20, description="Members per circle, as near as possible.")
     name_prefix: str = Field(default="Circle", min_length=1, max_length=150)

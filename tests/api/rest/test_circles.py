@@ -221,3 +221,32 @@ async def test_discussions_anonymity_replies_and_pages(tenant: Tenant) -> None:
     outsider = await mentor(tenant, program)
     problem(await tenant.client.get(threads, headers=outsider["headers"]), 404)
     problem(await tenant.client.get(posts, headers=outsider["headers"]), 404)
+
+
+async def test_manager_changes_the_facilitator(tenant: Tenant) -> None:
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    bob = await mentor(tenant, program)
+    outsider = await mentor(tenant, program)
+    made = await circle(tenant, program, manager, [alice, bob], facilitator_employee_id=alice["id"])
+    url = circles_url(program, made["id"])
+    problem(await tenant.client.patch(url, json={"name": "X"}, headers=manager), 428)
+    versioned = manager | {"If-Match": '"1"'}
+    response = await tenant.client.patch(
+        url, json={"facilitator_employee_id": outsider["id"]}, headers=versioned
+    )
+    problem(response, 422)
+    response = await tenant.client.patch(
+        url, json={"name": "Night owls", "facilitator_employee_id": bob["id"]}, headers=versioned
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "Night owls"
+    assert response.json()["facilitator"]["employee_id"] == bob["id"]
+    assert response.headers["etag"] == '"2"'
+    problem(await tenant.client.patch(url, json={"name": "Y"}, headers=versioned), 412)
+    problem(
+        await tenant.client.patch(
+            url, json={"name": "Y"}, headers=bob["headers"] | {"If-Match": '"2"'}
+        ),
+        403,
+    )
