@@ -182,3 +182,30 @@ async def test_calendar_feeds_parse_back(tenant: Tenant) -> None:
     )
     problem(refused, 404)
     problem(await tenant.client.get(f"/calendar-feeds/cal_{uuid.uuid4().hex}"), 401)
+
+
+async def test_meetings_page_in_time_order(tenant: Tenant) -> None:
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    made = await circle(tenant, program, manager, [alice])
+    meetings = circles_url(program, made["id"], "meetings")
+    for days in (9, 2, 5):
+        response = await tenant.client.post(
+            meetings, json={"starts_at": at(days), "duration_minutes": 30}, headers=manager
+        )
+        assert response.status_code == 201
+    first = await tenant.client.get(meetings, params={"limit": 2}, headers=alice["headers"])
+    assert first.status_code == 200, first.text
+    second = await tenant.client.get(
+        meetings,
+        params={"limit": 2, "cursor": first.json()["next_cursor"]},
+        headers=alice["headers"],
+    )
+    starts = [m["starts_at"] for m in first.json()["items"] + second.json()["items"]]
+    assert len(starts) == 3
+    assert starts == sorted(starts)
+    assert second.json()["next_cursor"] is None
+    problem(
+        await tenant.client.get(meetings, params={"cursor": "bogus"}, headers=alice["headers"]),
+        422,
+    )
