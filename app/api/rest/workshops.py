@@ -4,7 +4,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from app.api.deps import DbSession, Paging, set_etag
+from app.api.deps import DbSession, IfMatch, Paging, set_etag
 from app.api.problems import common_responses, responses
 from app.api.rest import API_PREFIX
 from app.api.schemas import Page
@@ -22,6 +22,7 @@ from app.domain.support.schemas import (
     WorkshopCreate,
     WorkshopFeedback,
     WorkshopRead,
+    WorkshopUpdate,
 )
 
 WORKSHOPS = f"{API_PREFIX}/workshops"
@@ -75,6 +76,29 @@ async def get_workshop(
     workshop_id: uuid.UUID, db: DbSession, principal: SupportPrincipal, response: Response
 ) -> WorkshopRead:
     workshop = await workshops.get_workshop(db, principal, workshop_id)
+    set_etag(response, workshop.version)
+    return await workshops.read(db, workshop)
+
+
+@router.patch(
+    WORKSHOP,
+    tags=["workshops"],
+    summary="Change a workshop",
+    description=(
+        "Its organisers or facilitator, with `If-Match`. Added seats go to the waitlist in "
+        "order; the capacity cannot drop below the people registered (409)."
+    ),
+    responses=responses(404, 409, 412, 428),
+)
+async def update_workshop(
+    workshop_id: uuid.UUID,
+    body: WorkshopUpdate,
+    db: DbSession,
+    principal: SupportPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> WorkshopRead:
+    workshop = await workshops.update_workshop(db, principal, workshop_id, body, if_match)
     set_etag(response, workshop.version)
     return await workshops.read(db, workshop)
 

@@ -256,6 +256,24 @@ class WorkshopCreate(InputSchema):
         return self
 
 
+class WorkshopUpdate(InputSchema):
+    """A partial update: only the fields sent change; ``null`` clears optional ones."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    capacity: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="More seats go to those waiting; fewer must still seat everyone (409).",
+    )
+    location: str | None = Field(default=None, max_length=300)
+
+    _aware = field_validator("starts_at", "ends_at")(_aware)
+
+
 class WorkshopRead(BaseModel):
     id: uuid.UUID
     program_id: uuid.UUID | None

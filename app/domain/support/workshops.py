@@ -8,7 +8,7 @@ hands it to the first person waiting.
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from app.db.base import utcnow
 from app.db.locking import skip_locked
 from app.domain import pagination
 from app.domain.access.principal import Principal
+from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
@@ -38,7 +39,10 @@ from app.domain.support.schemas import (
     WorkshopCreate,
     WorkshopFeedback,
     WorkshopRead,
+    WorkshopUpdate,
 )
+
+WORKSHOP_REQUIRED = ("title", "starts_at", "ends_at", "capacity")
 
 ACTIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITLISTED.value)
 
@@ -143,8 +147,17 @@ def _visible(principal: Principal) -> object | None:
 
 
 async def get_workshop(
-    session: AsyncSession, principal: Principal, workshop_id: uuid.UUID
+    session: AsyncSession,
+    principal: Principal,
+    workshop_id: uuid.UUID,
+    *,
+    lock: Literal["share", "update"] | None = None,
 ) -> Workshop:
+    """A workshop the caller sees.
+
+    Registrations hold it ``share``-locked, so they still race each other (the seats decide)
+    while a change of capacity (``update``) waits for them and they wait for it.
+    """
     if not principal.is_guest:
         program_access.require_read(principal)
     statement = select(Workshop).where(
@@ -153,6 +166,9 @@ async def get_workshop(
     visible = _visible(principal)
     if visible is not None:
         statement = statement.where(visible)  # type: ignore[arg-type]
+    if lock is not None:
+        statement = statement.with_for_update(read=lock == "share", of=Workshop)
+        statement = statement.execution_options(populate_existing=True)
     workshop = (await session.exec(statement)).first()
     if workshop is None:
         raise _not_found()
@@ -243,6 +259,71 @@ async def create_workshop(
     return workshop
 
 
+async def update_workshop(
+    session: AsyncSession,
+    principal: Principal,
+    workshop_id: uuid.UUID,
+    data: WorkshopUpdate,
+    expected_version: int | None,
+) -> Workshop:
+    """Change a workshop. More seats go to those waiting; fewer must still seat everyone."""
+    workshop = await get_workshop(session, principal, workshop_id, lock="update")
+    await _require_run(session, principal, workshop)
+    check_version(workshop.version, expected_version, "workshop")
+    changes = data.model_dump(exclude_unset=True)
+    cleared = sorted(n for n in WORKSHOP_REQUIRED if n in changes and changes[n] is None)
+    if cleared:
+        raise Invalid(
+            "Some required fields cannot be cleared.",
+            errors=[field_error(name, "cannot be null", "required") for name in cleared],
+        )
+    if changes.get("starts_at", workshop.starts_at) >= changes.get("ends_at", workshop.ends_at):
+        raise Invalid(
+            "A workshop ends after it starts.",
+            errors=[field_error("ends_at", "must be after starts_at", "date_order")],
+        )
+    capacity = changes.get("capacity", workshop.capacity)
+    if capacity < workshop.capacity:
+        await _compact_seats(session, workshop, capacity)
+    for name, value in changes.items():
+        setattr(workshop, name, value)
+    session.add(workshop)
+    await flush_versioned(session, "workshop")
+    if capacity > len(await _seats(session, workshop)):
+        await _promote(session, workshop)
+    return workshop
+
+
+async def _seats(session: AsyncSession, workshop: Workshop) -> set[int]:
+    rows = await session.exec(
+        select(WorkshopRegistration.seat).where(
+            WorkshopRegistration.workshop_id == workshop.id,
+            col(WorkshopRegistration.seat).is_not(None),
+        )
+    )
+    return {seat for seat in rows.all() if seat is not None}
+
+
+async def _compact_seats(session: AsyncSession, workshop: Workshop, capacity: int) -> None:
+    """Move people off the seats a smaller capacity removes, or refuse if they do not fit."""
+    taken = await _seats(session, workshop)
+    if len(taken) > capacity:
+        raise Conflict(
+            f"{len(taken)} people are registered; the capacity cannot go below that.",
+            code="capacity_below_registered",
+        )
+    free = iter(sorted(set(range(capacity)) - taken))
+    for seat in sorted(s for s in taken if s >= capacity):
+        await session.exec(
+            update(WorkshopRegistration)
+            .where(
+                col(WorkshopRegistration.workshop_id) == workshop.id,
+                col(WorkshopRegistration.seat) == seat,
+            )
+            .values(seat=next(free))
+        )
+
+
 # --- registrations -------------------------------------------------------------------------
 
 
@@ -313,7 +394,7 @@ async def register(
     session: AsyncSession, principal: Principal, workshop_id: uuid.UUID
 ) -> WorkshopRegistration:
     """Register the caller: a seat if one is free, otherwise a place on the waitlist."""
-    workshop = await get_workshop(session, principal, workshop_id)
+    workshop = await get_workshop(session, principal, workshop_id, lock="share")
     if principal.employee_id is None and principal.guest_id is None:
         raise Forbidden("People register, not API keys.", code="not_a_person")
     if workshop.ends_at <= utcnow():
@@ -384,7 +465,7 @@ async def _cancel(
 async def cancel(
     session: AsyncSession, principal: Principal, workshop_id: uuid.UUID
 ) -> WorkshopRegistration:
-    workshop = await get_workshop(session, principal, workshop_id)
+    workshop = await get_workshop(session, principal, workshop_id, lock="share")
     registration = await _own(session, principal, workshop)
     if registration is None or registration.status == RegistrationStatus.CANCELLED:
         raise NotFound("You are not registered.", code="registration_not_found")

@@ -129,3 +129,50 @@ async def test_who_creates_and_sees_workshops(tenant: Tenant, other_tenant: Tena
     listed = await tenant.client.get(WORKSHOPS, headers=employee)
     assert made["id"] in [w["id"] for w in listed.json()["items"]]
     problem(await tenant.client.get(f"{WORKSHOPS}/{made['id']}", headers=other_tenant.admin), 404)
+
+
+async def test_capacity_changes(tenant: Tenant) -> None:
+    made = await workshop(tenant, capacity=3)
+    url = f"{WORKSHOPS}/{made['id']}"
+    people = [tenant.as_user(await tenant.employee()) for _ in range(5)]
+    for headers in people:
+        await tenant.client.post(f"{url}/registration", headers=headers)
+    # Free the first two seats, so the people left sit on the highest one(s).
+    await tenant.client.delete(f"{url}/registration", headers=people[0])  # promotes #4
+    await tenant.client.delete(f"{url}/registration", headers=people[1])  # promotes #5
+    await tenant.client.delete(f"{url}/registration", headers=people[3])
+    problem(await tenant.client.patch(url, json={"capacity": 1}, headers=tenant.admin), 428)
+    v = (await tenant.client.get(url, headers=tenant.admin)).json()["version"]
+    too_small = await tenant.client.patch(
+        url, json={"capacity": 1}, headers=tenant.admin | {"If-Match": f'"{v}"'}
+    )
+    problem(too_small, 409, "capacity_below_registered")
+    smaller = await tenant.client.patch(
+        url,
+        json={"capacity": 2, "title": "Smaller room"},
+        headers=tenant.admin | {"If-Match": f'"{v}"'},
+    )
+    assert smaller.status_code == 200, smaller.text
+    assert (smaller.json()["capacity"], smaller.json()["registered"]) == (2, 2)
+    assert smaller.json()["title"] == "Smaller room"
+    # Both people still registered, now on seats 0 and 1; one more seat, one more person.
+    newcomer = tenant.as_user(await tenant.employee())
+    waiting = await tenant.client.post(f"{url}/registration", headers=newcomer)
+    assert waiting.json()["status"] == "waitlisted"
+    bigger = await tenant.client.patch(
+        url, json={"capacity": 3}, headers=tenant.admin | {"If-Match": f'"{v + 1}"'}
+    )
+    assert (bigger.json()["registered"], bigger.json()["waitlisted"]) == (3, 0)
+    assert (await tenant.client.get(f"{url}/registration", headers=newcomer)).json()[
+        "status"
+    ] == "registered"
+    bad = await tenant.client.patch(
+        url, json={"ends_at": at(1)}, headers=tenant.admin | {"If-Match": f'"{v + 2}"'}
+    )
+    problem(bad, 422)
+    problem(
+        await tenant.client.patch(
+            url, json={"title": "Mine"}, headers=people[2] | {"If-Match": f'"{v + 2}"'}
+        ),
+        403,
+    )
