@@ -3,7 +3,9 @@
 Calendar applications fetch a subscription without sending an Authorization header, so a
 feed is reached at a secret address: ``/calendar-feeds/{token}``. The token (256
 random bits, only its SHA-256 stored) is the credential and opens that one feed, read
-only; asking for a new feed gives a new address. A circle's feed shows its meetings; a
+only; asking for a new feed gives a new address. A feed stops answering when the person
+who asked for it loses the right to see it (left the circle, left the company, guest token
+revoked). A circle's feed shows its meetings; a
 person's feed shows the meetings of their circles and the workshops they registered for.
 """
 
@@ -16,14 +18,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
 from app.domain.access.authentication import hash_token
-from app.domain.access.principal import Principal
+from app.domain.access.principal import Principal, Role
+from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Forbidden, Unauthorized
+from app.domain.programs.models import ProgramManager
 from app.domain.support import access
 from app.domain.support.models import (
     CalendarFeed,
     Circle,
     CircleMeeting,
     CircleMember,
+    GuestMentor,
     RegistrationStatus,
     Workshop,
     WorkshopRegistration,
@@ -57,12 +62,54 @@ async def create_feed(
         organization_id=principal.organization_id,
         token_hash=hash_token(token),
         circle_id=data.circle_id,
-        employee_id=principal.employee_id if data.circle_id is None else None,
-        guest_id=principal.guest_id if data.circle_id is None else None,
+        employee_id=principal.employee_id,
+        guest_id=principal.guest_id,
     )
     session.add(feed)
     await session.flush()
     return feed, token
+
+
+async def _owner_still_entitled(session: AsyncSession, feed: CalendarFeed) -> bool:
+    """A feed lives as long as its owner may see what it shows.
+
+    A guest whose token was revoked, an employee who left, someone who left the circle
+    (and does not run its program) stop being served, whoever holds the address.
+    """
+    if feed.guest_id is not None:
+        guest = await session.get(GuestMentor, feed.guest_id)
+        if guest is None or guest.revoked_at is not None:
+            return False
+    elif feed.employee_id is not None:
+        employee = await session.get(Employee, feed.employee_id)
+        if employee is None or employee.status != EmployeeStatus.ACTIVE:
+            return False
+    if feed.circle_id is None:
+        return feed.employee_id is not None or feed.guest_id is not None
+    member = select(CircleMember.id).where(CircleMember.circle_id == feed.circle_id)
+    if feed.guest_id is not None:
+        member = member.where(CircleMember.guest_id == feed.guest_id)
+    elif feed.employee_id is not None:
+        member = member.where(CircleMember.employee_id == feed.employee_id)
+    else:
+        return True  # made by an API key that oversees the program
+    if (await session.exec(member)).first() is not None:
+        return True
+    if feed.employee_id is None:
+        return False
+    employee = await session.get(Employee, feed.employee_id)
+    circle = await session.get(Circle, feed.circle_id)
+    if employee is None or circle is None:
+        return False
+    if employee.role == Role.ADMIN:
+        return True
+    runs = await session.exec(
+        select(ProgramManager.id).where(
+            ProgramManager.program_id == circle.program_id,
+            ProgramManager.employee_id == employee.id,
+        )
+    )
+    return runs.first() is not None
 
 
 def _meeting_event(meeting: CircleMeeting, circle_name: str) -> Event:
@@ -102,7 +149,7 @@ async def render_feed(session: AsyncSession, token: str) -> bytes:
     feed = (
         await session.exec(select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token)))
     ).first()
-    if feed is None:
+    if feed is None or not await _owner_still_entitled(session, feed):
         raise Unauthorized("This calendar address is unknown.", code="invalid_feed_token")
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)

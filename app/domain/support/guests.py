@@ -22,6 +22,7 @@ from app.domain.errors import Conflict, Invalid, NotFound, Unauthorized, field_e
 from app.domain.programs.models import Program
 from app.domain.support import access, circles, workshops
 from app.domain.support.models import (
+    CalendarFeed,
     Circle,
     CircleMember,
     DiscussionPost,
@@ -178,6 +179,7 @@ async def erase_guest(session: AsyncSession, principal: Principal, guest_id: uui
     await session.exec(
         delete(WorkshopGuestInvitation).where(col(WorkshopGuestInvitation.guest_id) == guest.id)
     )
+    await session.exec(delete(CalendarFeed).where(col(CalendarFeed.guest_id) == guest.id))
     await session.flush()
     await audit.record(session, principal, "guest_mentor.erased", "guest_mentor", guest.id)
 

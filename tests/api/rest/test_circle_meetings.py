@@ -175,6 +175,16 @@ async def test_calendar_feeds_parse_back(tenant: Tenant) -> None:
     storytelling = personal.walk("VEVENT")[1]
     assert str(storytelling["summary"]) == "Storytelling"
     assert storytelling.decoded("dtend").isoformat() == "2027-04-01T16:00:00+00:00"
+    # Leaving the circle ends the circle feed its member asked for.
+    members = await tenant.client.get(
+        circles_url(program, made["id"], "members"), headers=alice["headers"]
+    )
+    member_id = members.json()["items"][0]["id"]
+    left = await tenant.client.delete(
+        circles_url(program, made["id"], "members", member_id), headers=alice["headers"]
+    )
+    assert left.status_code == 204
+    problem(await tenant.client.get(feed.json()["url"]), 401)
     # Not a member: no feed; an unknown address is refused.
     outsider = await mentor(tenant, program)
     refused = await tenant.client.post(
