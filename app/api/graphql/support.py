@@ -12,6 +12,7 @@ from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.support import circles, discussions, meetings, workshops
 from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
 from app.domain.support.schemas import (
+    AttendanceMark,
     CircleAutoForm,
     CircleCreate,
     CircleJoin,
@@ -19,11 +20,13 @@ from app.domain.support.schemas import (
     ConfidenceSummary,
     MeetingCreate,
     MeetingResponse,
+    MeetingUpdate,
     PersonRef,
     PostCreate,
     RegistrationRead,
     ThreadCreate,
     WorkshopCreate,
+    WorkshopFeedback,
     WorkshopRead,
 )
 
@@ -524,5 +527,67 @@ class SupportMutation:
         ctx = info.context
         async with ctx.mutation() as session:
             registration = await workshops.cancel(session, ctx.principal, workshop_id)
+            view = await workshops.registration_read(session, registration)
+        return _registration(view)
+
+    @strawberry.mutation(description="Leave a circle (yourself), or remove a member (managers).")
+    async def leave_circle(
+        self, info: Info, program_id: uuid.UUID, circle_id: uuid.UUID, member_id: uuid.UUID
+    ) -> uuid.UUID | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            await circles.leave_circle(session, ctx.principal, program_id, circle_id, member_id)
+        return member_id
+
+    @strawberry.mutation(description="Write a meeting's notes; `version` is the one you read.")
+    async def write_meeting_notes(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        circle_id: uuid.UUID,
+        meeting_id: uuid.UUID,
+        version: int,
+        notes: str | None,
+    ) -> MeetingType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            meeting = await meetings.update_meeting(
+                session,
+                ctx.principal,
+                program_id,
+                circle_id,
+                meeting_id,
+                MeetingUpdate(notes=notes),
+                version,
+            )
+        return MeetingType(**meetings.to_read(meeting).model_dump())
+
+    @strawberry.mutation
+    async def record_meeting_attendance(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        circle_id: uuid.UUID,
+        meeting_id: uuid.UUID,
+        attended: bool,
+        employee_id: uuid.UUID | None = None,
+        guest_id: uuid.UUID | None = None,
+    ) -> AttendanceType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = AttendanceMark(employee_id=employee_id, guest_id=guest_id, attended=attended)
+            row = await meetings.mark_attendance(
+                session, ctx.principal, program_id, circle_id, meeting_id, data
+            )
+        return AttendanceType(**meetings.attendance_read(row).model_dump())
+
+    @strawberry.mutation(description="Rate a workshop you are registered for (1-5).")
+    async def rate_workshop(
+        self, info: Info, workshop_id: uuid.UUID, rating: int, feedback: str | None = None
+    ) -> RegistrationType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = WorkshopFeedback(rating=rating, feedback=feedback)
+            registration = await workshops.give_feedback(session, ctx.principal, workshop_id, data)
             view = await workshops.registration_read(session, registration)
         return _registration(view)

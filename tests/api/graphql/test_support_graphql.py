@@ -150,3 +150,58 @@ async def test_workshop_registration_and_waitlist(tenant: Tenant) -> None:
     assert cancelled["data"]["cancelWorkshopRegistration"]["status"] == "CANCELLED"
     read = await gql(tenant, WORKSHOP_READ, {"id": workshop_id}, second)
     assert read["data"]["workshop"] == {"registered": 1, "waitlisted": 0}
+
+
+async def test_notes_attendance_and_rating_mutations(tenant: Tenant) -> None:
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    made = await gql(
+        tenant,
+        CREATE_CIRCLE,
+        {"programId": program["id"], "input": {"name": "C", "memberEmployeeIds": [alice["id"]]}},
+        manager,
+    )
+    ids = {"programId": program["id"], "circleId": made["data"]["createCircle"]["id"]}
+    meeting = await gql(
+        tenant, MEETING, ids | {"input": {"startsAt": at(1), "durationMinutes": 30}}, manager
+    )
+    meeting_id = meeting["data"]["scheduleCircleMeeting"]["id"]
+    notes = """
+    mutation($programId: UUID!, $circleId: UUID!, $meetingId: UUID!, $version: Int!) {
+      writeMeetingNotes(programId: $programId, circleId: $circleId, meetingId: $meetingId,
+                        version: $version, notes: "We laughed") { notes version }
+    }
+    """
+    written = await gql(tenant, notes, ids | {"meetingId": meeting_id, "version": 1}, manager)
+    assert written["data"]["writeMeetingNotes"] == {"notes": "We laughed", "version": 2}
+    stale = await gql(tenant, notes, ids | {"meetingId": meeting_id, "version": 1}, manager)
+    assert stale["errors"][0]["extensions"]["code"] == "version_mismatch"
+    attendance = """
+    mutation($programId: UUID!, $circleId: UUID!, $meetingId: UUID!, $employeeId: UUID!) {
+      recordMeetingAttendance(programId: $programId, circleId: $circleId, meetingId: $meetingId,
+                              employeeId: $employeeId, attended: true) { attended employeeId }
+    }
+    """
+    marked = await gql(
+        tenant, attendance, ids | {"meetingId": meeting_id, "employeeId": alice["id"]}, manager
+    )
+    assert marked["data"]["recordMeetingAttendance"] == {
+        "attended": True,
+        "employeeId": alice["id"],
+    }
+
+    workshop = await gql(
+        tenant,
+        WORKSHOP,
+        {"input": {"title": "Rated", "startsAt": at(2), "endsAt": at(2.1), "capacity": 2}},
+    )
+    workshop_id = workshop["data"]["createWorkshop"]["id"]
+    await gql(tenant, REGISTER, {"id": workshop_id}, alice["headers"])
+    rate = """
+    mutation($id: UUID!, $rating: Int!) { rateWorkshop(workshopId: $id, rating: $rating) { rating } }
+    """
+    rated = await gql(tenant, rate, {"id": workshop_id, "rating": 4}, alice["headers"])
+    assert rated["data"]["rateWorkshop"] == {"rating": 4}
+    refused = await gql(tenant, rate, {"id": workshop_id, "rating": 9}, alice["headers"])
+    assert refused["data"]["rateWorkshop"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "validation_failed"
