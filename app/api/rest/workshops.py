@@ -178,10 +178,8 @@ async def list_registrations(
     page = await workshops.list_registrations(
         db, principal, workshop_id, status=status, limit=paging.limit, cursor=paging.cursor
     )
-    return Page(
-        items=[await workshops.registration_read(db, r) for r in page.items],
-        next_cursor=page.next_cursor,
-    )
+    items = await workshops.registration_reads(db, page.items)
+    return Page(items=items, next_cursor=page.next_cursor)
 
 
 @router.put(

@@ -93,6 +93,51 @@ async def read(session: AsyncSession, workshop: Workshop) -> WorkshopRead:
     return to_read(workshop, (await counts(session, [workshop.id]))[workshop.id])
 
 
+async def registration_reads(
+    session: AsyncSession, registrations: Sequence[WorkshopRegistration]
+) -> list[RegistrationRead]:
+    """A page of registrations, with every waitlist position found in one query."""
+    workshop_ids = {
+        r.workshop_id for r in registrations if r.status == RegistrationStatus.WAITLISTED
+    }
+    positions: dict[uuid.UUID, int] = {}
+    if workshop_ids:
+        queue = await session.exec(
+            select(WorkshopRegistration.id, WorkshopRegistration.workshop_id)
+            .where(
+                col(WorkshopRegistration.workshop_id).in_(workshop_ids),
+                WorkshopRegistration.status == RegistrationStatus.WAITLISTED.value,
+            )
+            .order_by(
+                col(WorkshopRegistration.workshop_id),
+                col(WorkshopRegistration.queued_at),
+                col(WorkshopRegistration.id),
+            )
+        )
+        ahead: dict[uuid.UUID, int] = {}
+        for registration_id, workshop_id in queue.all():
+            ahead[workshop_id] = ahead.get(workshop_id, 0) + 1
+            positions[registration_id] = ahead[workshop_id]
+    return [_registration_view(r, positions.get(r.id)) for r in registrations]
+
+
+def _registration_view(
+    registration: WorkshopRegistration, position: int | None
+) -> RegistrationRead:
+    return RegistrationRead(
+        id=registration.id,
+        workshop_id=registration.workshop_id,
+        employee_id=registration.employee_id,
+        guest_id=registration.guest_id,
+        status=registration.status,
+        waitlist_position=position,
+        attended=registration.attended,
+        rating=registration.rating,
+        feedback=registration.feedback,
+        created_at=registration.created_at,
+    )
+
+
 async def registration_read(
     session: AsyncSession, registration: WorkshopRegistration
 ) -> RegistrationRead:
@@ -112,18 +157,7 @@ async def registration_read(
             )
         )
         position = int(ahead.one()) + 1
-    return RegistrationRead(
-        id=registration.id,
-        workshop_id=registration.workshop_id,
-        employee_id=registration.employee_id,
-        guest_id=registration.guest_id,
-        status=registration.status,
-        waitlist_position=position,
-        attended=registration.attended,
-        rating=registration.rating,
-        feedback=registration.feedback,
-        created_at=registration.created_at,
-    )
+    return _registration_view(registration, position)
 
 
 # --- visibility ----------------------------------------------------------------------------

@@ -43,6 +43,12 @@ async def test_twenty_racing_for_five_seats(tenant: Tenant) -> None:
         headers=tenant.admin,
     )
     assert len(registered.json()["items"]) == 5
+    waitlist = await tenant.client.get(
+        f"{WORKSHOPS}/{made['id']}/registrations",
+        params={"status": "waitlisted", "limit": 200},
+        headers=tenant.admin,
+    )
+    assert sorted(r["waitlist_position"] for r in waitlist.json()["items"]) == list(range(1, 16))
 
 
 async def test_cancellation_promotes_the_first_waiting(tenant: Tenant) -> None:
