@@ -10,7 +10,7 @@ from tests.api.support_network_support import (
     enrol,
     mentor,
 )
-from tests.conftest import Tenant, problem
+from tests.conftest import StatementCounter, Tenant, problem
 
 
 async def test_manager_creates_circle_members_see_it_others_do_not(
@@ -250,3 +250,23 @@ async def test_manager_changes_the_facilitator(tenant: Tenant) -> None:
         ),
         403,
     )
+
+
+async def test_listing_circles_costs_the_same_for_more_circles(
+    tenant: Tenant, count_statements: StatementCounter
+) -> None:
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    url = circles_url(program)
+
+    async def statements() -> int:
+        before = count_statements.count
+        response = await tenant.client.get(url, headers=manager)
+        assert response.status_code == 200
+        return count_statements.count - before
+
+    await circle(tenant, program, manager, [alice])
+    few = await statements()
+    for i in range(5):
+        await circle(tenant, program, manager, [alice], name=f"C{i}")
+    assert await statements() == few
