@@ -311,6 +311,7 @@ class SupportQuery:
         first: int = 50,
         after: str | None = None,
         kind: ThreadKindEnum | None = None,  # type: ignore[valid-type]
+        tag: str | None = None,
     ) -> Connection[ThreadType]:
         ctx = info.context
         page = await discussions.list_threads(
@@ -319,6 +320,7 @@ class SupportQuery:
             program_id,
             circle_id,
             kind=ThreadKind(kind) if kind else None,
+            tag=tag,
             limit=first,
             cursor=after,
         )

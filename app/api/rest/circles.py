@@ -1,8 +1,9 @@
 """REST adapter of mentor circles: circles, members, discussions, meetings, calendar feeds."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from app.api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, set_etag
 from app.api.problems import common_responses, responses
@@ -221,9 +222,17 @@ async def list_threads(
     principal: SupportPrincipal,
     paging: Paging,
     kind: ThreadKind | None = None,
+    tag: Annotated[str | None, Query(max_length=50, description="Threads with this tag.")] = None,
 ) -> Page[ThreadRead]:
     page = await discussions.list_threads(
-        db, principal, program_id, circle_id, kind=kind, limit=paging.limit, cursor=paging.cursor
+        db,
+        principal,
+        program_id,
+        circle_id,
+        kind=kind,
+        tag=tag,
+        limit=paging.limit,
+        cursor=paging.cursor,
     )
     return Page(
         items=[discussions.thread_read(principal, t) for t in page.items],

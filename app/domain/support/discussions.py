@@ -9,10 +9,12 @@ import uuid
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.db.json_arrays import array_contains
 from app.domain import pagination
 from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
 from app.domain.errors import Forbidden, Invalid, NotFound, field_error
+from app.domain.programs.models import _normalise_tags
 from app.domain.support import access
 from app.domain.support.models import Circle, DiscussionPost, DiscussionThread, ThreadKind
 from app.domain.support.schemas import PersonRef, PostCreate, PostRead, ThreadCreate, ThreadRead
@@ -107,6 +109,7 @@ async def list_threads(
     circle_id: uuid.UUID,
     *,
     kind: ThreadKind | None,
+    tag: str | None = None,
     limit: int | None,
     cursor: str | None,
 ) -> pagination.Page[DiscussionThread]:
@@ -117,6 +120,14 @@ async def list_threads(
     statement = select(DiscussionThread).where(DiscussionThread.circle_id == circle.id)
     if kind is not None:
         statement = statement.where(DiscussionThread.kind == kind.value)
+    if tag is not None:
+        try:
+            normalised = _normalise_tags([tag]) or []
+        except ValueError as exc:
+            raise Invalid(
+                "Not a tag.", errors=[field_error("tag", str(exc), "invalid", "query")]
+            ) from exc
+        statement = statement.where(array_contains(session, DiscussionThread.tags, normalised[0]))
     return await pagination.paginate(
         session, statement, keys=[DiscussionThread.id], limit=limit, cursor=cursor
     )

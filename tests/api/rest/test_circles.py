@@ -210,6 +210,11 @@ async def test_discussions_anonymity_replies_and_pages(tenant: Tenant) -> None:
     )
     assert [t["title"] for t in second.json()["items"]] == ["Idea 2"]
     assert second.json()["next_cursor"] is None
+    tagged = await tenant.client.get(threads, params={"tag": "Confidence"}, headers=bob["headers"])
+    assert [t["id"] for t in tagged.json()["items"]] == [thread["id"]]
+    untagged = await tenant.client.get(threads, params={"tag": "other"}, headers=bob["headers"])
+    assert untagged.json()["items"] == []
+    problem(await tenant.client.get(threads, params={"tag": "!!"}, headers=bob["headers"]), 422)
     listed = await tenant.client.get(posts, headers=bob["headers"])
     assert [p["body"] for p in listed.json()["items"]] == [
         "Ask about their goals first.",
