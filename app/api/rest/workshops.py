@@ -12,6 +12,7 @@ from app.api.support_deps import SupportPrincipal
 from app.domain.support import guests, workshops
 from app.domain.support.models import RegistrationStatus
 from app.domain.support.schemas import (
+    GuestHome,
     GuestInvitation,
     GuestInvitationRead,
     GuestMentorCreate,
@@ -228,6 +229,20 @@ async def list_guests(
 ) -> Page[GuestMentorRead]:
     page = await guests.list_guests(db, principal, limit=paging.limit, cursor=paging.cursor)
     return Page(items=[guests.to_read(g) for g in page.items], next_cursor=page.next_cursor)
+
+
+@router.get(
+    f"{GUESTS}/me",
+    tags=["guest mentors"],
+    summary="A guest mentor's own page",
+    description=(
+        "For a guest mentor's invitation token: their record and the circles and workshops "
+        "they were invited to. Anyone else finds nothing (404)."
+    ),
+    responses=responses(404),
+)
+async def guest_home(db: DbSession, principal: SupportPrincipal) -> GuestHome:
+    return await guests.guest_home(db, principal)
 
 
 @router.get(

@@ -32,6 +32,7 @@ from app.domain.support.models import (
 )
 from app.domain.support.privacy import ERASED
 from app.domain.support.schemas import (
+    GuestHome,
     GuestInvitation,
     GuestInvitationRead,
     GuestMentorCreate,
@@ -219,6 +220,33 @@ async def invite(
             raise Conflict("The guest is already invited.", code="already_invited") from exc
     return GuestInvitationRead(
         guest_id=guest.id, circle_id=data.circle_id, workshop_id=data.workshop_id
+    )
+
+
+async def guest_home(session: AsyncSession, principal: Principal) -> GuestHome:
+    """A guest's own page: their record, their circles, their workshops (up to 200 each)."""
+    if principal.guest_id is None:
+        raise NotFound("Not found.", code="not_found")
+    guest = await session.get(GuestMentor, principal.guest_id)
+    if guest is None:
+        raise NotFound("Not found.", code="not_found")
+    mine = select(CircleMember.circle_id).where(CircleMember.guest_id == guest.id)
+    found = list(
+        (
+            await session.exec(
+                select(Circle).where(col(Circle.id).in_(mine)).order_by(col(Circle.id)).limit(200)
+            )
+        ).all()
+    )
+    counts = await circles.member_counts(session, [c.id for c in found])
+    page = await workshops.list_workshops(
+        session, principal, program_id=None, limit=pagination.MAX_LIMIT, cursor=None
+    )
+    tallies = await workshops.counts(session, [w.id for w in page.items])
+    return GuestHome(
+        guest=to_read(guest),
+        circles=[circles.to_read(c, counts.get(c.id, 0)) for c in found],
+        workshops=[workshops.to_read(w, tallies[w.id]) for w in page.items],
     )
 
 

@@ -347,6 +347,14 @@ class GuestMentorCreated(GuestMentorRead):
     token: str = Field(description="The invitation token (`mg_...`); shown once.")
 
 
+class GuestHome(BaseModel):
+    """What a guest mentor sees of the organisation: themself and what they were invited to."""
+
+    guest: GuestMentorRead
+    circles: list[CircleRead]
+    workshops: list[WorkshopRead]
+
+
 class GuestInvitation(InputSchema):
     circle_id: uuid.UUID | None = None
     workshop_id: uuid.UUID | None = None

@@ -106,6 +106,16 @@ async def test_guest_sees_only_what_they_were_invited_to(
     assert registered.json()["guest_id"] == visitor["id"]
     assert registered.json()["status"] == "registered"
 
+    home = await tenant.client.get(f"{GUESTS}/me", headers=headers)
+    assert home.status_code == 200, home.text
+    assert home.json()["guest"]["id"] == visitor["id"]
+    assert [c["id"] for c in home.json()["circles"]] == [invited_circle["id"]]
+    assert {w["id"] for w in home.json()["workshops"]} == {
+        invited_one.json()["id"],
+        open_one.json()["id"],
+    }
+    problem(await tenant.client.get(f"{GUESTS}/me", headers=tenant.admin), 404)
+
     # A revoked token opens nothing; another tenant never sees the guest.
     problem(await tenant.client.get(f"{GUESTS}/{visitor['id']}", headers=other_tenant.admin), 404)
     revoked = await tenant.client.delete(f"{GUESTS}/{visitor['id']}/token", headers=tenant.admin)
