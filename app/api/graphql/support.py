@@ -85,6 +85,7 @@ class ThreadType:
     tags: list[str]
     anonymous: bool
     author: PersonRefType | None
+    mine: bool
     created_at: dt.datetime
 
 
@@ -96,6 +97,7 @@ class PostType:
     body: str
     anonymous: bool
     author: PersonRefType | None
+    mine: bool
     helpful: bool
     created_at: dt.datetime
 

@@ -432,6 +432,20 @@ async def auto_form(
     return circles
 
 
+async def leave_program_circles(
+    session: AsyncSession, program: Program, employee_id: uuid.UUID
+) -> int:
+    """Take a mentor who stopped taking part in a program out of its circles."""
+    result = await session.exec(
+        delete(CircleMember).where(
+            col(CircleMember.program_id) == program.id,
+            col(CircleMember.employee_id) == employee_id,
+        )
+    )
+    await session.flush()
+    return int(result.rowcount or 0)
+
+
 async def release_employee(
     session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID
 ) -> int:

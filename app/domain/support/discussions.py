@@ -30,6 +30,12 @@ def _author(
     return PersonRef(employee_id=employee_id, guest_id=guest_id)
 
 
+def _mine(principal: Principal, employee_id: uuid.UUID | None, guest_id: uuid.UUID | None) -> bool:
+    if principal.guest_id is not None:
+        return guest_id == principal.guest_id
+    return principal.employee_id is not None and employee_id == principal.employee_id
+
+
 def thread_read(principal: Principal, thread: DiscussionThread) -> ThreadRead:
     return ThreadRead(
         id=thread.id,
@@ -42,6 +48,7 @@ def thread_read(principal: Principal, thread: DiscussionThread) -> ThreadRead:
         author=_author(
             principal, thread.author_employee_id, thread.author_guest_id, thread.anonymous
         ),
+        mine=_mine(principal, thread.author_employee_id, thread.author_guest_id),
         created_at=thread.created_at,
     )
 
@@ -54,6 +61,7 @@ def post_read(principal: Principal, post: DiscussionPost) -> PostRead:
         body=post.body,
         anonymous=post.anonymous,
         author=_author(principal, post.author_employee_id, post.author_guest_id, post.anonymous),
+        mine=_mine(principal, post.author_employee_id, post.author_guest_id),
         helpful=post.helpful,
         created_at=post.created_at,
     )

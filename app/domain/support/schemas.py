@@ -115,6 +115,7 @@ class ThreadRead(BaseModel):
     tags: list[str]
     anonymous: bool
     author: PersonRef | None = Field(description="Null when anonymous, except for administrators.")
+    mine: bool = Field(description="Written by the caller (true even when anonymous).")
     created_at: datetime
 
 
@@ -131,6 +132,7 @@ class PostRead(BaseModel):
     body: str
     anonymous: bool
     author: PersonRef | None
+    mine: bool
     helpful: bool
     created_at: datetime
 

@@ -163,6 +163,9 @@ async def test_discussions_anonymity_replies_and_pages(tenant: Tenant) -> None:
     seen_by_bob = await tenant.client.get(f"{threads}/{thread['id']}", headers=bob["headers"])
     assert seen_by_bob.json()["author"] is None
     assert seen_by_bob.json()["anonymous"] is True
+    assert seen_by_bob.json()["mine"] is False
+    seen_by_alice = await tenant.client.get(f"{threads}/{thread['id']}", headers=alice["headers"])
+    assert (seen_by_alice.json()["author"], seen_by_alice.json()["mine"]) == (None, True)
     seen_by_manager = await tenant.client.get(f"{threads}/{thread['id']}", headers=manager)
     assert seen_by_manager.json()["author"] is None
     seen_by_admin = await tenant.client.get(f"{threads}/{thread['id']}", headers=tenant.admin)
