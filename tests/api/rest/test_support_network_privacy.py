@@ -1,5 +1,10 @@
 """Leaving the company and personal data, for the support network."""
 
+import uuid
+
+from app.db.engine import unit_of_work
+from app.domain.programs.models import Program
+from app.domain.support import circles
 from tests.api.support_network_support import (
     WORKSHOPS,
     active_program,
@@ -8,7 +13,7 @@ from tests.api.support_network_support import (
     circles_url,
     mentor,
 )
-from tests.conftest import Tenant
+from tests.conftest import Tenant, problem
 
 
 async def test_offboarding_releases_circles_and_workshop_places(tenant: Tenant) -> None:
@@ -71,3 +76,20 @@ async def test_export_and_erase_what_they_wrote(tenant: Tenant) -> None:
     assert len(after["discussion_posts"]) == 1  # counts stay
     posts = await tenant.client.get(f"{threads}/{thread.json()['id']}/posts", headers=tenant.admin)
     assert posts.json()["items"][0]["body"] == "[erased]"
+
+
+async def test_leaving_a_program_leaves_its_circles(tenant: Tenant) -> None:
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    bob = await mentor(tenant, program)
+    made = await circle(tenant, program, manager, [alice, bob])
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        found = await session.get(Program, uuid.UUID(program["id"]))
+        assert found is not None
+        removed = await circles.leave_program_circles(session, found, uuid.UUID(alice["id"]))
+    assert removed == 1
+    problem(
+        await tenant.client.get(circles_url(program, made["id"]), headers=alice["headers"]), 404
+    )
+    read = await tenant.client.get(circles_url(program, made["id"]), headers=bob["headers"])
+    assert read.json()["member_count"] == 1
