@@ -9,7 +9,7 @@ import strawberry
 from app.api.graphql.context import Info
 from app.api.graphql.matching_settings import plain
 from app.api.graphql.relay import Connection, connection_from_page
-from app.domain.support import circles, discussions, meetings, workshops
+from app.domain.support import circles, discussions, meetings, registrations, seats, workshops
 from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
 from app.domain.support.schemas import (
     AttendanceMark,
@@ -520,8 +520,8 @@ class SupportMutation:
     ) -> RegistrationType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            registration = await workshops.register(session, ctx.principal, workshop_id)
-            view = await workshops.registration_read(session, registration)
+            registration = await registrations.register(session, ctx.principal, workshop_id)
+            view = await seats.registration_read(session, registration)
         return _registration(view)
 
     @strawberry.mutation(description="Gives the seat to the first person waiting.")
@@ -530,8 +530,8 @@ class SupportMutation:
     ) -> RegistrationType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            registration = await workshops.cancel(session, ctx.principal, workshop_id)
-            view = await workshops.registration_read(session, registration)
+            registration = await registrations.cancel(session, ctx.principal, workshop_id)
+            view = await seats.registration_read(session, registration)
         return _registration(view)
 
     @strawberry.mutation(description="Leave a circle (yourself), or remove a member (managers).")
@@ -592,6 +592,8 @@ class SupportMutation:
         ctx = info.context
         async with ctx.mutation() as session:
             data = WorkshopFeedback(rating=rating, feedback=feedback)
-            registration = await workshops.give_feedback(session, ctx.principal, workshop_id, data)
-            view = await workshops.registration_read(session, registration)
+            registration = await registrations.give_feedback(
+                session, ctx.principal, workshop_id, data
+            )
+            view = await seats.registration_read(session, registration)
         return _registration(view)

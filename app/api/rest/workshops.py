@@ -9,7 +9,7 @@ from app.api.problems import common_responses, responses
 from app.api.rest import API_PREFIX
 from app.api.schemas import Page
 from app.api.support_deps import SupportPrincipal
-from app.domain.support import guests, workshops
+from app.domain.support import guests, registrations, seats, workshops
 from app.domain.support.models import RegistrationStatus
 from app.domain.support.schemas import (
     GuestHome,
@@ -118,8 +118,8 @@ async def update_workshop(
 async def register(
     workshop_id: uuid.UUID, db: DbSession, principal: SupportPrincipal
 ) -> RegistrationRead:
-    registration = await workshops.register(db, principal, workshop_id)
-    return await workshops.registration_read(db, registration)
+    registration = await registrations.register(db, principal, workshop_id)
+    return await seats.registration_read(db, registration)
 
 
 @router.get(
@@ -131,8 +131,8 @@ async def register(
 async def my_registration(
     workshop_id: uuid.UUID, db: DbSession, principal: SupportPrincipal
 ) -> RegistrationRead:
-    registration = await workshops.my_registration(db, principal, workshop_id)
-    return await workshops.registration_read(db, registration)
+    registration = await registrations.my_registration(db, principal, workshop_id)
+    return await seats.registration_read(db, registration)
 
 
 @router.delete(
@@ -145,8 +145,8 @@ async def my_registration(
 async def cancel_registration(
     workshop_id: uuid.UUID, db: DbSession, principal: SupportPrincipal
 ) -> RegistrationRead:
-    registration = await workshops.cancel(db, principal, workshop_id)
-    return await workshops.registration_read(db, registration)
+    registration = await registrations.cancel(db, principal, workshop_id)
+    return await seats.registration_read(db, registration)
 
 
 @router.put(
@@ -158,8 +158,8 @@ async def cancel_registration(
 async def give_feedback(
     workshop_id: uuid.UUID, body: WorkshopFeedback, db: DbSession, principal: SupportPrincipal
 ) -> RegistrationRead:
-    registration = await workshops.give_feedback(db, principal, workshop_id, body)
-    return await workshops.registration_read(db, registration)
+    registration = await registrations.give_feedback(db, principal, workshop_id, body)
+    return await seats.registration_read(db, registration)
 
 
 @router.get(
@@ -176,10 +176,10 @@ async def list_registrations(
     paging: Paging,
     status: RegistrationStatus | None = None,
 ) -> Page[RegistrationRead]:
-    page = await workshops.list_registrations(
+    page = await registrations.list_registrations(
         db, principal, workshop_id, status=status, limit=paging.limit, cursor=paging.cursor
     )
-    items = await workshops.registration_reads(db, page.items)
+    items = await seats.registration_reads(db, page.items)
     return Page(items=items, next_cursor=page.next_cursor)
 
 
@@ -196,10 +196,10 @@ async def mark_attendance(
     db: DbSession,
     principal: SupportPrincipal,
 ) -> RegistrationRead:
-    registration = await workshops.mark_attendance(
+    registration = await registrations.mark_attendance(
         db, principal, workshop_id, registration_id, body.attended
     )
-    return await workshops.registration_read(db, registration)
+    return await seats.registration_read(db, registration)
 
 
 # --- guest mentors -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from app.domain.access.principal import Principal, Role, Scope
 from app.domain.audit import service as audit
 from app.domain.errors import Conflict, Invalid, NotFound, Unauthorized, field_error
 from app.domain.programs.models import Program
-from app.domain.support import access, circles, workshops
+from app.domain.support import access, circles, registrations, workshops
 from app.domain.support.models import (
     CalendarFeed,
     Circle,
@@ -175,7 +175,7 @@ async def erase_guest(session: AsyncSession, principal: Principal, guest_id: uui
     ).all():
         post.body = ERASED
         session.add(post)
-    await workshops.release_guest(session, principal.organization_id, guest.id)
+    await registrations.release_guest(session, principal.organization_id, guest.id)
     await session.exec(delete(CircleMember).where(col(CircleMember.guest_id) == guest.id))
     await session.exec(
         delete(WorkshopGuestInvitation).where(col(WorkshopGuestInvitation.guest_id) == guest.id)
@@ -205,7 +205,7 @@ async def invite(
     else:
         assert data.workshop_id is not None
         workshop = await workshops.get_workshop(session, principal, data.workshop_id)
-        await workshops._require_run(session, principal, workshop)
+        await workshops.require_run(session, principal, workshop)
         try:
             async with session.begin_nested():
                 session.add(
