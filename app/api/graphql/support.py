@@ -9,7 +9,15 @@ import strawberry
 from app.api.graphql.context import Info
 from app.api.graphql.matching_settings import plain
 from app.api.graphql.relay import Connection, connection_from_page
-from app.domain.support import circles, discussions, meetings, registrations, seats, workshops
+from app.domain.support import (
+    circle_forming,
+    circles,
+    discussions,
+    meetings,
+    registrations,
+    seats,
+    workshops,
+)
 from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
 from app.domain.support.schemas import (
     AttendanceMark,
@@ -410,7 +418,7 @@ class SupportMutation:
         ctx = info.context
         async with ctx.mutation() as session:
             data = CircleAutoForm(target_size=target_size)
-            formed = await circles.auto_form(session, ctx.principal, program_id, data)
+            formed = await circle_forming.auto_form(session, ctx.principal, program_id, data)
             counts = await circles.member_counts(session, [c.id for c in formed])
         return [_circle(circles.to_read(c, counts.get(c.id, 0))) for c in formed]
 

@@ -10,7 +10,7 @@ from app.api.problems import common_responses, responses
 from app.api.rest import API_PREFIX
 from app.api.schemas import Page
 from app.api.support_deps import SupportPrincipal
-from app.domain.support import calendar, circles, discussions, meetings
+from app.domain.support import calendar, circle_forming, circles, discussions, meetings
 from app.domain.support.models import ThreadKind
 from app.domain.support.schemas import (
     AttendanceMark,
@@ -95,7 +95,7 @@ async def list_circles(
 async def auto_form(
     program_id: uuid.UUID, body: CircleAutoForm, db: DbSession, principal: SupportPrincipal
 ) -> list[CircleRead]:
-    formed = await circles.auto_form(db, principal, program_id, body)
+    formed = await circle_forming.auto_form(db, principal, program_id, body)
     counts = await circles.member_counts(db, [c.id for c in formed])
     return [circles.to_read(c, counts.get(c.id, 0)) for c in formed]
 

@@ -4,7 +4,7 @@ import uuid
 from collections import Counter
 from datetime import date
 
-from app.domain.support.circles import form_groups
+from app.domain.support.circle_forming import form_groups
 
 
 def _mentors(n: int) -> list[tuple[uuid.UUID, int, str | None, date | None]]:
