@@ -16,9 +16,7 @@ from app.domain.employees.models import Employee
 from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.support import access, circles
 from app.domain.support.models import Circle, CircleMember
-from app.domain.support.schemas import (
-    CircleAutoForm,
-)
+from app.domain.support.schemas import CircleAutoForm
 
 
 def form_groups(

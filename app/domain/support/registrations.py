@@ -12,14 +12,8 @@ from app.domain import pagination
 from app.domain.access.principal import Principal
 from app.domain.errors import Conflict, Forbidden, NotFound
 from app.domain.support import seats, workshops
-from app.domain.support.models import (
-    RegistrationStatus,
-    Workshop,
-    WorkshopRegistration,
-)
-from app.domain.support.schemas import (
-    WorkshopFeedback,
-)
+from app.domain.support.models import RegistrationStatus, Workshop, WorkshopRegistration
+from app.domain.support.schemas import WorkshopFeedback
 
 ACTIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITLISTED.value)
 

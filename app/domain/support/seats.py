@@ -18,14 +18,8 @@ from app.db.locking import skip_locked
 from app.domain.access.principal import Principal
 from app.domain.errors import Conflict
 from app.domain.events.service import record_event
-from app.domain.support.models import (
-    RegistrationStatus,
-    Workshop,
-    WorkshopRegistration,
-)
-from app.domain.support.schemas import (
-    RegistrationRead,
-)
+from app.domain.support.models import RegistrationStatus, Workshop, WorkshopRegistration
+from app.domain.support.schemas import RegistrationRead
 
 
 async def registration_reads(
