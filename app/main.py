@@ -20,6 +20,7 @@ from app.api.limits import BodyLimitMiddleware, RequestRateLimiter
 from app.api.rest import (
     access,
     audit,
+    circle_meetings,
     circles,
     consultations,
     employees,
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(hris.router)
     app.include_router(webhook_subscriptions.router)
     app.include_router(circles.router)
+    app.include_router(circle_meetings.router)
     app.include_router(workshops.router)
     app.include_router(create_graphql_router())
     app.mount("/scim/v2", create_scim_app(app), name="scim")

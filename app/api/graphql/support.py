@@ -1,14 +1,35 @@
 """GraphQL adapter of the mentor support network: circles, discussions, meetings, workshops."""
 
-import datetime as dt
 import uuid
-from typing import Any, TypeVar
 
 import strawberry
 
 from app.api.graphql.context import Info
-from app.api.graphql.matching_settings import plain
 from app.api.graphql.relay import Connection, connection_from_page
+from app.api.graphql.support_types import (
+    AttendanceType,
+    CircleCreateInput,
+    CircleMemberType,
+    CircleType,
+    ConfidenceSummaryType,
+    MeetingCreateInput,
+    MeetingType,
+    PostCreateInput,
+    PostType,
+    RegistrationType,
+    RsvpEnum,
+    ThreadCreateInput,
+    ThreadKindEnum,
+    ThreadType,
+    WorkshopCreateInput,
+    WorkshopType,
+    circle_type,
+    from_read,
+    given_input,
+    registration_type,
+    summary_type,
+    workshop_type,
+)
 from app.domain.support import (
     circle_forming,
     circles,
@@ -18,260 +39,20 @@ from app.domain.support import (
     seats,
     workshops,
 )
-from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
+from app.domain.support.models import Rsvp, ThreadKind
 from app.domain.support.schemas import (
     AttendanceMark,
     CircleAutoForm,
     CircleCreate,
     CircleJoin,
-    CircleRead,
-    ConfidenceSummary,
     MeetingCreate,
     MeetingResponse,
     MeetingUpdate,
-    PersonRef,
     PostCreate,
-    RegistrationRead,
     ThreadCreate,
     WorkshopCreate,
     WorkshopFeedback,
-    WorkshopRead,
 )
-
-T = TypeVar("T")
-
-ThreadKindEnum = strawberry.enum(ThreadKind, name="ThreadKind")
-RsvpEnum = strawberry.enum(Rsvp, name="Rsvp")
-RegistrationStatusEnum = strawberry.enum(RegistrationStatus, name="RegistrationStatus")
-
-
-@strawberry.type(name="PersonRef", description="An employee or a guest mentor.")
-class PersonRefType:
-    employee_id: uuid.UUID | None
-    guest_id: uuid.UUID | None
-
-
-def _person(ref: PersonRef | None) -> PersonRefType | None:
-    return PersonRefType(employee_id=ref.employee_id, guest_id=ref.guest_id) if ref else None
-
-
-@strawberry.type(name="Circle")
-class CircleType:
-    id: uuid.UUID
-    program_id: uuid.UUID
-    name: str
-    description: str | None
-    facilitator: PersonRefType | None
-    member_count: int
-    created_at: dt.datetime
-    version: int
-
-
-def _circle(view: CircleRead) -> CircleType:
-    return CircleType(
-        **view.model_dump(exclude={"facilitator"}), facilitator=_person(view.facilitator)
-    )
-
-
-@strawberry.type(name="CircleMember")
-class CircleMemberType:
-    id: uuid.UUID
-    circle_id: uuid.UUID
-    employee_id: uuid.UUID | None
-    guest_id: uuid.UUID | None
-    joined_at: dt.datetime
-    confidence_at_joining: int | None
-
-
-@strawberry.type(name="DiscussionThread")
-class ThreadType:
-    id: uuid.UUID
-    circle_id: uuid.UUID
-    kind: ThreadKindEnum  # type: ignore[valid-type]
-    title: str
-    body: str
-    tags: list[str]
-    anonymous: bool
-    author: PersonRefType | None
-    mine: bool
-    created_at: dt.datetime
-
-
-@strawberry.type(name="DiscussionPost")
-class PostType:
-    id: uuid.UUID
-    thread_id: uuid.UUID
-    reply_to_id: uuid.UUID | None
-    body: str
-    anonymous: bool
-    author: PersonRefType | None
-    mine: bool
-    helpful: bool
-    created_at: dt.datetime
-
-
-@strawberry.type(name="CircleMeeting")
-class MeetingType:
-    id: uuid.UUID
-    circle_id: uuid.UUID
-    starts_at: dt.datetime
-    duration_minutes: int
-    location: str | None
-    link: str | None
-    agenda: str | None
-    notes: str | None
-    version: int
-
-
-@strawberry.type(name="MeetingAttendance")
-class AttendanceType:
-    meeting_id: uuid.UUID
-    employee_id: uuid.UUID | None
-    guest_id: uuid.UUID | None
-    rsvp: RsvpEnum | None  # type: ignore[valid-type]
-    attended: bool | None
-    confidence: int | None
-
-
-@strawberry.type(name="ConfidencePoint")
-class ConfidencePointType:
-    at: dt.datetime
-    value: int
-    source: str
-
-
-@strawberry.type(name="MentorConfidence")
-class MentorConfidenceType:
-    employee_id: uuid.UUID
-    first: int
-    latest: int
-    change: int
-    points: list[ConfidencePointType]
-
-
-@strawberry.type(name="ConfidenceSummary")
-class ConfidenceSummaryType:
-    program_id: uuid.UUID
-    mentors_reporting: int
-    average_first: float | None
-    average_latest: float | None
-    mentors_improved: int
-    mentors_declined: int
-    mentors: list[MentorConfidenceType]
-
-
-def _summary(summary: ConfidenceSummary) -> ConfidenceSummaryType:
-    return ConfidenceSummaryType(
-        **summary.model_dump(exclude={"mentors"}),
-        mentors=[
-            MentorConfidenceType(
-                **m.model_dump(exclude={"points"}),
-                points=[ConfidencePointType(**p.model_dump()) for p in m.points],
-            )
-            for m in summary.mentors
-        ],
-    )
-
-
-@strawberry.type(name="Workshop")
-class WorkshopType:
-    id: uuid.UUID
-    program_id: uuid.UUID | None
-    title: str
-    description: str | None
-    facilitator: PersonRefType | None
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    capacity: int
-    location: str | None
-    registered: int
-    waitlisted: int
-    version: int
-
-
-def _workshop(view: WorkshopRead) -> WorkshopType:
-    return WorkshopType(
-        **view.model_dump(exclude={"facilitator"}), facilitator=_person(view.facilitator)
-    )
-
-
-@strawberry.type(name="WorkshopRegistration")
-class RegistrationType:
-    id: uuid.UUID
-    workshop_id: uuid.UUID
-    employee_id: uuid.UUID | None
-    guest_id: uuid.UUID | None
-    status: RegistrationStatusEnum  # type: ignore[valid-type]
-    waitlist_position: int | None
-    attended: bool | None
-    rating: int | None
-    feedback: str | None
-    created_at: dt.datetime
-
-
-def _registration(view: RegistrationRead) -> RegistrationType:
-    return RegistrationType(**view.model_dump())
-
-
-def _from_read(cls: type[T], view: Any) -> T:
-    data = view.model_dump()
-    if "author" in data:
-        data["author"] = _person(view.author)
-    return cls(**data)
-
-
-# --- inputs --------------------------------------------------------------------------------
-
-
-@strawberry.input
-class CircleCreateInput:
-    name: str
-    description: str | None = strawberry.UNSET
-    facilitator_employee_id: uuid.UUID | None = strawberry.UNSET
-    member_employee_ids: list[uuid.UUID] | None = strawberry.UNSET
-
-
-@strawberry.input
-class ThreadCreateInput:
-    kind: ThreadKindEnum  # type: ignore[valid-type]
-    title: str
-    body: str
-    tags: list[str] | None = strawberry.UNSET
-    anonymous: bool | None = strawberry.UNSET
-
-
-@strawberry.input
-class PostCreateInput:
-    body: str
-    reply_to_id: uuid.UUID | None = strawberry.UNSET
-    anonymous: bool | None = strawberry.UNSET
-
-
-@strawberry.input
-class MeetingCreateInput:
-    starts_at: dt.datetime
-    duration_minutes: int
-    location: str | None = strawberry.UNSET
-    link: str | None = strawberry.UNSET
-    agenda: str | None = strawberry.UNSET
-
-
-@strawberry.input
-class WorkshopCreateInput:
-    title: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    capacity: int
-    program_id: uuid.UUID | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    facilitator_employee_id: uuid.UUID | None = strawberry.UNSET
-    facilitator_guest_id: uuid.UUID | None = strawberry.UNSET
-    location: str | None = strawberry.UNSET
-
-
-def _given(value: Any) -> dict[str, Any]:
-    """The input as a dict, without the nulls a client sent for fields that have defaults."""
-    return {k: v for k, v in plain(value).items() if v is not None}
 
 
 @strawberry.type
@@ -286,14 +67,14 @@ class SupportQuery:
         )
         counts = await circles.member_counts(ctx.session, [c.id for c in page.items])
         return connection_from_page(
-            page, lambda c: _circle(circles.to_read(c, counts.get(c.id, 0)))
+            page, lambda c: circle_type(circles.to_read(c, counts.get(c.id, 0)))
         )
 
     @strawberry.field(description="One circle; members and the program's managers only.")
     async def circle(self, info: Info, program_id: uuid.UUID, id: uuid.UUID) -> CircleType | None:
         ctx = info.context
         found = await circles.get_circle(ctx.session, ctx.principal, program_id, id)
-        return _circle(await circles.read(ctx.session, found))
+        return circle_type(await circles.read(ctx.session, found))
 
     @strawberry.field
     async def circle_members(
@@ -335,7 +116,7 @@ class SupportQuery:
             cursor=after,
         )
         return connection_from_page(
-            page, lambda t: _from_read(ThreadType, discussions.thread_read(ctx.principal, t))
+            page, lambda t: from_read(ThreadType, discussions.thread_read(ctx.principal, t))
         )
 
     @strawberry.field
@@ -353,7 +134,7 @@ class SupportQuery:
             ctx.session, ctx.principal, program_id, circle_id, thread_id, limit=first, cursor=after
         )
         return connection_from_page(
-            page, lambda p: _from_read(PostType, discussions.post_read(ctx.principal, p))
+            page, lambda p: from_read(PostType, discussions.post_read(ctx.principal, p))
         )
 
     @strawberry.field
@@ -374,7 +155,9 @@ class SupportQuery:
     @strawberry.field(description="Mentors' confidence over time; the program's managers.")
     async def mentor_confidence(self, info: Info, program_id: uuid.UUID) -> ConfidenceSummaryType:
         ctx = info.context
-        return _summary(await meetings.confidence_summary(ctx.session, ctx.principal, program_id))
+        return summary_type(
+            await meetings.confidence_summary(ctx.session, ctx.principal, program_id)
+        )
 
     @strawberry.field
     async def workshops(
@@ -389,13 +172,15 @@ class SupportQuery:
             ctx.session, ctx.principal, program_id=program_id, limit=first, cursor=after
         )
         tallies = await workshops.counts(ctx.session, [w.id for w in page.items])
-        return connection_from_page(page, lambda w: _workshop(workshops.to_read(w, tallies[w.id])))
+        return connection_from_page(
+            page, lambda w: workshop_type(workshops.to_read(w, tallies[w.id]))
+        )
 
     @strawberry.field
     async def workshop(self, info: Info, id: uuid.UUID) -> WorkshopType | None:
         ctx = info.context
         found = await workshops.get_workshop(ctx.session, ctx.principal, id)
-        return _workshop(await workshops.read(ctx.session, found))
+        return workshop_type(await workshops.read(ctx.session, found))
 
 
 @strawberry.type
@@ -406,10 +191,10 @@ class SupportMutation:
     ) -> CircleType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = CircleCreate.model_validate(_given(input))
+            data = CircleCreate.model_validate(given_input(input))
             made = await circles.create_circle(session, ctx.principal, program_id, data)
             view = await circles.read(session, made)
-        return _circle(view)
+        return circle_type(view)
 
     @strawberry.mutation(description="Group every unplaced mentor into circles of ~targetSize.")
     async def auto_form_circles(
@@ -420,7 +205,7 @@ class SupportMutation:
             data = CircleAutoForm(target_size=target_size)
             formed = await circle_forming.auto_form(session, ctx.principal, program_id, data)
             counts = await circles.member_counts(session, [c.id for c in formed])
-        return [_circle(circles.to_read(c, counts.get(c.id, 0))) for c in formed]
+        return [circle_type(circles.to_read(c, counts.get(c.id, 0))) for c in formed]
 
     @strawberry.mutation
     async def join_circle(
@@ -443,11 +228,11 @@ class SupportMutation:
     ) -> ThreadType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = ThreadCreate.model_validate(_given(input))
+            data = ThreadCreate.model_validate(given_input(input))
             thread = await discussions.start_thread(
                 session, ctx.principal, program_id, circle_id, data
             )
-        return _from_read(ThreadType, discussions.thread_read(ctx.principal, thread))
+        return from_read(ThreadType, discussions.thread_read(ctx.principal, thread))
 
     @strawberry.mutation
     async def add_post(
@@ -460,11 +245,11 @@ class SupportMutation:
     ) -> PostType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = PostCreate.model_validate(_given(input))
+            data = PostCreate.model_validate(given_input(input))
             post = await discussions.add_post(
                 session, ctx.principal, program_id, circle_id, thread_id, data
             )
-        return _from_read(PostType, discussions.post_read(ctx.principal, post))
+        return from_read(PostType, discussions.post_read(ctx.principal, post))
 
     @strawberry.mutation
     async def mark_post_helpful(
@@ -481,7 +266,7 @@ class SupportMutation:
             post = await discussions.mark_helpful(
                 session, ctx.principal, program_id, circle_id, thread_id, post_id, helpful
             )
-        return _from_read(PostType, discussions.post_read(ctx.principal, post))
+        return from_read(PostType, discussions.post_read(ctx.principal, post))
 
     @strawberry.mutation
     async def schedule_circle_meeting(
@@ -489,7 +274,7 @@ class SupportMutation:
     ) -> MeetingType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = MeetingCreate.model_validate(_given(input))
+            data = MeetingCreate.model_validate(given_input(input))
             meeting = await meetings.schedule_meeting(
                 session, ctx.principal, program_id, circle_id, data
             )
@@ -517,10 +302,10 @@ class SupportMutation:
     async def create_workshop(self, info: Info, input: WorkshopCreateInput) -> WorkshopType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = WorkshopCreate.model_validate(_given(input))
+            data = WorkshopCreate.model_validate(given_input(input))
             made = await workshops.create_workshop(session, ctx.principal, data)
             view = await workshops.read(session, made)
-        return _workshop(view)
+        return workshop_type(view)
 
     @strawberry.mutation(description="A seat if one is free, otherwise the waitlist.")
     async def register_for_workshop(
@@ -530,7 +315,7 @@ class SupportMutation:
         async with ctx.mutation() as session:
             registration = await registrations.register(session, ctx.principal, workshop_id)
             view = await seats.registration_read(session, registration)
-        return _registration(view)
+        return registration_type(view)
 
     @strawberry.mutation(description="Gives the seat to the first person waiting.")
     async def cancel_workshop_registration(
@@ -540,7 +325,7 @@ class SupportMutation:
         async with ctx.mutation() as session:
             registration = await registrations.cancel(session, ctx.principal, workshop_id)
             view = await seats.registration_read(session, registration)
-        return _registration(view)
+        return registration_type(view)
 
     @strawberry.mutation(description="Leave a circle (yourself), or remove a member (managers).")
     async def leave_circle(
@@ -604,4 +389,4 @@ class SupportMutation:
                 session, ctx.principal, workshop_id, data
             )
             view = await seats.registration_read(session, registration)
-        return _registration(view)
+        return registration_type(view)
