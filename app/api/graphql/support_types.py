@@ -164,6 +164,8 @@ class WorkshopType:
     location: str | None
     registered: int
     waitlisted: int
+    ratings: int
+    average_rating: float | None
     version: int
 
 

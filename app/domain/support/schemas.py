@@ -288,6 +288,8 @@ class WorkshopRead(BaseModel):
     location: str | None
     registered: int
     waitlisted: int
+    ratings: int = Field(description="Feedback ratings received.")
+    average_rating: float | None = Field(description="Their average, 1-5.")
     version: int
 
 

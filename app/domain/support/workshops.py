@@ -54,6 +54,21 @@ async def counts(
     )
     for workshop_id, status, count in rows.all():
         result[workshop_id][str(status)] = int(count)
+    rated = await session.exec(
+        select(
+            WorkshopRegistration.workshop_id,
+            func.count(col(WorkshopRegistration.rating)),
+            func.sum(col(WorkshopRegistration.rating)),
+        )
+        .where(
+            col(WorkshopRegistration.workshop_id).in_(workshop_ids),
+            col(WorkshopRegistration.rating).is_not(None),
+        )
+        .group_by(col(WorkshopRegistration.workshop_id))
+    )
+    for workshop_id, ratings, rating_sum in rated.all():
+        result[workshop_id]["ratings"] = int(ratings)
+        result[workshop_id]["rating_sum"] = int(rating_sum or 0)
     return result
 
 
@@ -75,6 +90,10 @@ def to_read(workshop: Workshop, tally: dict[str, int]) -> WorkshopRead:
         location=workshop.location,
         registered=tally.get(RegistrationStatus.REGISTERED.value, 0),
         waitlisted=tally.get(RegistrationStatus.WAITLISTED.value, 0),
+        ratings=tally.get("ratings", 0),
+        average_rating=(
+            round(tally["rating_sum"] / tally["ratings"], 2) if tally.get("ratings") else None
+        ),
         version=workshop.version,
     )
 

@@ -107,6 +107,11 @@ async def test_attendance_and_feedback(tenant: Tenant) -> None:
         headers=person,
     )
     assert (rated.json()["rating"], rated.json()["feedback"]) == (5, "Eye-opening")
+    other = tenant.as_user(await tenant.employee())
+    await tenant.client.post(f"{url}/registration", headers=other)
+    await tenant.client.put(f"{url}/registration/feedback", json={"rating": 2}, headers=other)
+    summary = (await tenant.client.get(url, headers=manager)).json()
+    assert (summary["ratings"], summary["average_rating"]) == (2, 3.5)
     problem(
         await tenant.client.put(f"{url}/registration/feedback", json={"rating": 6}, headers=person),
         422,
