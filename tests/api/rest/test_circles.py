@@ -30,7 +30,8 @@ async def test_manager_creates_circle_members_see_it_others_do_not(
         assert response.json()["name"] == "Newcomers"
     # A mentor of the same program outside the circle, a plain employee, another tenant: 404.
     plain = tenant.as_user(await tenant.employee())
-    for headers in (outsider["headers"], plain, other_tenant.admin):
+    _other_program, other_manager = await active_program(tenant)
+    for headers in (outsider["headers"], plain, other_manager, other_tenant.admin):
         response = await tenant.client.get(circles_url(program, made["id"]), headers=headers)
         problem(response, 404)
     listed = await tenant.client.get(circles_url(program), headers=outsider["headers"])
