@@ -12,6 +12,9 @@ from app.api.graphql.support_types import (
     CircleMemberType,
     CircleType,
     ConfidenceSummaryType,
+    GuestMentorCreatedType,
+    GuestMentorCreateInput,
+    GuestMentorType,
     MeetingCreateInput,
     MeetingType,
     PostCreateInput,
@@ -34,6 +37,7 @@ from app.domain.support import (
     circle_forming,
     circles,
     discussions,
+    guests,
     meetings,
     registrations,
     seats,
@@ -45,6 +49,8 @@ from app.domain.support.schemas import (
     CircleAutoForm,
     CircleCreate,
     CircleJoin,
+    GuestInvitation,
+    GuestMentorCreate,
     MeetingCreate,
     MeetingResponse,
     MeetingUpdate,
@@ -174,6 +180,16 @@ class SupportQuery:
         tallies = await workshops.counts(ctx.session, [w.id for w in page.items])
         return connection_from_page(
             page, lambda w: workshop_type(workshops.to_read(w, tallies[w.id]))
+        )
+
+    @strawberry.field(description="Guest mentors; administrators and program managers.")
+    async def guest_mentors(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[GuestMentorType]:
+        ctx = info.context
+        page = await guests.list_guests(ctx.session, ctx.principal, limit=first, cursor=after)
+        return connection_from_page(
+            page, lambda g: GuestMentorType(**guests.to_read(g).model_dump())
         )
 
     @strawberry.field
@@ -390,3 +406,30 @@ class SupportMutation:
             )
             view = await seats.registration_read(session, registration)
         return registration_type(view)
+
+    @strawberry.mutation(description="Record a guest mentor with their consent; a token once.")
+    async def create_guest_mentor(
+        self, info: Info, input: GuestMentorCreateInput
+    ) -> GuestMentorCreatedType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = GuestMentorCreate.model_validate(given_input(input))
+            guest, token = await guests.create_guest(session, ctx.principal, data)
+        return GuestMentorCreatedType(
+            guest=GuestMentorType(**guests.to_read(guest).model_dump()), token=token
+        )
+
+    @strawberry.mutation(description="Invite a guest mentor to a circle or a workshop.")
+    async def invite_guest_mentor(
+        self,
+        info: Info,
+        guest_id: uuid.UUID,
+        circle_id: uuid.UUID | None = None,
+        workshop_id: uuid.UUID | None = None,
+    ) -> GuestMentorType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = GuestInvitation(circle_id=circle_id, workshop_id=workshop_id)
+            await guests.invite(session, ctx.principal, guest_id, data)
+            guest = await guests.get_guest(session, ctx.principal, guest_id)
+        return GuestMentorType(**guests.to_read(guest).model_dump())

@@ -252,3 +252,33 @@ class WorkshopCreateInput:
 def given_input(value: Any) -> dict[str, Any]:
     """The input as a dict, without the nulls a client sent for fields that have defaults."""
     return {k: v for k, v in plain(value).items() if v is not None}
+
+
+@strawberry.type(name="GuestMentor")
+class GuestMentorType:
+    id: uuid.UUID
+    name: str
+    partner_organization: str
+    email: str
+    expertise: list[str]
+    consent_recorded_at: dt.datetime
+    consent_statement: str
+    token_prefix: str | None
+    revoked_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+@strawberry.type(name="GuestMentorCreated")
+class GuestMentorCreatedType:
+    guest: GuestMentorType
+    token: str = strawberry.field(description="The invitation token (`mg_...`); shown once.")
+
+
+@strawberry.input
+class GuestMentorCreateInput:
+    name: str
+    partner_organization: str
+    email: str
+    consent: bool
+    consent_statement: str
+    expertise: list[str] | None = strawberry.UNSET

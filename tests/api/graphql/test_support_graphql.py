@@ -205,3 +205,50 @@ async def test_notes_attendance_and_rating_mutations(tenant: Tenant) -> None:
     refused = await gql(tenant, rate, {"id": workshop_id, "rating": 9}, alice["headers"])
     assert refused["data"]["rateWorkshop"] is None
     assert refused["errors"][0]["extensions"]["code"] == "validation_failed"
+
+
+async def test_guest_mentors_through_graphql(tenant: Tenant) -> None:
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    made = await gql(
+        tenant,
+        CREATE_CIRCLE,
+        {"programId": program["id"], "input": {"name": "C", "memberEmployeeIds": [alice["id"]]}},
+        manager,
+    )
+    circle_id = made["data"]["createCircle"]["id"]
+    create = """
+    mutation($input: GuestMentorCreateInput!) {
+      createGuestMentor(input: $input) { token guest { id name expertise consentRecordedAt } }
+    }
+    """
+    body = {
+        "name": "Ada",
+        "partnerOrganization": "Partner Bank",
+        "email": "ada@partner.example",
+        "consent": True,
+        "consentStatement": "I agree.",
+        "expertise": ["Reverse Mentoring"],
+    }
+    created = await gql(tenant, create, {"input": body}, manager)
+    guest = created["data"]["createGuestMentor"]
+    assert guest["token"].startswith("mg_")
+    assert guest["guest"]["expertise"] == ["reverse-mentoring"]
+    refused = await gql(tenant, create, {"input": body | {"consent": False}}, manager)
+    assert refused["errors"][0]["extensions"]["code"] == "invalid"
+    invite = """
+    mutation($guestId: UUID!, $circleId: UUID!) {
+      inviteGuestMentor(guestId: $guestId, circleId: $circleId) { id }
+    }
+    """
+    invited = await gql(
+        tenant, invite, {"guestId": guest["guest"]["id"], "circleId": circle_id}, manager
+    )
+    assert invited["data"]["inviteGuestMentor"]["id"] == guest["guest"]["id"]
+    headers = {"Authorization": f"Bearer {guest['token']}"}
+    seen = await tenant.client.get(
+        f"/api/v1/programs/{program['id']}/circles/{circle_id}", headers=headers
+    )
+    assert seen.status_code == 200
+    listed = await gql(tenant, "{ guestMentors { nodes { id name } } }", {}, manager)
+    assert listed["data"]["guestMentors"]["nodes"] == [{"id": guest["guest"]["id"], "name": "Ada"}]
