@@ -20,6 +20,7 @@ from app.domain.support.schemas import (
     CircleRead,
     CircleUpdate,
     HelpfulMark,
+    JoiningConfidence,
     PostCreate,
     PostRead,
     ThreadCreate,
@@ -157,6 +158,26 @@ async def join_circle(
     principal: SupportPrincipal,
 ) -> CircleMemberRead:
     member = await circles.join_circle(db, principal, program_id, circle_id, body)
+    return circles.member_read(member)
+
+
+@router.put(
+    f"{CIRCLE}/members/{{member_id}}/joining-confidence",
+    summary="Record your confidence on joining",
+    description="Once, by the member, when a manager added them without it (1-5).",
+    responses=responses(404, 409),
+)
+async def record_joining_confidence(
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    member_id: uuid.UUID,
+    body: JoiningConfidence,
+    db: DbSession,
+    principal: SupportPrincipal,
+) -> CircleMemberRead:
+    member = await circles.record_joining_confidence(
+        db, principal, program_id, circle_id, member_id, body.confidence
+    )
     return circles.member_read(member)
 
 

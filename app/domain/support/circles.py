@@ -320,6 +320,33 @@ async def leave_circle(
     await session.flush()
 
 
+async def record_joining_confidence(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    member_id: uuid.UUID,
+    confidence: int,
+) -> CircleMember:
+    """A member added by a manager says, once, how confident they felt on joining."""
+    _program, circle, mine = await access.visible_circle(session, principal, program_id, circle_id)
+    if mine is None or mine.id != member_id:
+        other = await session.exec(
+            select(CircleMember.id).where(
+                CircleMember.id == member_id, CircleMember.circle_id == circle.id
+            )
+        )
+        if other.first() is None:
+            raise access.circle_not_found()
+        raise Forbidden("Members record their own confidence.", code="not_member")
+    if mine.confidence_at_joining is not None:
+        raise Conflict("Your confidence on joining is already recorded.", code="already_recorded")
+    mine.confidence_at_joining = confidence
+    session.add(mine)
+    await session.flush()
+    return mine
+
+
 async def list_members(
     session: AsyncSession,
     principal: Principal,

@@ -79,6 +79,10 @@ class CircleJoin(InputSchema):
     )
 
 
+class JoiningConfidence(InputSchema):
+    confidence: int = Field(ge=1, le=5, description="How confident the mentor felt on joining.")
+
+
 class CircleMemberRead(BaseModel):
     id: uuid.UUID
     circle_id: uuid.UUID

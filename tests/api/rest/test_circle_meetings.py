@@ -102,6 +102,26 @@ async def test_mentor_confidence_over_time(tenant: Tenant) -> None:
     await tenant.client.put(
         f"{meetings}/{ids[1]}/my-response", json={"confidence": 3}, headers=alice["headers"]
     )
+    # Alice was added by the manager: she records her confidence on joining herself, once.
+    members = await tenant.client.get(
+        circles_url(program, made["id"], "members"), headers=alice["headers"]
+    )
+    alice_member = next(m for m in members.json()["items"] if m["employee_id"] == alice["id"])
+    confidence_url = circles_url(
+        program, made["id"], "members", alice_member["id"], "joining-confidence"
+    )
+    problem(
+        await tenant.client.put(confidence_url, json={"confidence": 1}, headers=bob["headers"]),
+        403,
+    )
+    recorded = await tenant.client.put(
+        confidence_url, json={"confidence": 5}, headers=alice["headers"]
+    )
+    assert recorded.json()["confidence_at_joining"] == 5
+    problem(
+        await tenant.client.put(confidence_url, json={"confidence": 4}, headers=alice["headers"]),
+        409,
+    )
     url = f"/api/v1/programs/{program['id']}/mentor-confidence"
     problem(await tenant.client.get(url, headers=bob["headers"]), 403)
     response = await tenant.client.get(url, headers=manager)
@@ -112,8 +132,9 @@ async def test_mentor_confidence_over_time(tenant: Tenant) -> None:
     assert [p["value"] for p in by_id[bob["id"]]["points"]] == [2, 3, 4]
     assert [p["source"] for p in by_id[bob["id"]]["points"]] == ["joining", "meeting", "meeting"]
     assert (by_id[bob["id"]]["first"], by_id[bob["id"]]["latest"]) == (2, 4)
-    assert by_id[alice["id"]]["change"] == -1
-    assert summary["average_first"] == 3.0
+    assert [p["value"] for p in by_id[alice["id"]]["points"]] == [5, 4, 3]
+    assert by_id[alice["id"]]["change"] == -2
+    assert summary["average_first"] == 3.5
     assert summary["average_latest"] == 3.5
     assert (summary["mentors_improved"], summary["mentors_declined"]) == (1, 1)
 
