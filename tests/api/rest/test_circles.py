@@ -169,6 +169,10 @@ async def test_discussions_anonymity_replies_and_pages(tenant: Tenant) -> None:
     assert (seen_by_alice.json()["author"], seen_by_alice.json()["mine"]) == (None, True)
     seen_by_manager = await tenant.client.get(f"{threads}/{thread['id']}", headers=manager)
     assert seen_by_manager.json()["author"] is None
+    reader = await tenant.api_key("read")
+    seen_by_reader = await tenant.client.get(f"{threads}/{thread['id']}", headers=reader)
+    assert seen_by_reader.status_code == 200
+    assert seen_by_reader.json()["author"] is None
     seen_by_admin = await tenant.client.get(f"{threads}/{thread['id']}", headers=tenant.admin)
     assert seen_by_admin.json()["author"] == {"employee_id": alice["id"], "guest_id": None}
     # Reading a circle's discussions from outside it is audited.
@@ -176,7 +180,7 @@ async def test_discussions_anonymity_replies_and_pages(tenant: Tenant) -> None:
         "/api/v1/audit-log", params={"action": "circle_discussion.read"}, headers=tenant.admin
     )
     assert {e["subject_id"] for e in audit.json()["items"]} == {made["id"]}
-    assert len(audit.json()["items"]) == 2  # the manager's read and the administrator's
+    assert len(audit.json()["items"]) == 3  # the manager's, the read key's, the administrator's
 
     posts = f"{threads}/{thread['id']}/posts"
     answer = await tenant.client.post(
