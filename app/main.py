@@ -20,6 +20,8 @@ from app.api.limits import BodyLimitMiddleware, RequestRateLimiter
 from app.api.rest import (
     access,
     audit,
+    circle_meetings,
+    circles,
     consultations,
     employees,
     health,
@@ -31,6 +33,7 @@ from app.api.rest import (
     progress,
     session_logs,
     webhook_subscriptions,
+    workshops,
 )
 from app.api.scim import create_scim_app
 from app.config import Settings, get_settings
@@ -141,6 +144,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pairs.router)
     app.include_router(session_logs.router)
     app.include_router(progress.router)
+    app.include_router(circles.router)
+    app.include_router(circle_meetings.router)
+    app.include_router(workshops.router)
     app.include_router(create_graphql_router())
     app.mount("/scim/v2", create_scim_app(app), name="scim")
     app.mount(

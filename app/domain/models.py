@@ -18,6 +18,7 @@ from app.domain.programs.consultation_models import Consultation, Contribution, 
 from app.domain.programs.models import Objective, Program, ProgramManager
 from app.domain.progress.models import PairFeedback
 from app.domain.session_logs.models import SessionLog, SessionLogNote
+from app.domain.support import models as support_models  # noqa: F401
 
 __all__ = [
     "ApiKey",

@@ -99,7 +99,8 @@ async def paginate(
 
 
 def _coerce(key: Any, value: Any) -> Any:
-    python_type = key.type.python_type
+    # A TypeDecorator (UTCDateTime) reports ``object``: the type it decorates says more.
+    python_type = getattr(key.type, "impl", key.type).python_type
     if python_type is uuid.UUID:
         return uuid.UUID(str(value))
     if python_type is datetime:

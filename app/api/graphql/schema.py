@@ -18,16 +18,22 @@ from app.api.graphql.ide import offline_graphiql_html
 from app.api.graphql.matching import MatchingMutation, MatchingQuery
 from app.api.graphql.pairs import PairMutation, PairQuery
 from app.api.graphql.programs import ProgramMutation, ProgramQuery
+from app.api.graphql.support import SupportMutation, SupportQuery
 
 
 @strawberry.type
-class Query(AccessQuery, EmployeeQuery, ProgramQuery, MatchingQuery, PairQuery):
+class Query(AccessQuery, EmployeeQuery, ProgramQuery, MatchingQuery, PairQuery, SupportQuery):
     pass
 
 
 @strawberry.type
 class Mutation(
-    EmployeeMutation, ProgramMutation, ConsultationMutation, MatchingMutation, PairMutation
+    EmployeeMutation,
+    ProgramMutation,
+    ConsultationMutation,
+    MatchingMutation,
+    PairMutation,
+    SupportMutation,
 ):
     pass
 

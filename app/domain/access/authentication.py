@@ -17,9 +17,12 @@ from app.domain.access import tokens
 from app.domain.access.models import ApiKey, IdentityClaim, IdentityProvider
 from app.domain.access.principal import Principal, Role, Scope
 from app.domain.employees.models import Employee, EmployeeStatus
-from app.domain.errors import Unauthorized
+from app.domain.errors import NotFound, Unauthorized
 
 API_KEY_PREFIX = "mk_"
+# Guest mentors' invitation tokens open only the support network's routes; elsewhere they
+# find nothing, whatever they ask for.
+GUEST_TOKEN_PREFIX = "mg_"  # noqa: S105 - a prefix, not a secret
 
 
 def hash_token(token: str) -> str:
@@ -102,6 +105,8 @@ class AuthSettings:
 
 async def authenticate(session: AsyncSession, token: str, auth: AuthSettings) -> Principal:
     """The principal a bearer token stands for, or ``Unauthorized``."""
+    if token.startswith(GUEST_TOKEN_PREFIX):
+        raise NotFound("Not found.", code="not_found")
     digest = hash_token(token)
     cached = credentials.get(digest)
     if cached is not None:

@@ -37,6 +37,12 @@ class Principal:
     # Set for the service acting on an integration's behalf (a signed HRIS webhook, a CSV
     # import): there is no API key to name in audit trails, so this names the channel.
     label: str | None = None
+    # A guest mentor from a partner organisation (app/domain/support/guests.py), never an employee.
+    guest_id: uuid.UUID | None = None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.guest_id is not None
 
     @property
     def is_admin(self) -> bool:

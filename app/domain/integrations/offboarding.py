@@ -15,6 +15,7 @@ from app.domain.employees import service as employees
 from app.domain.employees.models import Employee
 from app.domain.matching import decisions
 from app.domain.pairs import offboarding as pairs_offboarding
+from app.domain.support import offboarding as support_offboarding
 
 
 async def offboard(
@@ -41,4 +42,5 @@ async def offboard(
     # Pairs end first: an enrolment is withdrawn only once its pairs are over.
     await pairs_offboarding.release(session, principal, employee_id)
     await decisions.withdraw_employee(session, principal, employee_id)
+    await support_offboarding.release(session, principal, employee_id)
     return employee

@@ -21,8 +21,9 @@ from app.domain.integrations import privacy as integration_privacy
 from app.domain.matching import privacy as matching_privacy
 from app.domain.pairs import privacy as pair_privacy
 from app.domain.programs import privacy as program_privacy
+from app.domain.support import privacy as support_privacy
 
-MODULES = (program_privacy, matching_privacy, integration_privacy, pair_privacy)
+MODULES = (program_privacy, matching_privacy, integration_privacy, pair_privacy, support_privacy)
 
 
 async def export_personal_data(

@@ -1,0 +1,1 @@
+"""The mentor support network: circles, discussions, meetings, workshops, guest mentors."""

@@ -1,0 +1,399 @@
+"""What the support network's API reads and writes."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, field_validator, model_validator
+from pydantic import Field as PydanticField
+from sqlmodel import Field
+
+from app.domain.programs.models import _normalise_tags
+from app.domain.schemas import InputSchema
+from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("must include a time zone, e.g. 2027-01-01T09:00:00Z")
+    return value
+
+
+class PersonRef(BaseModel):
+    """An employee or a guest mentor; one of the two ids is set."""
+
+    employee_id: uuid.UUID | None = None
+    guest_id: uuid.UUID | None = None
+
+
+# --- circles -------------------------------------------------------------------------------
+
+
+class CircleCreate(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    facilitator_employee_id: uuid.UUID | None = Field(
+        default=None, description="An approved mentor or a manager of the program."
+    )
+    member_employee_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=50, description="Approved mentors of the program."
+    )
+
+
+class CircleUpdate(InputSchema):
+    """A partial update: only the fields sent change; ``null`` clears optional ones."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    facilitator_employee_id: uuid.UUID | None = Field(
+        default=None, description="A member of the circle or a manager of the program."
+    )
+    facilitator_guest_id: uuid.UUID | None = Field(
+        default=None, description="A guest mentor who is a member of the circle."
+    )
+
+
+class CircleAutoForm(InputSchema):
+    target_size: int = Field(ge=2, le=20, description="Members per circle, as near as possible.")
+    name_prefix: str = Field(default="Circle", min_length=1, max_length=150)
+
+
+class CircleRead(BaseModel):
+    id: uuid.UUID
+    program_id: uuid.UUID
+    name: str
+    description: str | None
+    facilitator: PersonRef | None
+    member_count: int
+    created_at: datetime
+    version: int
+
+
+class CircleJoin(InputSchema):
+    employee_id: uuid.UUID | None = Field(
+        default=None,
+        description="A mentor to add (managers only); omitted: the caller joins.",
+    )
+    confidence: int | None = Field(
+        default=None, ge=1, le=5, description="How confident the mentor feels now, 1-5."
+    )
+
+
+class JoiningConfidence(InputSchema):
+    confidence: int = Field(ge=1, le=5, description="How confident the mentor felt on joining.")
+
+
+class CircleMemberRead(BaseModel):
+    id: uuid.UUID
+    circle_id: uuid.UUID
+    employee_id: uuid.UUID | None
+    guest_id: uuid.UUID | None
+    joined_at: datetime
+    confidence_at_joining: int | None
+
+
+# --- discussions ---------------------------------------------------------------------------
+
+
+class ThreadCreate(InputSchema):
+    kind: ThreadKind
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=20_000)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    anonymous: bool = Field(
+        default=False, description="Hide the author from members; administrators still see it."
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str] | None:
+        return _normalise_tags(value)
+
+
+class ThreadRead(BaseModel):
+    id: uuid.UUID
+    circle_id: uuid.UUID
+    kind: ThreadKind
+    title: str
+    body: str
+    tags: list[str]
+    anonymous: bool
+    author: PersonRef | None = Field(description="Null when anonymous, except for administrators.")
+    mine: bool = Field(description="Written by the caller (true even when anonymous).")
+    created_at: datetime
+
+
+class PostCreate(InputSchema):
+    body: str = Field(min_length=1, max_length=20_000)
+    reply_to_id: uuid.UUID | None = Field(default=None, description="The post this answers.")
+    anonymous: bool = False
+
+
+class PostRead(BaseModel):
+    id: uuid.UUID
+    thread_id: uuid.UUID
+    reply_to_id: uuid.UUID | None
+    body: str
+    anonymous: bool
+    author: PersonRef | None
+    mine: bool
+    helpful: bool
+    created_at: datetime
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+class MeetingCreate(InputSchema):
+    starts_at: datetime
+    duration_minutes: int = Field(ge=5, le=600)
+    location: str | None = Field(default=None, max_length=300)
+    link: str | None = PydanticField(default=None, max_length=2000, pattern=r"^https?://\S+$")
+    agenda: str | None = Field(default=None, max_length=10_000)
+
+    _aware = field_validator("starts_at")(_aware)
+
+
+class MeetingUpdate(InputSchema):
+    starts_at: datetime | None = None
+    duration_minutes: int | None = Field(default=None, ge=5, le=600)
+    location: str | None = Field(default=None, max_length=300)
+    link: str | None = PydanticField(default=None, max_length=2000, pattern=r"^https?://\S+$")
+    agenda: str | None = Field(default=None, max_length=10_000)
+    notes: str | None = Field(default=None, max_length=20_000)
+
+    _aware = field_validator("starts_at")(_aware)
+
+
+class MeetingRead(BaseModel):
+    id: uuid.UUID
+    circle_id: uuid.UUID
+    starts_at: datetime
+    duration_minutes: int
+    location: str | None
+    link: str | None
+    agenda: str | None
+    notes: str | None
+    version: int
+
+
+class MeetingResponse(InputSchema):
+    """The caller's own answer: RSVP and/or the confidence they feel after the meeting."""
+
+    rsvp: Rsvp | None = None
+    confidence: int | None = Field(default=None, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _something(self) -> "MeetingResponse":
+        if self.rsvp is None and self.confidence is None:
+            raise ValueError("send rsvp, confidence or both")
+        return self
+
+
+class AttendanceMark(InputSchema):
+    employee_id: uuid.UUID | None = None
+    guest_id: uuid.UUID | None = None
+    attended: bool
+
+    @model_validator(mode="after")
+    def _one(self) -> "AttendanceMark":
+        if (self.employee_id is None) == (self.guest_id is None):
+            raise ValueError("name exactly one of employee_id and guest_id")
+        return self
+
+
+class AttendanceRead(BaseModel):
+    meeting_id: uuid.UUID
+    employee_id: uuid.UUID | None
+    guest_id: uuid.UUID | None
+    rsvp: Rsvp | None
+    attended: bool | None
+    confidence: int | None
+
+
+class ConfidencePoint(BaseModel):
+    at: datetime
+    value: int
+    source: Literal["joining", "meeting"]
+
+
+class MentorConfidence(BaseModel):
+    employee_id: uuid.UUID
+    first: int
+    latest: int
+    change: int
+    points: list[ConfidencePoint]
+
+
+class ConfidenceSummary(BaseModel):
+    program_id: uuid.UUID
+    mentors_reporting: int
+    average_first: float | None
+    average_latest: float | None
+    mentors_improved: int
+    mentors_declined: int
+    mentors: list[MentorConfidence]
+
+
+# --- workshops -----------------------------------------------------------------------------
+
+
+class WorkshopCreate(InputSchema):
+    program_id: uuid.UUID | None = Field(
+        default=None, description="Omitted: open to the whole organisation."
+    )
+    title: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    facilitator_employee_id: uuid.UUID | None = None
+    facilitator_guest_id: uuid.UUID | None = None
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int = Field(ge=1, le=1000)
+    location: str | None = Field(default=None, max_length=300)
+
+    _aware = field_validator("starts_at", "ends_at")(_aware)
+
+    @model_validator(mode="after")
+    def _checks(self) -> "WorkshopCreate":
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        if self.facilitator_employee_id is not None and self.facilitator_guest_id is not None:
+            raise ValueError("name one facilitator: an employee or a guest")
+        return self
+
+
+class WorkshopUpdate(InputSchema):
+    """A partial update: only the fields sent change; ``null`` clears optional ones."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    capacity: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="More seats go to those waiting; fewer must still seat everyone (409).",
+    )
+    location: str | None = Field(default=None, max_length=300)
+
+    _aware = field_validator("starts_at", "ends_at")(_aware)
+
+
+class WorkshopRead(BaseModel):
+    id: uuid.UUID
+    program_id: uuid.UUID | None
+    title: str
+    description: str | None
+    facilitator: PersonRef | None
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    location: str | None
+    registered: int
+    waitlisted: int
+    ratings: int = Field(description="Feedback ratings received.")
+    average_rating: float | None = Field(description="Their average, 1-5.")
+    version: int
+
+
+class RegistrationRead(BaseModel):
+    id: uuid.UUID
+    workshop_id: uuid.UUID
+    employee_id: uuid.UUID | None
+    guest_id: uuid.UUID | None
+    status: RegistrationStatus
+    waitlist_position: int | None = Field(description="1 is next in line; null unless waitlisted.")
+    attended: bool | None
+    rating: int | None
+    feedback: str | None
+    created_at: datetime
+
+
+class RegistrationAttendance(InputSchema):
+    attended: bool
+
+
+class WorkshopFeedback(InputSchema):
+    rating: int = Field(ge=1, le=5)
+    feedback: str | None = Field(default=None, max_length=5000)
+
+
+# --- guests --------------------------------------------------------------------------------
+
+
+class GuestMentorCreate(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    partner_organization: str = Field(min_length=1, max_length=200)
+    email: str = PydanticField(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    expertise: list[str] = Field(default_factory=list, max_length=20)
+    consent: bool = Field(description="The guest agreed to their data being held; must be true.")
+    consent_statement: str = Field(
+        min_length=3, max_length=2000, description="What the guest agreed to, in their words."
+    )
+
+    @field_validator("expertise")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str] | None:
+        return _normalise_tags(value)
+
+
+class GuestMentorRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    partner_organization: str
+    email: str
+    expertise: list[str]
+    consent_recorded_at: datetime
+    consent_statement: str
+    token_prefix: str | None
+    revoked_at: datetime | None
+    created_at: datetime
+
+
+class GuestMentorCreated(GuestMentorRead):
+    token: str = Field(description="The invitation token (`mg_...`); shown once.")
+
+
+class GuestHome(BaseModel):
+    """What a guest mentor sees of the organisation: themself and what they were invited to."""
+
+    guest: GuestMentorRead
+    circles: list[CircleRead]
+    workshops: list[WorkshopRead]
+
+
+class GuestInvitation(InputSchema):
+    circle_id: uuid.UUID | None = None
+    workshop_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> "GuestInvitation":
+        if (self.circle_id is None) == (self.workshop_id is None):
+            raise ValueError("name exactly one of circle_id and workshop_id")
+        return self
+
+
+class GuestInvitationRead(BaseModel):
+    guest_id: uuid.UUID
+    circle_id: uuid.UUID | None
+    workshop_id: uuid.UUID | None
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+
+class CalendarFeedCreate(InputSchema):
+    circle_id: uuid.UUID | None = Field(
+        default=None, description="A circle's meetings; omitted: the caller's own calendar."
+    )
+
+
+class CalendarFeedCreated(BaseModel):
+    id: uuid.UUID
+    circle_id: uuid.UUID | None
+    url: str = Field(description="Secret address to subscribe to; shown once.")
+
+
+class HelpfulMark(InputSchema):
+    helpful: bool = True
