@@ -20,6 +20,7 @@ from app.domain.matching.run_models import MatchRequest, RequestStatus
 from app.domain.matching.schemas import ParticipantDecision
 from app.domain.pairs.models import PairSeat
 from app.domain.programs.models import ProgramStatus
+from app.domain.support import circles
 
 _DECIDABLE = frozenset({ProgramStatus.ENROLLING, ProgramStatus.MATCHING, ProgramStatus.ACTIVE})
 
@@ -71,6 +72,11 @@ async def set_status(
     previous = participant.status
     if target in (ParticipantStatus.WITHDRAWN, ParticipantStatus.REJECTED):
         await _close_requests(session, participant)
+        if participant.role == ParticipantRole.MENTOR:
+            # A mentor who no longer takes part leaves the program's mentor circles.
+            await circles.leave_program_circles(
+                session, participant.program_id, participant.employee_id
+            )
     participant.status = target
     participant.decided_by = actor
     participant.decided_at = utcnow()

@@ -364,12 +364,12 @@ async def list_members(
 
 
 async def leave_program_circles(
-    session: AsyncSession, program: Program, employee_id: uuid.UUID
+    session: AsyncSession, program_id: uuid.UUID, employee_id: uuid.UUID
 ) -> int:
     """Take a mentor who stopped taking part in a program out of its circles."""
     result = await session.exec(
         delete(CircleMember).where(
-            col(CircleMember.program_id) == program.id,
+            col(CircleMember.program_id) == program_id,
             col(CircleMember.employee_id) == employee_id,
         )
     )
