@@ -28,6 +28,7 @@ from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairO
 from app.domain.pairs.schemas import GoalCreate, GoalUpdate, PairFilter, PairHealth, PairTransition
 from app.domain.progress import service as progress_service
 from app.domain.progress.schemas import (
+    ConfidenceTrend,
     CountBy,
     FeedbackSummary,
     MonthSessions,
@@ -212,6 +213,11 @@ class FeedbackSummaryType:
 
 @pydantic_type(model=Satisfaction, all_fields=True, name="ProgramSatisfaction")
 class SatisfactionType:
+    pass
+
+
+@pydantic_type(model=ConfidenceTrend, all_fields=True, name="MentorConfidenceTrend")
+class ConfidenceTrendType:
     pass
 
 

@@ -76,6 +76,16 @@ class Satisfaction(SQLModel):
     feedback: list[FeedbackSummary]
 
 
+class ConfidenceTrend(SQLModel):
+    """Mentors' confidence (1-5) on joining a circle and at their latest circle meeting."""
+
+    mentors_reporting: int
+    average_first: float | None
+    average_latest: float | None
+    mentors_improved: int
+    mentors_declined: int
+
+
 class ProgramDashboard(SQLModel):
     program_id: uuid.UUID
     generated_at: datetime
@@ -85,6 +95,9 @@ class ProgramDashboard(SQLModel):
     objective_coverage: list[ObjectiveCoverage]
     participation: Participation
     satisfaction: Satisfaction
+    mentor_confidence: ConfidenceTrend = Field(
+        description="Whether the support network helps: mentors' confidence over time."
+    )
 
 
 class PairHealthRow(SQLModel):

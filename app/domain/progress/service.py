@@ -35,6 +35,7 @@ from app.domain.progress.figures import (
 )
 from app.domain.progress.models import FeedbackStage, PairFeedback
 from app.domain.progress.schemas import (
+    ConfidenceTrend,
     CountBy,
     FeedbackSummary,
     MonthSessions,
@@ -47,6 +48,7 @@ from app.domain.progress.schemas import (
     Satisfaction,
 )
 from app.domain.session_logs.models import SessionLog
+from app.domain.support import meetings
 
 EXPORT_BATCH = 500
 
@@ -214,6 +216,20 @@ async def program_dashboard(
         objective_coverage=await _objective_coverage(session, program),
         participation=await _participation(session, program, logs),
         satisfaction=await _satisfaction(session, program, logs),
+        mentor_confidence=await _mentor_confidence(session, principal, program),
+    )
+
+
+async def _mentor_confidence(
+    session: AsyncSession, principal: Principal, program: Program
+) -> ConfidenceTrend:
+    summary = await meetings.confidence_summary(session, principal, program.id)
+    return ConfidenceTrend(
+        mentors_reporting=summary.mentors_reporting,
+        average_first=summary.average_first,
+        average_latest=summary.average_latest,
+        mentors_improved=summary.mentors_improved,
+        mentors_declined=summary.mentors_declined,
     )
 
 

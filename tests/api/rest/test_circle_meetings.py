@@ -137,6 +137,16 @@ async def test_mentor_confidence_over_time(tenant: Tenant) -> None:
     assert summary["average_first"] == 3.5
     assert summary["average_latest"] == 3.5
     assert (summary["mentors_improved"], summary["mentors_declined"]) == (1, 1)
+    # The program dashboard shows the same trend.
+    board = await tenant.client.get(f"/api/v1/programs/{program['id']}/dashboard", headers=manager)
+    assert board.status_code == 200, board.text
+    assert board.json()["mentor_confidence"] == {
+        "mentors_reporting": 2,
+        "average_first": 3.5,
+        "average_latest": 3.5,
+        "mentors_improved": 1,
+        "mentors_declined": 1,
+    }
 
 
 async def test_calendar_feeds_parse_back(tenant: Tenant) -> None:
