@@ -5,7 +5,7 @@ from typing import Any
 import strawberry
 from cross_web import HTTPException
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
@@ -45,6 +45,8 @@ schema = Schema(
         ProblemErrors,
         lambda: QueryDepthLimiter(max_depth=10),
         lambda: MaxAliasesLimiter(max_alias_count=30),
+        # Bounds the size of a document (and so the fields it can ask for) before parsing.
+        lambda: MaxTokensLimiter(max_token_count=4000),
     ],
 )
 

@@ -203,6 +203,19 @@ async def test_depth_limit(tenant: Tenant) -> None:
     assert "exceeds maximum operation depth" in result["errors"][0]["message"]
 
 
+async def test_alias_and_size_limits(tenant: Tenant) -> None:
+    aliased = " ".join(f"a{n}: viewer {{ kind }}" for n in range(31))
+    result = await gql(tenant, f"{{ {aliased} }}")
+    assert "aliases" in result["errors"][0]["message"]
+    assert result.get("data") is None
+    huge = "{ employees(first: 1) { edges { node { " + "id " * 4000 + "} } } }"
+    response = await tenant.client.post("/graphql", json={"query": huge}, headers=tenant.admin)
+    assert response.status_code < 500
+    body = response.json()
+    assert "token" in str(body).lower()
+    assert body.get("data") is None
+
+
 async def test_malformed_bodies_are_problems(tenant: Tenant) -> None:
     headers = tenant.admin | {"Content-Type": "application/json"}
     for body in (b"\x02\xff", b"{not json", b'"a string"', b"[]"):
