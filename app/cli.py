@@ -60,6 +60,7 @@ def serve(
         reload=reload,
         proxy_headers=True,
         log_config=None,
+        access_log=False,  # the service logs each request itself, with its request id
     )
 
 

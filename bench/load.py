@@ -2,8 +2,10 @@
 
 For 1 and 2 uvicorn workers, runs wrk against each scenario for a fixed time on the service
 (`mentorship serve`) and on bench/floor_app.py (the same SQL, nothing else), on a temporary
-PostgreSQL database, and prints throughput, p50 and p99 latency, and the service/floor
-throughput ratio. Needs wrk (`apt-get install wrk`). Bounded: every wrk run stops after
+PostgreSQL database seeded with a program of 200 pairs and 20,000 session logs, as one
+pair's mentor (a JWT), and prints throughput, p50 and p99 latency, and the service/floor
+throughput ratio. Scenarios: a pair's progress, a page of 50 session logs, logging a
+session, and the pair with its progress through GraphQL. Needs wrk (`apt-get install wrk`). Bounded: every wrk run stops after
 --duration seconds; servers are stopped at the end.
 
     .venv/bin/python -m bench.load --duration 10 --connections 32
@@ -24,18 +26,23 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
+import httpx
+import jwt
 
 from app.config import Settings
-from app.db.engine import create_engine, create_session_factory, unit_of_work
 from app.db.migrations import upgrade
-from app.domain.access import service as access
-from app.domain.employees.models import Employee
+from app.main import create_app
+from bench.pairs import _seed
 
 PG_ADMIN = os.environ.get("MENTOR_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-EMPLOYEES = 2000
+PAIRS = 200
+LOGS = 20_000
+ISSUER = "https://idp.load.example"
+AUDIENCE = "mentorship-load"
 
 
 @dataclass
@@ -45,31 +52,31 @@ class Scenario:
     path: str
     body: str | None = None
     lua: str | None = None  # a wrk script, for bodies that must differ per request
+    floor: str | None = None  # the floor scenario it compares with, when not its own name
 
 
-def scenarios(employee_id: str) -> list[Scenario]:
+def scenarios(pair_id: str) -> list[Scenario]:
     graphql = json.dumps(
         {
-            "query": "query($id: UUID!) { employee(id: $id) { id displayName department"
-            " manager { id displayName } } }",
-            "variables": {"id": employee_id},
+            "query": "query($id: UUID!) { pair(id: $id) { id status progress { sessions minutes"
+            " lastSessionAt daysSinceLastSession goalsTotal goalsAchieved health } } }",
+            "variables": {"id": pair_id},
         }
     )
-    create = """
-counter = 0
-request = function()
-  counter = counter + 1
-  local body = string.format('{"email":"load%d.%d@bench.example","given_name":"Load","family_name":"Test"}',
-    math.random(1, 1000000000), counter)
-  return wrk.format("POST", "/api/v1/employees", {["Content-Type"]="application/json",
-    ["Authorization"]=wrk.headers["Authorization"]}, body)
-end
-"""
+    log = json.dumps(
+        {
+            "held_at": "2026-11-01T10:00:00+00:00",
+            "duration_minutes": 45,
+            "format": "video",
+            "topics": ["generative-ai"],
+            "summary": "Prompting for the monthly report.",
+        }
+    )
     return [
-        Scenario("read: one employee", "GET", f"/api/v1/employees/{employee_id}"),
-        Scenario("list: page of 50", "GET", "/api/v1/employees?limit=50"),
-        Scenario("write: create employee", "POST", "/api/v1/employees", lua=create),
-        Scenario("read via GraphQL", "POST", "/graphql", body=graphql),
+        Scenario("read: pair progress", "GET", f"/api/v1/pairs/{pair_id}/progress"),
+        Scenario("list: 50 session logs", "GET", f"/api/v1/pairs/{pair_id}/session-logs?limit=50"),
+        Scenario("write: log a session", "POST", f"/api/v1/pairs/{pair_id}/session-logs", log),
+        Scenario("read via GraphQL", "POST", "/graphql", graphql, floor="read: pair progress"),
     ]
 
 
@@ -80,32 +87,30 @@ def free_port() -> int:
 
 
 async def prepare_database() -> tuple[str, str, str]:
-    """A new database with one organisation, its directory, and an admin key."""
+    """A new database with a program of pairs and their logs; a JWT of one pair's mentor."""
     name = f"mentorship_load_{secrets.token_hex(4)}"
     admin = await asyncpg.connect(PG_ADMIN)
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
     url = f"postgresql+asyncpg://{PG_ADMIN.split('://', 1)[1].rsplit('/', 1)[0]}/{name}"
     await asyncio.to_thread(upgrade, url)
-    engine = create_engine(Settings(database_url=url))
-    async with unit_of_work(create_session_factory(engine)) as session:
-        organization, _key, token = await access.create_organization(session, "Load Org")
-        rows: list[Employee] = []
-        for i in range(EMPLOYEES):
-            rows.append(
-                Employee(
-                    organization_id=organization.id,
-                    email=f"person{i}@load.example",
-                    given_name=f"Given{i}",
-                    family_name=f"Family{i}",
-                    department=f"Dept{i % 12}",
-                    manager_id=rows[(i - 1) // 8].id if i else None,
-                    languages=["en"],
-                )
-            )
-        session.add_all(rows)
-    await engine.dispose()
-    return url, token, str(rows[EMPLOYEES // 2].id)
+    app = create_app(Settings(database_url=url, run_worker_in_process=False))
+    admin_key, _program_id, pair_id = await _seed(app, PAIRS, LOGS)
+    secret = secrets.token_urlsafe(32)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://load") as client:
+        created = await client.post(
+            "/api/v1/identity-providers",
+            json={"name": "Load", "issuer": ISSUER, "audience": AUDIENCE, "shared_secret": secret},
+            headers={"Authorization": f"Bearer {admin_key}"},
+        )
+        assert created.status_code == 201, created.text
+    await app.state.engine.dispose()
+    now = datetime.now(UTC)
+    # person0 is the mentor of the first pair (bench/pairs.py seeds them in that order).
+    claims = {"iss": ISSUER, "aud": AUDIENCE, "email": "person0@bench.example", "iat": now}
+    token = jwt.encode(claims | {"exp": now + timedelta(hours=2)}, secret, algorithm="HS256")
+    return url, token, str(pair_id)
 
 
 async def drop_database(url: str) -> None:
@@ -121,7 +126,7 @@ def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/employees?limit=1", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/pairs/x/progress", timeout=1)
         except urllib.error.HTTPError:
             return process  # answering (401 without a key)
         except OSError:
@@ -205,7 +210,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
 
-    url, token, employee_id = asyncio.run(prepare_database())
+    url, token, pair_id = asyncio.run(prepare_database())
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
     base_env = {
         **os.environ,
@@ -247,16 +252,16 @@ def main() -> None:
                     ]
                 process = start(command, base_env, port)
                 try:
-                    for scenario in scenarios(employee_id):
-                        if kind == "floor" and scenario.path == "/graphql":
+                    for scenario in scenarios(pair_id):
+                        if kind == "floor" and scenario.floor:
                             continue
                         measured[kind][scenario.name] = wrk(
                             port, scenario, token, args.duration, args.connections
                         )
                 finally:
                     stop(process)
-            for scenario in scenarios(employee_id):
-                floor_name = "read: one employee" if scenario.path == "/graphql" else scenario.name
+            for scenario in scenarios(pair_id):
+                floor_name = scenario.floor or scenario.name
                 results.append(
                     (
                         scenario.name,
