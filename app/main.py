@@ -182,8 +182,14 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     ):
         schemas.setdefault(*defn)
     schemas["Problem"].pop("$defs", None)
+    too_large = problems.responses(413)[413]
     for path in document.get("paths", {}).values():
         for operation in path.values():
+            if "requestBody" in operation:
+                # Every body is capped (app/api/limits.py), whatever the operation.
+                operation.setdefault("responses", {}).setdefault(
+                    "413", {"description": too_large["description"]}
+                )
             for status, response in operation.get("responses", {}).items():
                 if status.isdigit() and int(status) >= 400:
                     # Errors are problem+json only, whatever the operation's success type.

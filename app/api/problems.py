@@ -123,6 +123,12 @@ def database_unavailable(exc: DBAPIError) -> bool:
     return isinstance(exc.orig, OSError) or isinstance(cause, OSError)
 
 
+def data_exception(exc: DBAPIError) -> bool:
+    """SQLSTATE class 22, data exception: the value sent, not the database, is at fault."""
+    sqlstate = getattr(exc.orig, "pgcode", None) or getattr(exc.orig, "sqlstate", None)
+    return isinstance(sqlstate, str) and sqlstate.startswith("22")
+
+
 def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict[str, Any]]]:
     errors: list[dict[str, Any]] = []
     status, code = 422, "validation_failed"
@@ -203,6 +209,15 @@ def install(app: FastAPI) -> None:
     async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
         if database_unavailable(exc):
             return await _unavailable(request, exc)
+        if data_exception(exc):
+            # A value the database cannot hold (a NUL character in a text, say): the request
+            # is wrong, not the service; the transaction rolled back, so nothing was written.
+            return problem_response(
+                request,
+                422,
+                "A value cannot be stored as sent (for example, text with a NUL character).",
+                code="unstorable_value",
+            )
         log.exception("database error", exc_info=exc)
         return problem_response(request, 500, "An unexpected error occurred.")
 
