@@ -7,6 +7,7 @@ identifiers and names that must never show up in another organisation's answers.
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -18,7 +19,7 @@ from app.domain.events.models import OutboxEvent
 from app.domain.integrations.subscriptions.models import WebhookDelivery
 from tests.api import support_network_support as support
 from tests.api.matching_support import enrolled, enrolling_program, proposals, run
-from tests.api.pairs_support import ago, make_pair, pair_url, versioned
+from tests.api.pairs_support import make_pair, pair_url, versioned
 from tests.api.programs_support import (
     add_objective,
     contribute,
@@ -252,16 +253,10 @@ async def build_world(tenant: Tenant) -> World:
     world.secrets.add(secret)
     secrets = await _ok(await client.get(f"{API}/integrations/hris/secrets", headers=admin), 200)
     world.keep("hris_secret", secrets["items"][0])
-    payload = event("employee.created", support_time(), **person(1, email="hris@alpha.example"))
+    payload = event("employee.created", datetime.now(UTC), **person(1, email="hris@alpha.example"))
     delivery = await send(tenant, secret, payload)
     world.keep("hris_delivery", delivery)
     return world
-
-
-def support_time() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
 
 
 async def _delivery(tenant: Tenant, subscription_id: str) -> uuid.UUID:
@@ -283,6 +278,3 @@ async def _delivery(tenant: Tenant, subscription_id: str) -> uuid.UUID:
         session.add(delivery)
         await session.flush()
         return delivery.id
-
-
-__all__ = ["API", "OWN_TESTS", "World", "api_routes", "ago", "build_world", "fill", "params_of"]

@@ -9,7 +9,6 @@ before looking) and must not contain any of A's identifiers or names. A route th
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 from fastapi import FastAPI
 
 from tests.api.isolation_support import (
