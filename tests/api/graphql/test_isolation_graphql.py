@@ -122,7 +122,8 @@ def _check(world: World, name: str, answer: dict[str, Any], text: str) -> None:
         assert value["edges"] == [], (name, value)
     else:
         nullable = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-        assert isinstance(nullable, GraphQLList) and value == [], (name, value)
+        assert isinstance(nullable, GraphQLList), (name, value)
+        assert value == [], (name, value)
 
 
 async def test_another_organisation_reads_nothing(tenant: Tenant, other_tenant: Tenant) -> None:
