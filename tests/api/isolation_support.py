@@ -214,7 +214,7 @@ async def build_world(tenant: Tenant) -> World:
     )
     world.keep("meeting", await _ok(meeting))
 
-    # A workshop with a registration, and a guest mentor invited to the circle.
+    # A workshop with a registration, and a guest mentor (invited to nothing).
     workshop = await client.post(
         support.WORKSHOPS,
         json={
@@ -233,12 +233,6 @@ async def build_world(tenant: Tenant) -> World:
     world.keep("registration", await _ok(registration))
     guest = world.keep("guest", await support.guest(tenant), "token", "email")
     world.headers["guest"] = guest["headers"]
-    invitation = await client.post(
-        f"{support.GUESTS}/{guest['id']}/invitations",
-        json={"circle_id": made["id"]},
-        headers=manager,
-    )
-    await _ok(invitation)
 
     # Integrations: an outbound subscription with a delivery, an HRIS secret and delivery.
     subscription = await client.post(
