@@ -47,7 +47,7 @@ def api_routes(app: FastAPI) -> list[tuple[str, str]]:
             if hasattr(route, "original_router"):
                 walk(route.original_router.routes)
             elif isinstance(route, APIRoute) and route.path.startswith(API + "/"):
-                for method in sorted(route.methods - {"HEAD"}):
+                for method in sorted(set(route.methods or ()) - {"HEAD"}):
                     found.append((method, route.path))
 
     walk(app.router.routes)
@@ -194,7 +194,7 @@ async def build_world(tenant: Tenant) -> World:
     members = await _ok(
         await client.get(support.circles_url(program, made["id"], "members"), headers=admin), 200
     )
-    world.keep("circle_member", members["items"][0] if "items" in members else members[0])
+    world.keep("circle_member", members["items"][0])
     thread = await client.post(
         support.circles_url(program, made["id"], "threads"),
         json={"kind": "question", "title": "Alpha thread", "body": "Alpha body"},

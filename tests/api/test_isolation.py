@@ -330,10 +330,10 @@ async def test_another_organisation_reaches_nothing(
     )
     assert created.status_code == 201, created.text
     payload = event("employee.created", datetime.now(UTC), **person(9, email="b@beta.example"))
-    body, signed_headers = signed(created.json()["secret"], payload)
+    content, signed_headers = signed(created.json()["secret"], payload)
     response = await client.post(
         f"{API}/integrations/hris/webhooks/{tenant.organization_id}",
-        content=body,
+        content=content,
         headers=signed_headers,
     )
     assert response.status_code == 401, response.text

@@ -58,8 +58,7 @@ def _query_type() -> GraphQLObjectType:
 
 
 def _is_identifier(arg_type: Any) -> bool:
-    named = get_named_type(arg_type)
-    return named.name == "UUID"
+    return str(get_named_type(arg_type).name) == "UUID"
 
 
 def _selection(output: GraphQLOutputType) -> str:
