@@ -54,6 +54,27 @@ def api_routes(app: FastAPI) -> list[tuple[str, str]]:
     return found
 
 
+def identifier_filters(app: FastAPI) -> dict[str, list[str]]:
+    """Path template -> the query parameters of a route that take an identifier."""
+    found: dict[str, list[str]] = {}
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            if hasattr(route, "original_router"):
+                walk(route.original_router.routes)
+            elif isinstance(route, APIRoute) and route.path.startswith(API + "/"):
+                names = [
+                    q.alias
+                    for q in route.dependant.query_params
+                    if "UUID" in str(q.field_info.annotation)
+                ]
+                if names:
+                    found[route.path] = names
+
+    walk(app.router.routes)
+    return found
+
+
 def params_of(path: str) -> list[str]:
     return PARAM.findall(path)
 

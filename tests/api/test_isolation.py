@@ -18,8 +18,10 @@ from tests.api.isolation_support import (
     api_routes,
     build_world,
     fill,
+    identifier_filters,
     params_of,
 )
+from tests.api.programs_support import create_program
 from tests.api.rest.test_hris_webhooks import event, person, signed
 from tests.api.support_network_support import at
 from tests.conftest import Tenant
@@ -174,6 +176,16 @@ def _references(world: World) -> dict[tuple[str, str], dict[str, Any]]:
     }
 
 
+# Query parameters that filter by an identifier: B filtering by A's records finds nothing.
+FILTERS: dict[str, dict[str, str]] = {
+    f"{P}/mentor-suggestions": {"mentee_id": "participant"},
+    f"{API}/pairs": {"program_id": "pair_program", "employee_id": "employee"},
+    f"{P}/pairs": {"employee_id": "employee"},
+    f"{API}/session-logs": {"program_id": "pair_program"},
+    f"{API}/workshops": {"program_id": "circle_program"},
+}
+
+
 # Routes without path parameters that create in the caller's own organisation only.
 OWN_CREATES = {
     ("POST", f"{API}/api-keys"),
@@ -277,6 +289,8 @@ async def test_every_route_is_described(app: FastAPI) -> None:
     assert missing == [], f"routes without an isolation entry: {missing}"
     described = {path for _m, path in api_routes(app)}
     assert set(ROUTES) <= described, set(ROUTES) - described
+    filters = identifier_filters(app)
+    assert {p: sorted(f) for p, f in FILTERS.items()} == {p: sorted(f) for p, f in filters.items()}
 
 
 # Routes that refuse before looking anything up, and how. Every other route must answer 404.
@@ -317,6 +331,19 @@ async def test_another_organisation_reaches_nothing(
         response = await client.get(path, headers=b)
         assert response.status_code in (200, 403, 404), (path, response.text)
         assert not world.leaks(response.text), (path, world.leaks(response.text))
+
+    # Lists filtered by A's identifiers, on B's own records or on A's (B's path has B's own
+    # program where the route needs one: its filter must still find nothing of A's).
+    own_program = await create_program(other_tenant, name="Beta program")
+    for path, filters in FILTERS.items():
+        params = {name: world.ids[key] for name, key in filters.items()}
+        target = fill(path, {"program_id": own_program["id"]})
+        response = await client.get(target, params=params, headers=b)
+        assert response.status_code in (200, 404, 422), (path, response.text)
+        leaked = world.leaks(response.text, sent=str(response.request.url))
+        assert not leaked, (path, leaked)
+        if response.status_code == 200:
+            assert response.json() in ([], {"items": [], "next_cursor": None}), response.text
 
     for (method, path), body in _references(world).items():
         response = await client.request(method, path, json=body, headers=b)
