@@ -34,9 +34,12 @@ DENIED: dict[str, frozenset[str]] = {
     "hosts": EMPLOYEES | {GUEST},  # any program manager (creates programs, hosts)
     "people": frozenset({GUEST}),  # any employee of the organisation
     "guest_home": EMPLOYEES | {MANAGER},  # the guest mentor themself
-    # Nothing to refuse: each person acts on their own (their enrolment, registration,
-    # requests, calendar feeds, lists filtered to what they may see) ...
-    "own": frozenset(),
+    # Employees act on their own (enrolment, requests, contributions, lists filtered to
+    # what they may see); a guest mentor has none of these.
+    "own": frozenset({GUEST}),
+    # Nothing to refuse: invited guests too register for workshops, list what they were
+    # invited to and subscribe to their calendar ...
+    "anyone": frozenset(),
     # ... or the route takes no credentials at all (signed HRIS events, tested on their own).
     "signed": frozenset(),
 }
@@ -60,16 +63,16 @@ RULES: list[tuple[tuple[str, ...], str, str]] = [
     (ANY, r"/guest-mentors", "hosts"),
     (("GET",), r"/(pairs|session-logs|consultations)$", "own"),
     (ANY, r"/pairs/\{pair_id\}", "pair"),
-    (("POST",), r"/calendar-feeds$", "own"),
+    (("POST",), r"/calendar-feeds$", "anyone"),
     (("POST",), r"/workshops$", "hosts"),
-    (("GET",), r"/workshops$", "own"),
+    (("GET",), r"/workshops$", "anyone"),
     (("GET",), r"/workshops/\{workshop_id\}$", "people"),
-    (ANY, r"/workshops/\{workshop_id\}/registration(/feedback)?$", "own"),
+    (ANY, r"/workshops/\{workshop_id\}/registration(/feedback)?$", "anyone"),
     (ANY, r"/workshops/\{workshop_id\}", "program"),
     (("GET",), r"/programs$", "people"),
     (("POST",), r"/programs$", "hosts"),
     (("GET",), P + r"(/objectives(/\{objective_id\})?)?$", "people"),
-    (("GET",), P + r"/circles$", "own"),
+    (("GET",), P + r"/circles$", "anyone"),
     ((("POST",)), P + r"/circles(/auto-form)?$", "program"),
     (ANY, P + r"/circles/\{circle_id\}", "circle"),
     (("GET", "POST"), P + r"/(participants|match-requests|mentor-suggestions)$", "own"),
@@ -180,5 +183,17 @@ async def test_nobody_reaches_what_is_not_theirs(app: FastAPI, tenant: Tenant) -
     assert min(refused[who] for who in EMPLOYEES | {MANAGER}) > 50, refused
     assert refused[GUEST] > 80, refused
     # The guest's token still works: nobody above could revoke or rotate it.
-    home = await tenant.client.get(f"{API}/guest-mentors/me", headers=people[GUEST])
+    guest = people[GUEST]
+    home = await tenant.client.get(f"{API}/guest-mentors/me", headers=guest)
     assert home.status_code == 200, home.text
+    # What "anyone" may call holds nothing for a guest invited to nothing.
+    workshops = await tenant.client.get(f"{API}/workshops", headers=guest)
+    assert workshops.json()["items"] == [], workshops.text
+    circles = await tenant.client.get(
+        f"{API}/programs/{world.ids['circle_program']}/circles", headers=guest
+    )
+    assert circles.status_code == 404 or circles.json()["items"] == [], circles.text
+    workshop = f"{API}/workshops/{world.ids['workshop']}/registration"
+    for method in ("GET", "POST", "DELETE"):
+        response = await tenant.client.request(method, workshop, headers=guest)
+        assert response.status_code == 404, (method, response.text)
