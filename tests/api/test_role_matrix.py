@@ -126,6 +126,27 @@ def create_bodies(world: World) -> dict[str, dict[str, Any]]:
     }
 
 
+async def outsiders(tenant: Tenant, world: World) -> dict[str, dict[str, str]]:
+    """The headers of people who hold no rights over ``world``."""
+    _person, manager = await program_manager(tenant)
+    await create_program(tenant, manager, name="Their own program")
+    other_pair = await make_pair(
+        tenant, program={"id": world.ids["pair_program"]}, manager=world.headers["pair_manager"]
+    )
+    circle_program = {"id": world.ids["circle_program"]}
+    member = await support.mentor(tenant, circle_program)
+    await support.circle(
+        tenant, circle_program, world.headers["circle_manager"], [member], name="Another"
+    )
+    return {
+        EMPLOYEE: world.headers["employee"],
+        PAIR_MENTOR: other_pair.mentor,
+        CIRCLE_MEMBER: member["headers"],
+        MANAGER: manager,
+        GUEST: world.headers["guest"],
+    }
+
+
 async def test_every_route_is_classified(app: FastAPI) -> None:
     unclassified = [
         (method, path)
@@ -140,23 +161,7 @@ async def test_nobody_reaches_what_is_not_theirs(app: FastAPI, tenant: Tenant) -
     world.ids["organization"] = str(tenant.organization_id)
     # Routes about an employee point at someone else than the plain employee.
     someone = await tenant.employee()
-    _person, manager = await program_manager(tenant)
-    await create_program(tenant, manager, name="Their own program")
-    other_pair = await make_pair(
-        tenant, program={"id": world.ids["pair_program"]}, manager=world.headers["pair_manager"]
-    )
-    circle_program = {"id": world.ids["circle_program"]}
-    member = await support.mentor(tenant, circle_program)
-    await support.circle(
-        tenant, circle_program, world.headers["circle_manager"], [member], name="Another"
-    )
-    people = {
-        EMPLOYEE: world.headers["employee"],
-        PAIR_MENTOR: other_pair.mentor,
-        CIRCLE_MEMBER: member["headers"],
-        MANAGER: manager,
-        GUEST: world.headers["guest"],
-    }
+    people = await outsiders(tenant, world)
     creations = create_bodies(world)
     refused: dict[str, int] = {}
     failures = []
