@@ -49,8 +49,8 @@ def _nothing(name: str, answer: dict[str, Any]) -> bool:
         statuses = {e["extensions"].get("status") for e in answer.get("errors") or []}
         return statuses <= {403, 404}
     if isinstance(value, dict) and "edges" in value:
-        return value["edges"] == []
-    return value == []
+        return bool(value["edges"] == [])
+    return bool(value == [])
 
 
 async def test_every_query_field_is_classified() -> None:
