@@ -262,6 +262,13 @@ async def build_world(tenant: Tenant) -> World:
         headers=admin,
     )
     world.keep("subscription", await _ok(subscription), "secret", "url")
+    # Paused, so that no dispatcher of another test ever tries to reach it.
+    paused = await client.patch(
+        f"{API}/webhook-subscriptions/{world.ids['subscription']}",
+        json={"enabled": False},
+        headers=versioned(admin, 1),
+    )
+    await _ok(paused, 200)
     world.ids["webhook_delivery"] = str(await _delivery(tenant, world.ids["subscription"]))
     world.secrets.add(world.ids["webhook_delivery"])
     secret = await new_secret(tenant)
