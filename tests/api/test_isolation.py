@@ -6,11 +6,14 @@ before looking) and must not contain any of A's identifiers or names. A route th
 ``ROUTES`` (or ``LISTS``/``OWN_CREATES``) does not describe fails the test: add it there.
 """
 
+import json
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
 
+from tests.api import support_network_support as support
 from tests.api.isolation_support import (
     API,
     OWN_TESTS,
@@ -21,7 +24,8 @@ from tests.api.isolation_support import (
     identifier_filters,
     params_of,
 )
-from tests.api.programs_support import create_program
+from tests.api.matching_support import enrolled, enrolling_program
+from tests.api.programs_support import create_program, open_consultation, url
 from tests.api.rest.test_hris_webhooks import event, person, signed
 from tests.api.support_network_support import at
 from tests.conftest import Tenant
@@ -380,3 +384,62 @@ async def test_another_organisation_reaches_nothing(
         response = await tenant.client.get(template.format(id=world.ids[key]), headers=admin)
         assert response.status_code == 200, (key, response.text)
         assert "Beta" not in response.text, (key, response.text)
+
+
+async def test_references_to_another_organisation_are_refused(
+    tenant: Tenant, other_tenant: Tenant
+) -> None:
+    """B's own records cannot be made to point at A's: people, objectives, circles."""
+    world = await build_world(tenant)
+    ids, b, client = world.ids, other_tenant.admin, other_tenant.client
+    enrolling = await enrolling_program(other_tenant, name="Beta matching")
+    active, _manager = await support.active_program(other_tenant, name="Beta circles")
+    consulting = await create_program(other_tenant, name="Beta consultation")
+    await open_consultation(other_tenant, consulting)
+    b_guest = await support.guest(other_tenant)
+    b_mentor = await other_tenant.employee()
+    b_participant = await enrolled(other_tenant, enrolling, b_mentor, "mentor")
+    attempts = [
+        (
+            url(enrolling, "participants"),
+            {"employee_id": ids["employee"], "role": "mentee"},
+        ),
+        (
+            url(enrolling, "pairs"),
+            {
+                "mentor_participant_id": b_participant["id"],
+                "mentee_participant_id": ids["participant"],
+            },
+        ),
+        (
+            url(enrolling, "objectives", "reorder"),
+            {"objective_ids": [ids["objective"]]},
+        ),
+        (
+            url(consulting, "consultation", "stakeholders"),
+            {"employee_id": ids["employee"], "role": "future_mentor"},
+        ),
+        (
+            support.circles_url(active),
+            {"name": "Beta ring", "member_employee_ids": [ids["employee"]]},
+        ),
+        (f"{support.GUESTS}/{b_guest['id']}/invitations", {"circle_id": ids["circle"]}),
+        (f"{support.GUESTS}/{b_guest['id']}/invitations", {"workshop_id": ids["workshop"]}),
+    ]
+    for target, body in attempts:
+        response = await client.post(target, json=body, headers=b)
+        assert response.status_code in (404, 422), (target, response.text)
+        assert not world.leaks(response.text, sent=str(body)), (target, response.text)
+        # A's identifier is answered exactly as one that exists nowhere.
+        unknown = str(uuid.uuid4())
+        text = json.dumps(body)
+        for secret in world.secrets:
+            text = text.replace(secret, unknown)
+        control = await client.post(target, json=json.loads(text), headers=b)
+        assert response.status_code == control.status_code, (target, control.text)
+        assert _shape(response.json()) == _shape(control.json()), (target, control.text)
+
+
+def _shape(problem: dict[str, Any]) -> tuple[Any, ...]:
+    fields = sorted((e.get("field"), e.get("type")) for e in problem.get("errors") or [])
+    return problem.get("code"), tuple(fields)
