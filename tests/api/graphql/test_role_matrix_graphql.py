@@ -6,7 +6,14 @@ GraphQL at all (tested with the guest mentors); the others are the role matrix's
 
 from typing import Any
 
-from tests.api.graphql.test_isolation_graphql import FIELDS, LISTS, _query, _query_type
+from tests.api.graphql.test_isolation_graphql import (
+    FIELDS,
+    LISTS,
+    MUTATIONS,
+    _mutation,
+    _query,
+    _query_type,
+)
 from tests.api.isolation_support import build_world
 from tests.api.test_role_matrix import EMPLOYEES, GUEST, MANAGER, outsiders
 from tests.conftest import Tenant
@@ -77,3 +84,38 @@ async def test_nobody_reads_what_is_not_theirs(tenant: Tenant) -> None:
             refused += 1
     assert failures == [], "\n".join(map(str, failures))
     assert refused == 14 * len(EVERYONE) + len(EMPLOYEES)
+
+
+# Mutations an outsider may legitimately call on the world's records: their own enrolment,
+# request, registration or circle membership. Every other mutation taking an identifier must
+# be refused to each of them.
+SELF_SERVICE = {
+    "enrol",
+    "requestMentor",
+    "registerForWorkshop",
+    "cancelWorkshopRegistration",
+    "rateWorkshop",
+    "joinCircle",
+}
+HOSTING = {"inviteGuestMentor"}  # any program manager hosts guest mentors, as in REST
+
+
+async def test_nobody_changes_what_is_not_theirs(tenant: Tenant) -> None:
+    world = await build_world(tenant)
+    people = await outsiders(tenant, world)
+    del people[GUEST]
+    failures = []
+    for name in MUTATIONS:
+        if name in SELF_SERVICE:
+            continue
+        document, variables = _mutation(name, world)
+        for who in sorted(EMPLOYEES if name in HOSTING else EVERYONE):
+            response = await tenant.client.post(
+                "/graphql", json={"query": document, "variables": variables}, headers=people[who]
+            )
+            answer = response.json()
+            statuses = {e["extensions"].get("status") for e in answer.get("errors") or []}
+            value = (answer.get("data") or {}).get(name)
+            if value is not None or not statuses or not statuses <= {403, 404}:
+                failures.append((who, name, response.text[:200]))
+    assert failures == [], "\n".join(map(str, failures))
