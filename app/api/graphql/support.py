@@ -360,7 +360,7 @@ class SupportMutation:
         circle_id: uuid.UUID,
         meeting_id: uuid.UUID,
         version: int,
-        notes: str | None,
+        notes: str | None = None,
     ) -> MeetingType | None:
         ctx = info.context
         async with ctx.mutation() as session:
