@@ -56,7 +56,6 @@ MANAGERS_SQL = (
     "SELECT program_id, organization_id, id, employee_id FROM program_managers "
     "WHERE program_id = ANY($1::uuid[]) ORDER BY id"
 )
-CADENCE_SQL = "SELECT id, cadence_days FROM programs WHERE id = ANY($1::uuid[])"
 LOG_FIGURES_SQL = (
     "SELECT pair_id, count(*), coalesce(sum(duration_minutes), 0), max(held_at), "
     "coalesce(sum(mentor_rating), 0), count(mentor_rating), coalesce(sum(mentee_rating), 0), "
@@ -155,7 +154,6 @@ async def progress(
 ) -> Response:
     pair, program = await _pair(request, connection, employee)
     organization = employee["organization_id"]
-    await connection.fetch(CADENCE_SQL, [pair["program_id"]])
     logs = await connection.fetchrow(LOG_FIGURES_SQL, organization, "disputed", [pair["id"]])
     goals = await connection.fetchrow(GOALS_SQL, organization, [pair["id"]])
     cadence = pair["agreement_cadence_days"] or program["cadence_days"] or 14

@@ -89,23 +89,26 @@ def progress_of(
 
 
 async def progress_for_pairs(
-    session: AsyncSession, pairs: Sequence[Pair], now: datetime | None = None
+    session: AsyncSession,
+    pairs: Sequence[Pair],
+    now: datetime | None = None,
+    *,
+    programs_read: Sequence[Program] = (),
 ) -> dict[uuid.UUID, PairProgress]:
-    """Progress of many pairs (of one organisation) in three queries."""
+    """Progress of many pairs (of one organisation) in three queries; two when the
+    caller has already read the pairs' programs (``programs_read``)."""
     if not pairs:
         return {}
     now = now or utcnow()
     organization_id = pairs[0].organization_id
     ids = [p.id for p in pairs]
-    cadences = dict(
-        (
-            await session.exec(
-                select(Program.id, Program.cadence_days).where(
-                    col(Program.id).in_({p.program_id for p in pairs})
-                )
-            )
-        ).all()
-    )
+    cadences = {program.id: program.cadence_days for program in programs_read}
+    missing = {p.program_id for p in pairs} - cadences.keys()
+    if missing:
+        rows = await session.exec(
+            select(Program.id, Program.cadence_days).where(col(Program.id).in_(missing))
+        )
+        cadences.update(rows.all())
     logs = await log_figures(session, organization_id, pair_ids=ids)
     goals = await goal_figures(session, organization_id, pair_ids=ids)
     return {
@@ -125,7 +128,8 @@ async def pair_progress(
 ) -> PairProgress:
     seen = await load_pair(session, principal, pair_id)
     await audit_read(session, principal, seen.pair, "pair_progress")
-    return (await progress_for_pairs(session, [seen.pair]))[seen.pair.id]
+    found = await progress_for_pairs(session, [seen.pair], programs_read=[seen.program])
+    return found[seen.pair.id]
 
 
 async def _managed_program(
