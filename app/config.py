@@ -15,6 +15,11 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     db_statement_timeout_ms: int = Field(default=15_000, ge=0)
+    # A pooled connection idle for longer than this is pinged before use (0: before every
+    # use). Busy connections are not: a broken one fails its query, which invalidates the
+    # whole pool, so a restarted database costs one failed request per process, not a ping
+    # per request.
+    db_ping_after_idle_seconds: float = Field(default=10.0, ge=0)
     db_echo: bool = False
 
     environment: Literal["development", "production", "test"] = "development"

@@ -5,7 +5,14 @@ from typing import Any
 import strawberry
 from cross_web import HTTPException
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
@@ -38,15 +45,24 @@ class Mutation(
     pass
 
 
+# The limits' rules are built once: the validation cache is keyed by the rules as well as the
+# document, so rules built per request (as QueryDepthLimiter and MaxAliasesLimiter do) would
+# never let it hit.
+LIMIT_RULES = [max_depth_rule(10, None, None), max_aliases_rule(30)]
+# Documents parsed and validated once per distinct text: clients send the same few queries
+# again and again. Bounded, so unique texts cannot grow memory.
+DOCUMENT_CACHE_SIZE = 512
+
 schema = Schema(
     query=Query,
     mutation=Mutation,
     extensions=[
         ProblemErrors,
-        lambda: QueryDepthLimiter(max_depth=10),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
+        lambda: AddValidationRules(LIMIT_RULES),
         # Bounds the size of a document (and so the fields it can ask for) before parsing.
         lambda: MaxTokensLimiter(max_token_count=4000),
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ],
 )
 

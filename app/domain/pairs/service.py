@@ -11,6 +11,8 @@ may pause, resume and end their pair but not activate a proposal. Ending goes th
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
+from sqlalchemy.orm import joinedload
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -103,19 +105,40 @@ def not_found() -> NotFound:
     return NotFound("Pair not found.", code="pair_not_found")
 
 
+# The pair, its program and the program's managers in one statement, built once: every request
+# about a pair starts here.
+_PAIR_WITH_PROGRAM = (
+    select(Pair, Program)
+    .join(Program, col(Program.id) == col(Pair.program_id))
+    .where(
+        col(Pair.id) == bindparam("pair_id"),
+        col(Pair.organization_id) == bindparam("organization_id"),
+    )
+    .options(joinedload(Program.manager_links))  # type: ignore[arg-type]
+)
+
+
 async def load_pair(
     session: AsyncSession, principal: Principal, pair_id: uuid.UUID, *, lock: bool = False
 ) -> SeenPair:
     """A pair the caller may see (404 otherwise); ``lock`` holds it until the commit."""
-    statement = select(Pair).where(
-        Pair.id == pair_id, Pair.organization_id == principal.organization_id
-    )
     if lock:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    pair = (await session.exec(statement)).first()
-    if pair is None:
-        raise not_found()
-    program = (await session.exec(select(Program).where(Program.id == pair.program_id))).one()
+        statement = (
+            select(Pair)
+            .where(Pair.id == pair_id, Pair.organization_id == principal.organization_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        pair = (await session.exec(statement)).first()
+        if pair is None:
+            raise not_found()
+        program = (await session.exec(select(Program).where(Program.id == pair.program_id))).one()
+    else:
+        params = {"pair_id": pair_id, "organization_id": principal.organization_id}
+        row = (await session.exec(_PAIR_WITH_PROGRAM, params=params)).unique().first()
+        if row is None:
+            raise not_found()
+        pair, program = row
     if not access.sees(principal, pair, program):
         raise not_found()
     return SeenPair(pair, program)

@@ -8,8 +8,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import ColumnElement, Select, bindparam, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -59,13 +61,10 @@ def counted_logs() -> list[ColumnElement[bool]]:
     return [col(SessionLog.deleted_at).is_(None), col(SessionLog.status) != LogStatus.DISPUTED]
 
 
-async def log_figures(
-    session: AsyncSession,
-    organization_id: uuid.UUID,
-    *,
-    pair_ids: Sequence[uuid.UUID] | None = None,
-    program_id: uuid.UUID | None = None,
-) -> dict[uuid.UUID, LogFigures]:
+@cache
+def _log_figures_statement(by_pairs: bool, by_program: bool) -> Select[Any]:
+    """Built once per shape and reused: the figures are read on every progress request, and
+    building the expression costs more than running it. Values go in as bound parameters."""
     statement = select(  # type: ignore[call-overload]  # more columns than typed overloads
         col(SessionLog.pair_id),
         func.count(),
@@ -77,12 +76,53 @@ async def log_figures(
         func.count(col(SessionLog.mentee_rating)),
         func.coalesce(func.sum(col(SessionLog.open_action_items)), 0),
         func.min(col(SessionLog.next_due_on)),
-    ).where(SessionLog.organization_id == organization_id, *counted_logs())
+    ).where(SessionLog.organization_id == bindparam("organization_id"), *counted_logs())
+    if by_pairs:
+        statement = statement.where(
+            col(SessionLog.pair_id).in_(bindparam("pair_ids", expanding=True))
+        )
+    if by_program:
+        statement = statement.where(SessionLog.program_id == bindparam("program_id"))
+    return statement.group_by(col(SessionLog.pair_id))  # type: ignore[no-any-return]
+
+
+@cache
+def _goal_figures_statement(by_pairs: bool, by_program: bool) -> Select[Any]:
+    achieved = func.sum(case((col(PairGoal.status) == GoalStatus.ACHIEVED.value, 1), else_=0))
+    statement = select(
+        PairGoal.pair_id, func.count(), func.coalesce(achieved, 0), func.sum(PairGoal.progress)
+    ).where(PairGoal.organization_id == bindparam("organization_id"))
+    if by_pairs:
+        statement = statement.where(
+            col(PairGoal.pair_id).in_(bindparam("pair_ids", expanding=True))
+        )
+    if by_program:
+        statement = statement.where(PairGoal.program_id == bindparam("program_id"))
+    return statement.group_by(col(PairGoal.pair_id))  # type: ignore[return-value]
+
+
+def _filters(
+    organization_id: uuid.UUID,
+    pair_ids: Sequence[uuid.UUID] | None,
+    program_id: uuid.UUID | None,
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"organization_id": organization_id}
     if pair_ids is not None:
-        statement = statement.where(col(SessionLog.pair_id).in_(pair_ids))
+        params["pair_ids"] = list(pair_ids)
     if program_id is not None:
-        statement = statement.where(SessionLog.program_id == program_id)
-    rows = await session.exec(statement.group_by(col(SessionLog.pair_id)))
+        params["program_id"] = program_id
+    return params
+
+
+async def log_figures(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    pair_ids: Sequence[uuid.UUID] | None = None,
+    program_id: uuid.UUID | None = None,
+) -> dict[uuid.UUID, LogFigures]:
+    statement = _log_figures_statement(pair_ids is not None, program_id is not None)
+    rows = await session.exec(statement, params=_filters(organization_id, pair_ids, program_id))
     return {
         row[0]: LogFigures(
             sessions=int(row[1]),
@@ -106,15 +146,8 @@ async def goal_figures(
     pair_ids: Sequence[uuid.UUID] | None = None,
     program_id: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, GoalFigures]:
-    achieved = func.sum(case((col(PairGoal.status) == GoalStatus.ACHIEVED.value, 1), else_=0))
-    statement = select(
-        PairGoal.pair_id, func.count(), func.coalesce(achieved, 0), func.sum(PairGoal.progress)
-    ).where(PairGoal.organization_id == organization_id)
-    if pair_ids is not None:
-        statement = statement.where(col(PairGoal.pair_id).in_(pair_ids))
-    if program_id is not None:
-        statement = statement.where(PairGoal.program_id == program_id)
-    rows = await session.exec(statement.group_by(col(PairGoal.pair_id)))
+    statement = _goal_figures_statement(pair_ids is not None, program_id is not None)
+    rows = await session.exec(statement, params=_filters(organization_id, pair_ids, program_id))
     return {
         row[0]: GoalFigures(total=int(row[1]), achieved=int(row[2]), progress_sum=int(row[3] or 0))
         for row in rows.all()
