@@ -28,6 +28,18 @@ def new_id() -> uuid.UUID:
     return uuid_utils.uuid7()
 
 
+# Default factories of table models are plain functions, not the `list` and `dict` builtins:
+# SQLModel calls pydantic's FieldInfo.get_default for every default it fills in, which
+# inspects the factory's signature, and a builtin's signature is parsed from text (about
+# 90 µs for `list` against 6 for a function) on every new row.
+def empty_list() -> list[Any]:
+    return []
+
+
+def empty_dict() -> dict[str, Any]:
+    return {}
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

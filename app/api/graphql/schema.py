@@ -4,6 +4,7 @@ from typing import Any
 
 import strawberry
 from cross_web import HTTPException
+from graphql.validation import ASTValidationRule
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from strawberry.extensions import (
     AddValidationRules,
@@ -48,7 +49,7 @@ class Mutation(
 # The limits' rules are built once: the validation cache is keyed by the rules as well as the
 # document, so rules built per request (as QueryDepthLimiter and MaxAliasesLimiter do) would
 # never let it hit.
-LIMIT_RULES = [max_depth_rule(10, None, None), max_aliases_rule(30)]
+LIMIT_RULES: list[type[ASTValidationRule]] = [max_depth_rule(10, None, None), max_aliases_rule(30)]
 # Documents parsed and validated once per distinct text: clients send the same few queries
 # again and again. Bounded, so unique texts cannot grow memory.
 DOCUMENT_CACHE_SIZE = 512

@@ -9,7 +9,7 @@ from pydantic import field_validator, model_validator
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Scope
 from app.domain.schemas import InputSchema
@@ -37,7 +37,7 @@ class ApiKey(IdMixin, TenantMixin, table=True):
     name: str = Field(max_length=200)
     prefix: str = Field(max_length=16)
     key_hash: str = Field(max_length=64, unique=True)
-    scopes: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    scopes: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
-from app.db.base import IdMixin, TenantMixin, utcnow
+from app.db.base import IdMixin, TenantMixin, empty_dict, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 
 
@@ -24,7 +24,9 @@ class AuditEntry(IdMixin, TenantMixin, table=True):
     action: str = Field(sa_type=String(80))
     subject_type: str = Field(sa_type=String(40))
     subject_id: uuid.UUID | None = None
-    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    details: dict[str, Any] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
 
 
 class AuditEntryRead(SQLModel):

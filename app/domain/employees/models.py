@@ -10,7 +10,7 @@ from pydantic import EmailStr, field_validator
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Role
 from app.domain.schemas import InputSchema
@@ -119,7 +119,7 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
     manager_id: uuid.UUID | None = Field(
         default=None, foreign_key="employees.id", ondelete="SET NULL"
     )
-    languages: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    languages: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
     # Enums are stored as plain strings: no database enum types to migrate.
     status: EmployeeStatus = Field(default=EmployeeStatus.ACTIVE, sa_type=String(20))
     role: Role = Field(default=Role.EMPLOYEE, sa_type=String(20))

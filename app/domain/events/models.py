@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Index, String
 from sqlmodel import Field
 
-from app.db.base import IdMixin, TenantMixin, utcnow
+from app.db.base import IdMixin, TenantMixin, empty_dict, utcnow
 from app.db.indexes import partial_index
 from app.db.types import JSONDocument, UTCDateTime
 
@@ -25,7 +25,7 @@ class OutboxEvent(IdMixin, TenantMixin, table=True):
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     subject_type: str = Field(sa_type=String(40))
     subject_id: uuid.UUID
-    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    data: dict[str, Any] = Field(default_factory=empty_dict, sa_type=JSONDocument, nullable=False)
     schema_version: int = Field(default=EVENT_SCHEMA_VERSION)
     actor: str | None = Field(default=None, sa_type=String(80))
     # Set once the dispatcher has queued a delivery for each subscription that wants it.

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.types import JSONDocument, UTCDateTime
 
 
@@ -51,21 +51,23 @@ class Participant(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True
     # Mentors only: how many mentees at once; None means the program's default.
     capacity: int | None = Field(default=None)
     # {tag: proficiency 1-5} and {tag: priority 1-5}; both roles teach and learn.
-    teaches: dict[str, int] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
-    learns: dict[str, int] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    teaches: dict[str, int] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
+    learns: dict[str, int] = Field(default_factory=empty_dict, sa_type=JSONDocument, nullable=False)
     # Motivation (mentors) or openness (mentees), 1-5, with the person's own words.
     mindset: int = Field(default=3)
     mindset_statement: str | None = Field(default=None, sa_type=Text)
     # Weekly windows in their time zone: [{"day": 0-6, "start": "HH:MM", "end": "HH:MM"}].
     availability: list[dict[str, Any]] = Field(
-        default_factory=list, sa_type=JSONDocument, nullable=False
+        default_factory=empty_list, sa_type=JSONDocument, nullable=False
     )
     timezone: str | None = Field(default=None, sa_type=String(64))
-    languages: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    languages: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
     format: MeetingFormat = Field(default=MeetingFormat.EITHER, sa_type=String(10))
     # Employee ids (as strings) of people to avoid, and people preferred.
-    avoid: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
-    prefer: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    avoid: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
+    prefer: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
     decided_by: str | None = Field(default=None, sa_type=String(80))
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decision_reason: str | None = Field(default=None, sa_type=Text)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.schemas import InputSchema
 
@@ -40,14 +40,18 @@ class MatchingRun(IdMixin, TenantMixin, TimestampMixin, table=True):
     status: RunStatus = Field(default=RunStatus.RUNNING, sa_type=String(12))
     dry_run: bool = Field(default=False)
     # {"keep": [[mentee participant id, mentor participant id], ...], "forbid": [...]}
-    options: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    options: dict[str, Any] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
     requested_by: str = Field(sa_type=String(80))
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Counts, mean and minimum score, objective topics covered.
-    summary: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    summary: dict[str, Any] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
     # [{"participant_id", "employee_id", "role", "reason", "detail"}]
     unmatched: list[dict[str, Any]] = Field(
-        default_factory=list, sa_type=JSONDocument, nullable=False
+        default_factory=empty_list, sa_type=JSONDocument, nullable=False
     )
     error: str | None = Field(default=None, sa_type=Text)
 
@@ -65,7 +69,9 @@ class MatchingProposal(IdMixin, TenantMixin, TimestampMixin, table=True):
     mentee_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
     mentor_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
     score: float
-    explanation: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    explanation: dict[str, Any] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
     kept: bool = Field(default=False)
     status: ProposalStatus = Field(default=ProposalStatus.PROPOSED, sa_type=String(10))
     pair_id: uuid.UUID | None = Field(default=None, foreign_key="pairs.id", ondelete="SET NULL")
@@ -92,7 +98,9 @@ class MatchRequest(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=Tru
     status: RequestStatus = Field(default=RequestStatus.PENDING, sa_type=String(10))
     message: str | None = Field(default=None, sa_type=Text)
     score: float
-    explanation: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    explanation: dict[str, Any] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
     pair_id: uuid.UUID | None = Field(default=None, foreign_key="pairs.id", ondelete="SET NULL")
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decision_reason: str | None = Field(default=None, sa_type=Text)

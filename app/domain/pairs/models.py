@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict
 from app.db.types import JSONDocument, UTCDateTime
 
 
@@ -60,7 +60,9 @@ class Pair(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
     origin: PairOrigin = Field(default=PairOrigin.MANUAL, sa_type=String(12))
     matching_run_id: uuid.UUID | None = Field(default=None)
     score: float | None = Field(default=None)
-    explanation: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    explanation: dict[str, Any] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
     started_on: date | None = Field(default=None)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: EndReason | None = Field(default=None, sa_type=String(16))

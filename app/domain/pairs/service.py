@@ -10,6 +10,7 @@ may pause, resume and end their pair but not activate a proposal. Ending goes th
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
@@ -135,7 +136,8 @@ async def load_pair(
         program = (await session.exec(select(Program).where(Program.id == pair.program_id))).one()
     else:
         params = {"pair_id": pair_id, "organization_id": principal.organization_id}
-        row = (await session.exec(_PAIR_WITH_PROGRAM, params=params)).unique().first()
+        result: Any = await session.exec(_PAIR_WITH_PROGRAM, params=params)
+        row = result.unique().first()  # unique(): the managers are joined in
         if row is None:
             raise not_found()
         pair, program = row

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, FiniteFloat, field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.schemas import InputSchema
@@ -92,7 +92,7 @@ class Program(ProgramFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin,
     # The status a program was archived from: an archived draft stays hidden like a draft.
     archived_from: ProgramStatus | None = Field(default=None, sa_type=String(20))
     matching_settings: dict[str, Any] = Field(
-        default_factory=dict, sa_type=JSONDocument, nullable=False
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
     )
     # An administrator's waiver of the conditions to enter enrolling: who, when and why.
     enrolling_waiver_reason: str | None = Field(default=None, sa_type=Text)
@@ -257,9 +257,9 @@ class Objective(ObjectiveFields, IdMixin, TenantMixin, TimestampMixin, VersionMi
     category: ObjectiveCategory = Field(sa_type=String(40))
     description: str | None = Field(default=None, sa_type=Text)
     success_indicators: list[dict[str, Any]] = Field(
-        default_factory=list, sa_type=JSONDocument, nullable=False
+        default_factory=empty_list, sa_type=JSONDocument, nullable=False
     )
-    topic_tags: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    topic_tags: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
     position: int = Field(default=0, nullable=False)
 
 

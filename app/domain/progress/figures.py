@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func
+from sqlalchemy import ColumnElement, bindparam, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -62,7 +62,7 @@ def counted_logs() -> list[ColumnElement[bool]]:
 
 
 @cache
-def _log_figures_statement(by_pairs: bool, by_program: bool) -> Select[Any]:
+def _log_figures_statement(by_pairs: bool, by_program: bool) -> Any:
     """Built once per shape and reused: the figures are read on every progress request, and
     building the expression costs more than running it. Values go in as bound parameters."""
     statement = select(  # type: ignore[call-overload]  # more columns than typed overloads
@@ -83,11 +83,11 @@ def _log_figures_statement(by_pairs: bool, by_program: bool) -> Select[Any]:
         )
     if by_program:
         statement = statement.where(SessionLog.program_id == bindparam("program_id"))
-    return statement.group_by(col(SessionLog.pair_id))  # type: ignore[no-any-return]
+    return statement.group_by(col(SessionLog.pair_id))
 
 
 @cache
-def _goal_figures_statement(by_pairs: bool, by_program: bool) -> Select[Any]:
+def _goal_figures_statement(by_pairs: bool, by_program: bool) -> Any:
     achieved = func.sum(case((col(PairGoal.status) == GoalStatus.ACHIEVED.value, 1), else_=0))
     statement = select(
         PairGoal.pair_id, func.count(), func.coalesce(achieved, 0), func.sum(PairGoal.progress)
@@ -98,7 +98,7 @@ def _goal_figures_statement(by_pairs: bool, by_program: bool) -> Select[Any]:
         )
     if by_program:
         statement = statement.where(PairGoal.program_id == bindparam("program_id"))
-    return statement.group_by(col(PairGoal.pair_id))  # type: ignore[return-value]
+    return statement.group_by(col(PairGoal.pair_id))
 
 
 def _filters(

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.schemas import InputSchema
 
@@ -54,12 +54,12 @@ class SessionLog(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True)
     held_at: datetime = Field(sa_type=UTCDateTime)
     duration_minutes: int
     format: LogFormat = Field(sa_type=String(10))
-    topics: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    topics: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
     summary: str | None = Field(default=None, sa_type=Text)
     mentor_learned: str | None = Field(default=None, sa_type=Text)
     mentee_learned: str | None = Field(default=None, sa_type=Text)
     action_items: list[dict[str, Any]] = Field(
-        default_factory=list, sa_type=JSONDocument, nullable=False
+        default_factory=empty_list, sa_type=JSONDocument, nullable=False
     )
     # Kept in step with action_items so progress can count without reading the documents.
     open_action_items: int = Field(default=0)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 
 _ONE_PERSON = "(employee_id IS NULL) <> (guest_id IS NULL)"
@@ -26,7 +26,7 @@ class GuestMentor(IdMixin, TenantMixin, TimestampMixin, table=True):
     name: str = Field(max_length=200)
     partner_organization: str = Field(max_length=200)
     email: str = Field(max_length=320)
-    expertise: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    expertise: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
     consent_recorded_at: datetime = Field(sa_type=UTCDateTime)
     consent_statement: str = Field(sa_type=Text)
     # Only a SHA-256 hash of the invitation token (``mg_...``) is stored.
@@ -88,7 +88,7 @@ class DiscussionThread(IdMixin, TenantMixin, TimestampMixin, table=True):
     kind: ThreadKind = Field(sa_type=String(12))
     title: str = Field(max_length=200)
     body: str = Field(sa_type=Text)
-    tags: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    tags: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
     author_employee_id: uuid.UUID | None = Field(
         default=None, foreign_key="employees.id", ondelete="SET NULL", index=True
     )

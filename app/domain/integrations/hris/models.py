@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 
 
@@ -68,7 +68,7 @@ class HrisFieldMapping(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table
     __tablename__ = "hris_field_mappings"
     __table_args__ = (UniqueConstraint("organization_id"),)
 
-    fields: dict[str, str] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    fields: dict[str, str] = Field(default_factory=empty_dict, sa_type=JSONDocument, nullable=False)
 
 
 class HrisFieldMappingUpdate(SQLModel):
@@ -119,7 +119,9 @@ class HrisDelivery(IdMixin, TenantMixin, table=True):
     )
     duplicate_of_id: uuid.UUID | None = Field(default=None)
     attempts: int = Field(default=0)
-    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument, nullable=False)
+    payload: dict[str, Any] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
 
 
 class HrisDeliveryRead(SQLModel):

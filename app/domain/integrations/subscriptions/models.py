@@ -9,7 +9,7 @@ from pydantic import field_validator
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
+from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 
 # "employee.updated", "pair.*" (every pair event) or "*" (everything).
@@ -36,7 +36,7 @@ class WebhookSubscription(IdMixin, TenantMixin, TimestampMixin, VersionMixin, ta
 
     url: str = Field(max_length=2000)
     description: str | None = Field(default=None, max_length=500)
-    event_types: list[str] = Field(default_factory=list, sa_type=JSONDocument, nullable=False)
+    event_types: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
     # Kept as written: signing needs the key itself.
     secret: str = Field(max_length=100)
     enabled: bool = Field(default=True)
