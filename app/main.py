@@ -131,6 +131,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     problems.install(app)
+    # Routes are matched in order, one pattern after the other: the pairs' day-to-day (their
+    # logs and progress) comes first, as most requests are about it.
+    app.include_router(session_logs.router)
+    app.include_router(progress.router)
+    app.include_router(pairs.router)
+    app.include_router(create_graphql_router())
     app.include_router(health.router)
     app.include_router(access.router)
     app.include_router(employees.router)
@@ -141,13 +147,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matching.router)
     app.include_router(hris.router)
     app.include_router(webhook_subscriptions.router)
-    app.include_router(pairs.router)
-    app.include_router(session_logs.router)
-    app.include_router(progress.router)
     app.include_router(circles.router)
     app.include_router(circle_meetings.router)
     app.include_router(workshops.router)
-    app.include_router(create_graphql_router())
     app.mount("/scim/v2", create_scim_app(app), name="scim")
     app.mount(
         graphql_ide.STATIC_URL, StaticFiles(directory=graphql_ide.STATIC_DIR), name="graphiql"

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import case, distinct, func
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -104,6 +105,12 @@ async def progress_for_pairs(
     ids = [p.id for p in pairs]
     cadences = {program.id: program.cadence_days for program in programs_read}
     missing = {p.program_id for p in pairs} - cadences.keys()
+    for program_id in list(missing):
+        # Already loaded in this unit of work (with the pair, say): no need to ask again.
+        known = session.identity_map.get(identity_key(Program, program_id))
+        if known is not None:
+            cadences[program_id] = known.cadence_days
+            missing.discard(program_id)
     if missing:
         rows = await session.exec(
             select(Program.id, Program.cadence_days).where(col(Program.id).in_(missing))
