@@ -1,6 +1,7 @@
 """The ASGI application: routers, GraphQL, error handlers, middleware and lifespan."""
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -250,4 +251,11 @@ def build_app() -> FastAPI:
     """Factory for uvicorn (``--factory``): configures logging from the environment."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
-    return create_app(settings)
+    app = create_app(settings)
+    # What is loaded by now (modules, schemas, compiled models: most of the process's objects)
+    # lives as long as the process. Frozen, the cyclic garbage collector stops walking it on
+    # every full collection, which costs requests that allocate many objects (a page of 50
+    # session logs: 11.5 -> 8.3 ms of CPU per request, measured with bench/load.py's data).
+    gc.collect()
+    gc.freeze()
+    return app
