@@ -3,13 +3,14 @@
 import base64
 import binascii
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
-from sqlalchemy import tuple_
+from sqlalchemy import ColumnElement, func, tuple_
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -96,6 +97,61 @@ async def paginate(
     cursors = [encode_cursor([getattr(row, key.key) for key in keys]) for row in rows]
     next_cursor = cursors[-1] if has_more else None
     return Page(items=rows, next_cursor=next_cursor, cursors=cursors)
+
+
+async def pages_per_parent(
+    session: AsyncSession,
+    model: Any,
+    parent: Any,
+    parent_ids: Collection[Any],
+    *,
+    where: Sequence[ColumnElement[bool]] = (),
+    limit: int | None,
+    cursor: str | None,
+) -> dict[Any, Page[Any]]:
+    """A page of each parent's children (``model`` rows whose ``parent`` column is one of
+    ``parent_ids``), ordered by id, in one query: GraphQL's nested lists, batched.
+
+    The cursors are those of ``paginate`` with ``keys=[model.id]``, so a nested list and its
+    REST counterpart page alike. A cursor applies to every parent of the batch.
+    """
+    size = check_limit(limit)
+    pages: dict[Any, Page[Any]] = {p: Page(items=[], next_cursor=None) for p in parent_ids}
+    if not parent_ids:
+        return pages
+    key = model.id
+    conditions = [parent.in_(list(parent_ids)), *where]
+    if cursor:
+        (value,) = decode_cursor(cursor, 1)
+        try:
+            conditions.append(key > _coerce(key, value))
+        except (ValueError, TypeError) as exc:
+            raise _invalid_cursor() from exc
+    ranked = (
+        select(
+            key.label("id"),
+            func.row_number().over(partition_by=parent, order_by=key).label("rank"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    rows = await session.exec(
+        select(model)
+        .join(ranked, key == ranked.c.id)
+        .where(ranked.c.rank <= size + 1)
+        .order_by(key)
+    )
+    grouped: dict[Any, list[Any]] = {p: [] for p in parent_ids}
+    for row in rows:
+        grouped[getattr(row, parent.key)].append(row)
+    for parent_id, items in grouped.items():
+        cursors = [encode_cursor([item.id]) for item in items[:size]]
+        pages[parent_id] = Page(
+            items=items[:size],
+            next_cursor=cursors[-1] if len(items) > size else None,
+            cursors=cursors,
+        )
+    return pages
 
 
 def _coerce(key: Any, value: Any) -> Any:

@@ -7,6 +7,8 @@ import strawberry
 
 from app.api.graphql.context import Info
 from app.api.graphql.employees import given_fields
+from app.api.graphql.relay import Connection, connection_from_page
+from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.domain.programs import consultation as service
 from app.domain.programs import contributions, stakeholders
 from app.domain.programs.consultation import ConsultationAccess
@@ -98,11 +100,16 @@ class ConsultationType:
     seen: strawberry.Private[ConsultationAccess]
 
     @strawberry.field(
-        description="Every contribution for managers; an invited employee's own otherwise."
+        description="Every contribution for managers; an invited employee's own otherwise. "
+        f"Oldest first, `first` at most {MAX_LIMIT}, batched."
     )
-    async def contributions(self, info: Info) -> list[ContributionType]:
-        found = await info.context.loader.contributions.load(self.seen.contributions_key)
-        return [contribution_from_model(c) for c in found]
+    async def contributions(
+        self, info: Info, first: int = DEFAULT_LIMIT, after: str | None = None
+    ) -> Connection[ContributionType]:
+        page = await info.context.loader.contributions.load(
+            (self.seen.contributions_key, first, after)
+        )
+        return connection_from_page(page, contribution_from_model)
 
 
 def consultation_from_access(seen: ConsultationAccess) -> ConsultationType:

@@ -18,6 +18,7 @@ from app.domain.employees.models import (
     EmployeeUpdate,
 )
 from app.domain.integrations import offboarding
+from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 EmployeeStatusEnum = strawberry.enum(EmployeeStatus, name="EmployeeStatus")
 RoleEnum = strawberry.enum(Role, name="Role")
@@ -61,10 +62,13 @@ class EmployeeType:
         manager = await info.context.loader.employee.load(self.manager_id)
         return from_model(info.context.principal, manager) if manager else None
 
-    @strawberry.field(description="Direct reports, batched with a DataLoader.")
-    async def reports(self, info: Info) -> list["EmployeeType"]:
-        reports = await info.context.loader.reports.load(self.id)
-        return [from_model(info.context.principal, e) for e in reports]
+    @strawberry.field(description=f"Direct reports, by id, `first` at most {MAX_LIMIT}, batched.")
+    async def reports(
+        self, info: Info, first: int = DEFAULT_LIMIT, after: str | None = None
+    ) -> Connection["EmployeeType"]:
+        page = await info.context.loader.reports.load((self.id, first, after))
+        principal = info.context.principal
+        return connection_from_page(page, lambda e: from_model(principal, e))
 
 
 def from_model(principal: Principal, employee: Employee) -> EmployeeType:

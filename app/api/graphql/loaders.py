@@ -1,20 +1,46 @@
 """DataLoaders: each batches the lookups of one request into a single query."""
 
 import uuid
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from app.domain.access.principal import Principal
 from app.domain.employees import service as employees
 from app.domain.employees.models import Employee
+from app.domain.matching.run_models import MatchingProposal
+from app.domain.pagination import Page, pages_per_parent
 from app.domain.programs import consultation, contributions, objectives
 from app.domain.programs.consultation import ConsultationAccess
-from app.domain.programs.consultation_models import Contribution
 from app.domain.programs.models import Objective, Program
 
 ContributionsKey = tuple[uuid.UUID, uuid.UUID | None]
+P = TypeVar("P", bound=Hashable)
+# A nested list's page: (its parent, first, after).
+PageKey = tuple[P, int | None, str | None]
+
+
+def paged_loader(
+    load_pages: Callable[[list[P], int | None, str | None], Awaitable[dict[P, Page[Any]]]],
+) -> DataLoader[PageKey[P], Page[Any]]:
+    """Batches nested lists' pages: one query per distinct (first, after) in the request."""
+
+    async def load(keys: Sequence[PageKey[P]]) -> list[Page[Any]]:
+        groups: dict[tuple[int | None, str | None], list[P]] = defaultdict(list)
+        for parent, first, after in keys:
+            groups[(first, after)].append(parent)
+        found: dict[PageKey[P], Page[Any]] = {}
+        for (first, after), parents in groups.items():
+            pages = await load_pages(parents, first, after)
+            for parent in parents:
+                found[(parent, first, after)] = pages[parent]
+        return [found[key] for key in keys]
+
+    return DataLoader(load_fn=load)
 
 
 class Loaders:
@@ -25,9 +51,32 @@ class Loaders:
             found = await employees.employees_by_ids(session, organization_id, ids)
             return [found.get(i) for i in ids]
 
-        async def load_reports(manager_ids: Sequence[uuid.UUID]) -> list[list[Employee]]:
-            grouped = await employees.reports_by_manager_ids(session, organization_id, manager_ids)
-            return [grouped[m] for m in manager_ids]
+        async def load_reports(
+            manager_ids: list[uuid.UUID], first: int | None, after: str | None
+        ) -> dict[uuid.UUID, Page[Any]]:
+            return await pages_per_parent(
+                session,
+                Employee,
+                col(Employee.manager_id),
+                manager_ids,
+                where=[col(Employee.organization_id) == organization_id],
+                limit=first,
+                cursor=after,
+            )
+
+        async def load_proposals(
+            run_ids: list[uuid.UUID], first: int | None, after: str | None
+        ) -> dict[uuid.UUID, Page[Any]]:
+            # Run ids come from runs this caller was allowed to read.
+            return await pages_per_parent(
+                session,
+                MatchingProposal,
+                col(MatchingProposal.run_id),
+                run_ids,
+                where=[col(MatchingProposal.organization_id) == organization_id],
+                limit=first,
+                cursor=after,
+            )
 
         async def load_objectives(program_ids: Sequence[uuid.UUID]) -> list[list[Objective]]:
             grouped = await objectives.objectives_by_program_ids(
@@ -40,14 +89,19 @@ class Loaders:
         ) -> list[ConsultationAccess | None]:
             return await consultation.consultations_for(session, principal, programs)
 
-        async def load_contributions(keys: Sequence[ContributionsKey]) -> list[list[Contribution]]:
-            return await contributions.contributions_for(session, organization_id, keys)
+        async def load_contributions(
+            keys: list[ContributionsKey], first: int | None, after: str | None
+        ) -> dict[ContributionsKey, Page[Any]]:
+            return await contributions.contribution_pages(
+                session, organization_id, keys, limit=first, cursor=after
+            )
 
         self.employee = DataLoader(load_fn=load_employees)
-        self.reports = DataLoader(load_fn=load_reports)
+        self.reports = paged_loader(load_reports)
+        self.proposals = paged_loader(load_proposals)
         self.objectives = DataLoader(load_fn=load_objectives)
         # Keyed by program, since whether the caller runs it decides what they see.
         self.consultation = DataLoader(
             load_fn=load_consultations, cache_key_fn=lambda program: program.id
         )
-        self.contributions = DataLoader(load_fn=load_contributions)
+        self.contributions = paged_loader(load_contributions)

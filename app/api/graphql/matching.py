@@ -153,8 +153,7 @@ class MatchingQuery:
         page = await runs.list_runs(
             ctx.session, ctx.principal, program_id, limit=first, cursor=after
         )
-        proposals = await runs.proposals_of_runs(ctx.session, [r.id for r in page.items])
-        return connection_from_page(page, lambda r: run_from_model(r, proposals[r.id]))
+        return connection_from_page(page, run_from_model)
 
     @strawberry.field
     async def matching_run(

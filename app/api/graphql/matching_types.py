@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from app.api.graphql.context import Info
+from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.matching import enrolment, runs, self_match
 from app.domain.matching.models import (
     MeetingFormat,
@@ -26,6 +27,7 @@ from app.domain.matching.run_models import (
     ReviewResult,
     RunStatus,
 )
+from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 ParticipantRoleEnum = strawberry.enum(ParticipantRole, name="ParticipantRole")
 ParticipantStatusEnum = strawberry.enum(ParticipantStatus, name="ParticipantStatus")
@@ -200,19 +202,19 @@ class MatchingRunType:
     finished_at: dt.datetime | None
     summary: MatchingRunSummary
     unmatched: list[UnmatchedParticipant]
-    preloaded: strawberry.Private[list[MatchingProposal] | None]
 
-    @strawberry.field(description="The proposed pairs, each with its score and explanation.")
-    async def proposals(self, info: Info) -> list[ProposalType]:
-        found = self.preloaded
-        if found is None:
-            found = (await runs.proposals_of_runs(info.context.session, [self.id]))[self.id]
-        return [proposal_from_model(p) for p in found]
+    @strawberry.field(
+        description="The proposed pairs, each with its score and explanation; "
+        f"`first` at most {MAX_LIMIT}, batched."
+    )
+    async def proposals(
+        self, info: Info, first: int = DEFAULT_LIMIT, after: str | None = None
+    ) -> Connection[ProposalType]:
+        page = await info.context.loader.proposals.load((self.id, first, after))
+        return connection_from_page(page, proposal_from_model)
 
 
-def run_from_model(
-    run: MatchingRun, preloaded: list[MatchingProposal] | None = None
-) -> MatchingRunType:
+def run_from_model(run: MatchingRun) -> MatchingRunType:
     view = runs.run_to_read(run)
     return MatchingRunType(
         id=view.id,
@@ -224,7 +226,6 @@ def run_from_model(
         finished_at=view.finished_at,
         summary=MatchingRunSummary(**view.summary.model_dump()),
         unmatched=[UnmatchedParticipant(**u.model_dump()) for u in view.unmatched],
-        preloaded=preloaded,
     )
 
 

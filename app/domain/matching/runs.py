@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
@@ -371,20 +371,3 @@ async def list_proposals(
     return await pagination.paginate(
         session, statement, keys=[MatchingProposal.id], limit=limit, cursor=cursor
     )
-
-
-async def proposals_of_runs(
-    session: AsyncSession, run_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[MatchingProposal]]:
-    """Every proposal of these runs in one query (for GraphQL's loaders)."""
-    found: dict[uuid.UUID, list[MatchingProposal]] = {run_id: [] for run_id in run_ids}
-    if not run_ids:
-        return found
-    rows = await session.exec(
-        select(MatchingProposal)
-        .where(col(MatchingProposal.run_id).in_(run_ids))
-        .order_by(col(MatchingProposal.id))
-    )
-    for proposal in rows:
-        found[proposal.run_id].append(proposal)
-    return found

@@ -55,7 +55,7 @@ class ConsultationAccess:
 
     @property
     def contributions_key(self) -> tuple[uuid.UUID, uuid.UUID | None]:
-        """What :func:`contributions.contributions_for` should return for this caller."""
+        """What :func:`contributions.contribution_pages` should return for this caller."""
         if self.whole:
             return self.consultation.id, None
         assert self.stakeholder is not None

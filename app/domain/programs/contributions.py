@@ -8,7 +8,7 @@ with a reason; the consultation closes only when none waits for a decision.
 import uuid
 from collections.abc import Sequence
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
@@ -244,32 +244,33 @@ async def get_contribution(
     return contribution
 
 
-async def contributions_for(
+async def contribution_pages(
     session: AsyncSession,
     organization_id: uuid.UUID,
     keys: Sequence[tuple[uuid.UUID, uuid.UUID | None]],
-) -> list[list[Contribution]]:
-    """Contributions of several consultations in one query, for DataLoaders.
+    *,
+    limit: int | None,
+    cursor: str | None,
+) -> dict[tuple[uuid.UUID, uuid.UUID | None], pagination.Page[Contribution]]:
+    """A page of contributions of several consultations, for GraphQL's loaders, in one query.
 
     Each key is (consultation id, stakeholder id): with a stakeholder, only theirs (what an
-    invitee may see); with ``None``, all of them.
+    invitee may see); with ``None``, all of them. A stakeholder belongs to one consultation.
     """
-    if not keys:
-        return []
-    rows = await session.exec(
-        select(Contribution)
-        .where(
-            Contribution.organization_id == organization_id,
-            col(Contribution.consultation_id).in_({c for c, _ in keys}),
-        )
-        .order_by(col(Contribution.id))
+    whole = [consultation_id for consultation_id, only in keys if only is None]
+    own = [only for _, only in keys if only is not None]
+    visible = []
+    if whole:
+        visible.append(col(Contribution.consultation_id).in_(whole))
+    if own:
+        visible.append(col(Contribution.stakeholder_id).in_(own))
+    pages = await pagination.pages_per_parent(
+        session,
+        Contribution,
+        col(Contribution.consultation_id),
+        [consultation_id for consultation_id, _ in keys],
+        where=[col(Contribution.organization_id) == organization_id, or_(*visible)],
+        limit=limit,
+        cursor=cursor,
     )
-    everything = list(rows.all())
-    return [
-        [
-            c
-            for c in everything
-            if c.consultation_id == consultation_id and (only is None or c.stakeholder_id == only)
-        ]
-        for consultation_id, only in keys
-    ]
+    return {key: pages[key[0]] for key in keys}

@@ -37,13 +37,13 @@ async def test_employee_with_manager_and_reports(tenant: Tenant) -> None:
     b = await tenant.employee(manager_id=boss["id"])
     result = await gql(
         tenant,
-        "query($id: UUID!) { employee(id: $id) { id displayName version reports { id manager { id } } } }",
+        "query($id: UUID!) { employee(id: $id) { id displayName version reports { nodes { id manager { id } } } } }",
         {"id": boss["id"]},
     )
     employee = result["data"]["employee"]
     assert employee["displayName"] == "Grace Hopper"
-    assert [r["id"] for r in employee["reports"]] == [a["id"], b["id"]]
-    assert all(r["manager"]["id"] == boss["id"] for r in employee["reports"])
+    assert [r["id"] for r in employee["reports"]["nodes"]] == [a["id"], b["id"]]
+    assert all(r["manager"]["id"] == boss["id"] for r in employee["reports"]["nodes"])
 
 
 async def test_connection_pages_and_filters(tenant: Tenant) -> None:

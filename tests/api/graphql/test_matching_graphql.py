@@ -31,8 +31,8 @@ mutation($program: UUID!, $input: MatchingRunInput) {
     id status dryRun
     summary { pairs unmatched meanScore minScore objectiveTopicsCovered }
     unmatched { participantId role reason detail }
-    proposals { id menteeId mentorId score status
-      explanation { score eligible reasons components { name value weight } } }
+    proposals { nodes { id menteeId mentorId score status
+      explanation { score eligible reasons components { name value weight } } } }
   }
 }
 """
@@ -49,7 +49,7 @@ mutation($program: UUID!, $run: UUID!, $ids: [UUID!]) {
 RUNS = """
 query($program: UUID!) {
   matchingRuns(programId: $program) {
-    edges { node { id proposals { id score explanation { reasons } } } }
+    edges { node { id proposals { nodes { id score explanation { reasons } } } } }
   }
 }
 """
@@ -109,7 +109,7 @@ async def test_enrol_run_and_accept_through_graphql(tenant: Tenant) -> None:
     assert "errors" not in result, result
     run = result["data"]["runMatching"]
     assert run["status"] == "COMPLETED"
-    [proposal] = run["proposals"]
+    [proposal] = run["proposals"]["nodes"]
     assert (proposal["menteeId"], proposal["mentorId"]) == (mentee["id"], mentor["id"])
     assert "covers 1 of 1 wanted topics: generative-ai" in proposal["explanation"]["reasons"]
     assert {c["name"] for c in proposal["explanation"]["components"]} >= {"learning", "reverse"}
@@ -186,7 +186,7 @@ async def test_runs_load_their_proposals_in_one_query(
     count_statements.statements.clear()
     result = await gql(tenant, RUNS, {"program": program["id"]})
     edges = result["data"]["matchingRuns"]["edges"]
-    assert [len(e["node"]["proposals"]) for e in edges] == [2, 2, 2]
+    assert [len(e["node"]["proposals"]["nodes"]) for e in edges] == [2, 2, 2]
     proposal_queries = [s for s in count_statements.statements if "matching_proposals" in s]
     assert len(proposal_queries) == 1
 
@@ -255,3 +255,60 @@ async def test_self_matching_through_graphql(tenant: Tenant) -> None:
     )
     assert accepted["data"]["answerMatchRequest"]["status"] == "ACCEPTED"
     assert accepted["data"]["answerMatchRequest"]["pairId"]
+
+
+PROPOSAL_PAGE = """
+query($program: UUID!, $run: UUID!, $first: Int!, $after: String) {
+  matchingRun(programId: $program, id: $run) {
+    proposals(first: $first, after: $after) {
+      edges { cursor node { id } } pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+
+
+async def test_a_runs_proposals_come_in_pages_like_rest(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant)
+    for _ in range(3):
+        await enrol(
+            tenant, program, await senior(tenant), "MENTEE", learns=[{"tag": "ai", "level": 3}]
+        )
+        await enrol(
+            tenant, program, await junior(tenant), "MENTOR", teaches=[{"tag": "ai", "level": 3}]
+        )
+    ran = await gql(tenant, RUN, {"program": program["id"], "input": {"dryRun": True}})
+    run_id = ran["data"]["runMatching"]["id"]
+    every = [p["id"] for p in ran["data"]["runMatching"]["proposals"]["nodes"]]
+    assert len(every) == 3
+
+    seen: list[str] = []
+    after = None
+    while True:
+        variables = {"program": program["id"], "run": run_id, "first": 2, "after": after}
+        page = (await gql(tenant, PROPOSAL_PAGE, variables))["data"]["matchingRun"]["proposals"]
+        seen += [e["node"]["id"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == every
+
+    # The same cursors as the REST list's.
+    rest = await tenant.client.get(
+        f"/api/v1/programs/{program['id']}/matching-runs/{run_id}/proposals?limit=2",
+        headers=tenant.admin,
+    )
+    first_page = (await gql(tenant, PROPOSAL_PAGE, {**variables, "after": None}))["data"]
+    assert (
+        rest.json()["next_cursor"]
+        == first_page["matchingRun"]["proposals"]["pageInfo"]["endCursor"]
+    )
+
+    too_many = await gql(
+        tenant, PROPOSAL_PAGE, {"program": program["id"], "run": run_id, "first": 1000}
+    )
+    assert error_of(too_many)["code"] == "invalid"
+    bad_cursor = await gql(
+        tenant, PROPOSAL_PAGE, {"program": program["id"], "run": run_id, "first": 2, "after": "x"}
+    )
+    assert error_of(bad_cursor)["code"] == "invalid_cursor"

@@ -22,7 +22,7 @@ query($id: UUID!) {
     managers { id displayName }
     matchingSettings { minimumScore modes reverse { hard weight minSeniorityGap } }
     objectives { id title category position topicTags successIndicators { name targetValue unit baseline } }
-    consultation { id status question contributions { id kind body status stakeholderId } }
+    consultation { id status question contributions { nodes { id kind body status stakeholderId } } }
   }
 }
 """
@@ -30,7 +30,7 @@ query($id: UUID!) {
 PROGRAMS = """
 query($first: Int!, $after: String, $filter: ProgramFilterInput) {
   programs(first: $first, after: $after, filter: $filter) {
-    edges { cursor node { id name status objectives { id } consultation { id contributions { id } } } }
+    edges { cursor node { id name status objectives { id } consultation { id contributions { nodes { id } } } } }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -264,7 +264,7 @@ async def test_consultation_through_graphql(tenant: Tenant) -> None:
         tenant,
         """mutation($p: UUID!, $deadline: DateTime!) {
              openConsultation(programId: $p, input: {question: "What first?", deadline: $deadline}) {
-               id status contributions { id } } }""",
+               id status contributions { nodes { id } } } }""",
         {"p": program["id"], "deadline": in_days(7)},
         as_owner,
     )
@@ -317,7 +317,11 @@ async def test_consultation_through_graphql(tenant: Tenant) -> None:
     async def contributions_seen(headers: dict[str, str]) -> list[str] | None:
         result = await gql(tenant, PROGRAM, {"id": program["id"]}, headers)
         consultation = result["data"]["program"]["consultation"]
-        return None if consultation is None else [c["id"] for c in consultation["contributions"]]
+        return (
+            None
+            if consultation is None
+            else [c["id"] for c in consultation["contributions"]["nodes"]]
+        )
 
     assert await contributions_seen(tenant.as_user(alice)) == [alice_contribution["id"]]
     assert await contributions_seen(tenant.as_user(bob)) == [bob_contribution["id"]]
@@ -417,7 +421,7 @@ async def test_nested_program_reads_run_a_constant_number_of_queries(
       programs(first: $first) {
         edges { node { id managers { id }
           objectives { id }
-          consultation { id contributions { id } } } }
+          consultation { id contributions { nodes { id } } } } }
       }
     }"""
 
@@ -427,7 +431,7 @@ async def test_nested_program_reads_run_a_constant_number_of_queries(
         nodes = [e["node"] for e in result["data"]["programs"]["edges"]]
         assert len(nodes) == first
         assert all(len(n["objectives"]) == 2 for n in nodes)
-        assert all(len(n["consultation"]["contributions"]) == 1 for n in nodes)
+        assert all(len(n["consultation"]["contributions"]["nodes"]) == 1 for n in nodes)
         assert all(n["managers"] == [{"id": manager["id"]}] for n in nodes)
         return count_statements.count
 
