@@ -87,3 +87,29 @@ async def test_outage_answers_503_and_recovers(app: FastAPI, cluster: ThrowawayC
     print(f"outage: {dict(statuses)} answers; recovered {recovered_after:.2f} s after restart")
     async with httpx.AsyncClient(transport=transport, base_url="http://faults") as client:
         assert (await client.get("/ready")).status_code == 200
+
+
+async def test_idle_connections_are_checked_before_use(cluster: ThrowawayCluster) -> None:
+    """A restart while the service is quiet costs no request: stale idle connections are
+    pinged, found dead and replaced before a request uses them."""
+    application = create_app(
+        Settings(
+            database_url=cluster.url, db_pool_timeout_seconds=2, db_ping_after_idle_seconds=0.5
+        )
+    )
+    transport = httpx.ASGITransport(app=application)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://faults") as client:
+            tenant = await make_tenant(application, client, "Idle")
+            # Several connections in the pool, all idle after this.
+            await asyncio.gather(
+                *(client.get("/api/v1/employees?limit=5", headers=tenant.admin) for _ in range(5))
+            )
+            await asyncio.to_thread(cluster.stop)
+            await asyncio.to_thread(cluster.start)
+            await asyncio.sleep(1)
+            for _ in range(5):
+                response = await client.get("/api/v1/employees?limit=5", headers=tenant.admin)
+                assert response.status_code == 200, response.text
+    finally:
+        await application.state.engine.dispose()
