@@ -22,10 +22,19 @@ from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
 from app.domain.pagination import Page
 from app.domain.pairs import access as pair_access
+from app.domain.pairs import agreement as agreement_service
 from app.domain.pairs import goals as goal_service
 from app.domain.pairs import service as pair_service
 from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairOrigin, PairStatus
-from app.domain.pairs.schemas import GoalCreate, GoalUpdate, PairFilter, PairHealth, PairTransition
+from app.domain.pairs.schemas import (
+    AgreementFormat,
+    AgreementWrite,
+    GoalCreate,
+    GoalUpdate,
+    PairFilter,
+    PairHealth,
+    PairTransition,
+)
 from app.domain.progress import service as progress_service
 from app.domain.progress.schemas import (
     ConfidenceTrend,
@@ -59,6 +68,7 @@ GoalStatusEnum = strawberry.enum(GoalStatus, name="PairGoalStatus")
 LogFormatEnum = strawberry.enum(LogFormat, name="SessionLogFormat")
 LogStatusEnum = strawberry.enum(LogStatus, name="SessionLogStatus")
 OwnerEnum = strawberry.enum(Owner, name="PairSide")
+AgreementFormatEnum = strawberry.enum(AgreementFormat, name="PairAgreementFormat")
 
 LAST_LOGS_MAX = 20
 
@@ -259,6 +269,7 @@ class AgreementType:
     ground_rules: str | None
     confidentiality: str | None
     starts_on: dt.date | None
+    updated_at: dt.datetime | None
     mentor_acknowledged_at: dt.datetime | None
     mentee_acknowledged_at: dt.datetime | None
     acknowledged: bool
@@ -317,7 +328,7 @@ def pair_from_model(pair: Pair) -> PairType:
     view = pair_service.to_read(pair)
     agreement = None
     if view.agreement is not None:
-        agreement = AgreementType(**view.agreement.model_dump(exclude={"updated_at"}))
+        agreement = AgreementType(**view.agreement.model_dump())
     return PairType(
         id=view.id,
         program_id=view.program_id,
@@ -387,6 +398,16 @@ class PairGoalUpdateInput:
     status: GoalStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
     progress: int | None = strawberry.UNSET
     target_date: dt.date | None = strawberry.UNSET
+
+
+@strawberry.input(description="The whole agreement; writing it asks both sides to acknowledge it.")
+class PairAgreementInput:
+    format: AgreementFormatEnum  # type: ignore[valid-type]
+    cadence_days: int = strawberry.field(description="Days between meetings the pair chose.")
+    channel: str | None = strawberry.UNSET
+    ground_rules: str | None = strawberry.UNSET
+    confidentiality: str | None = strawberry.UNSET
+    starts_on: dt.date | None = strawberry.UNSET
 
 
 def _without_nulls(fields: dict[str, Any], *names: str) -> dict[str, Any]:
@@ -534,3 +555,32 @@ class PairMutation:
                 session, ctx.principal, pair_id, goal_id, data, version
             )
         return goal_from_model(goal)
+
+    @strawberry.mutation(
+        description="Write your pair's agreement; send the pair's version you read. Writing it "
+        "resets both acknowledgements."
+    )
+    async def write_pair_agreement(
+        self, info: Info, pair_id: uuid.UUID, version: int, input: PairAgreementInput
+    ) -> PairType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = AgreementWrite.model_validate(given_fields(input))
+            pair = await agreement_service.write_agreement(
+                session, ctx.principal, pair_id, data, version
+            )
+        return pair_from_model(pair)
+
+    @strawberry.mutation(
+        description="Your side agrees to your pair's agreement as it stands; send the pair's "
+        "version to be sure you acknowledge the text you read."
+    )
+    async def acknowledge_pair_agreement(
+        self, info: Info, pair_id: uuid.UUID, version: int | None = None
+    ) -> PairType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            pair = await agreement_service.acknowledge_agreement(
+                session, ctx.principal, pair_id, version
+            )
+        return pair_from_model(pair)

@@ -186,6 +186,8 @@ MUTATIONS: dict[str, dict[str, str]] = {
     "transitionPair": {"id": "pair"},
     "createPairGoal": {"pairId": "pair"},
     "updatePairGoal": {"pairId": "pair", "goalId": "goal"},
+    "writePairAgreement": {"pairId": "pair"},
+    "acknowledgePairAgreement": {"pairId": "pair"},
     "createCircle": CIRCLES,
     "autoFormCircles": CIRCLES,
     "joinCircle": CIRCLE | {"employeeId": "employee"},
