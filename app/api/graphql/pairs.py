@@ -35,7 +35,9 @@ from app.domain.pairs.schemas import (
     PairHealth,
     PairTransition,
 )
+from app.domain.progress import feedback as feedback_service
 from app.domain.progress import service as progress_service
+from app.domain.progress.models import FeedbackCreate, FeedbackRead, FeedbackStage
 from app.domain.progress.schemas import (
     ConfidenceTrend,
     CountBy,
@@ -69,6 +71,7 @@ LogFormatEnum = strawberry.enum(LogFormat, name="SessionLogFormat")
 LogStatusEnum = strawberry.enum(LogStatus, name="SessionLogStatus")
 OwnerEnum = strawberry.enum(Owner, name="PairSide")
 AgreementFormatEnum = strawberry.enum(AgreementFormat, name="PairAgreementFormat")
+FeedbackStageEnum = strawberry.enum(FeedbackStage, name="PairFeedbackStage")
 
 LAST_LOGS_MAX = 20
 
@@ -275,6 +278,25 @@ class AgreementType:
     acknowledged: bool
 
 
+@strawberry.type(name="PairFeedback")
+class FeedbackType:
+    id: uuid.UUID
+    pair_id: uuid.UUID
+    program_id: uuid.UUID
+    employee_id: uuid.UUID
+    side: str
+    stage: FeedbackStageEnum  # type: ignore[valid-type]
+    rating: int
+    what_worked: str | None
+    what_to_improve: str | None
+    would_recommend: int
+    created_at: dt.datetime
+
+
+def feedback_from_read(view: FeedbackRead) -> FeedbackType:
+    return FeedbackType(**view.model_dump())
+
+
 @strawberry.type(name="Pair")
 class PairType:
     id: uuid.UUID
@@ -410,6 +432,15 @@ class PairAgreementInput:
     starts_on: dt.date | None = strawberry.UNSET
 
 
+@strawberry.input
+class PairFeedbackInput:
+    stage: FeedbackStageEnum  # type: ignore[valid-type]
+    rating: int = strawberry.field(description="1-5.")
+    what_worked: str | None = strawberry.UNSET
+    what_to_improve: str | None = strawberry.UNSET
+    would_recommend: int = strawberry.field(description="0-10, as in a net promoter score.")
+
+
 def _without_nulls(fields: dict[str, Any], *names: str) -> dict[str, Any]:
     """GraphQL null for a field with a default means 'use the default'."""
     return {k: v for k, v in fields.items() if not (k in names and v is None)}
@@ -454,6 +485,15 @@ class PairQuery:
         ctx = info.context
         found = await progress_service.pair_progress(ctx.session, ctx.principal, pair_id)
         return progress_from_model(found)
+
+    @strawberry.field(
+        description="A pair's feedback: your own answers; every answer of the pair for its "
+        "managers and admins (audited)."
+    )
+    async def pair_feedback(self, info: Info, pair_id: uuid.UUID) -> list[FeedbackType]:
+        ctx = info.context
+        found = await feedback_service.list_feedback(ctx.session, ctx.principal, pair_id)
+        return [feedback_from_read(feedback_service.to_read(f)) for f in found]
 
     @strawberry.field(description="A program's dashboard, for its managers and admins.")
     async def dashboard(self, info: Info, program_id: uuid.UUID) -> DashboardType:
@@ -584,3 +624,13 @@ class PairMutation:
                 session, ctx.principal, pair_id, version
             )
         return pair_from_model(pair)
+
+    @strawberry.mutation(description="Give feedback on your mentoring, once per stage.")
+    async def submit_pair_feedback(
+        self, info: Info, pair_id: uuid.UUID, input: PairFeedbackInput
+    ) -> FeedbackType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = FeedbackCreate.model_validate(given_fields(input))
+            feedback = await feedback_service.submit_feedback(session, ctx.principal, pair_id, data)
+        return feedback_from_read(feedback_service.to_read(feedback))
