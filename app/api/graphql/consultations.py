@@ -111,6 +111,19 @@ class ConsultationType:
         )
         return connection_from_page(page, contribution_from_model)
 
+    @strawberry.field(
+        description="The stakeholders consulted, for the program's managers and readers only. "
+        f"Oldest invited first, `first` at most {MAX_LIMIT}."
+    )
+    async def stakeholders(
+        self, info: Info, first: int = DEFAULT_LIMIT, after: str | None = None
+    ) -> Connection[StakeholderType] | None:
+        ctx = info.context
+        page = await stakeholders.list_stakeholders(
+            ctx.session, ctx.principal, self.program_id, limit=first, cursor=after
+        )
+        return connection_from_page(page, _stakeholder)
+
 
 def consultation_from_access(seen: ConsultationAccess) -> ConsultationType:
     view = service.to_read(seen.consultation)

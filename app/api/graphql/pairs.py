@@ -22,11 +22,22 @@ from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
 from app.domain.pagination import Page
 from app.domain.pairs import access as pair_access
+from app.domain.pairs import agreement as agreement_service
 from app.domain.pairs import goals as goal_service
 from app.domain.pairs import service as pair_service
 from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairOrigin, PairStatus
-from app.domain.pairs.schemas import GoalCreate, GoalUpdate, PairFilter, PairHealth, PairTransition
+from app.domain.pairs.schemas import (
+    AgreementFormat,
+    AgreementWrite,
+    GoalCreate,
+    GoalUpdate,
+    PairFilter,
+    PairHealth,
+    PairTransition,
+)
+from app.domain.progress import feedback as feedback_service
 from app.domain.progress import service as progress_service
+from app.domain.progress.models import FeedbackCreate, FeedbackRead, FeedbackStage
 from app.domain.progress.schemas import (
     ConfidenceTrend,
     CountBy,
@@ -59,6 +70,8 @@ GoalStatusEnum = strawberry.enum(GoalStatus, name="PairGoalStatus")
 LogFormatEnum = strawberry.enum(LogFormat, name="SessionLogFormat")
 LogStatusEnum = strawberry.enum(LogStatus, name="SessionLogStatus")
 OwnerEnum = strawberry.enum(Owner, name="PairSide")
+AgreementFormatEnum = strawberry.enum(AgreementFormat, name="PairAgreementFormat")
+FeedbackStageEnum = strawberry.enum(FeedbackStage, name="PairFeedbackStage")
 
 LAST_LOGS_MAX = 20
 
@@ -259,9 +272,29 @@ class AgreementType:
     ground_rules: str | None
     confidentiality: str | None
     starts_on: dt.date | None
+    updated_at: dt.datetime | None
     mentor_acknowledged_at: dt.datetime | None
     mentee_acknowledged_at: dt.datetime | None
     acknowledged: bool
+
+
+@strawberry.type(name="PairFeedback")
+class FeedbackType:
+    id: uuid.UUID
+    pair_id: uuid.UUID
+    program_id: uuid.UUID
+    employee_id: uuid.UUID
+    side: str
+    stage: FeedbackStageEnum  # type: ignore[valid-type]
+    rating: int
+    what_worked: str | None
+    what_to_improve: str | None
+    would_recommend: int
+    created_at: dt.datetime
+
+
+def feedback_from_read(view: FeedbackRead) -> FeedbackType:
+    return FeedbackType(**view.model_dump())
 
 
 @strawberry.type(name="Pair")
@@ -317,7 +350,7 @@ def pair_from_model(pair: Pair) -> PairType:
     view = pair_service.to_read(pair)
     agreement = None
     if view.agreement is not None:
-        agreement = AgreementType(**view.agreement.model_dump(exclude={"updated_at"}))
+        agreement = AgreementType(**view.agreement.model_dump())
     return PairType(
         id=view.id,
         program_id=view.program_id,
@@ -389,6 +422,25 @@ class PairGoalUpdateInput:
     target_date: dt.date | None = strawberry.UNSET
 
 
+@strawberry.input(description="The whole agreement; writing it asks both sides to acknowledge it.")
+class PairAgreementInput:
+    format: AgreementFormatEnum  # type: ignore[valid-type]
+    cadence_days: int = strawberry.field(description="Days between meetings the pair chose.")
+    channel: str | None = strawberry.UNSET
+    ground_rules: str | None = strawberry.UNSET
+    confidentiality: str | None = strawberry.UNSET
+    starts_on: dt.date | None = strawberry.UNSET
+
+
+@strawberry.input
+class PairFeedbackInput:
+    stage: FeedbackStageEnum  # type: ignore[valid-type]
+    rating: int = strawberry.field(description="1-5.")
+    what_worked: str | None = strawberry.UNSET
+    what_to_improve: str | None = strawberry.UNSET
+    would_recommend: int = strawberry.field(description="0-10, as in a net promoter score.")
+
+
 def _without_nulls(fields: dict[str, Any], *names: str) -> dict[str, Any]:
     """GraphQL null for a field with a default means 'use the default'."""
     return {k: v for k, v in fields.items() if not (k in names and v is None)}
@@ -433,6 +485,15 @@ class PairQuery:
         ctx = info.context
         found = await progress_service.pair_progress(ctx.session, ctx.principal, pair_id)
         return progress_from_model(found)
+
+    @strawberry.field(
+        description="A pair's feedback: your own answers; every answer of the pair for its "
+        "managers and admins (audited)."
+    )
+    async def pair_feedback(self, info: Info, pair_id: uuid.UUID) -> list[FeedbackType]:
+        ctx = info.context
+        found = await feedback_service.list_feedback(ctx.session, ctx.principal, pair_id)
+        return [feedback_from_read(feedback_service.to_read(f)) for f in found]
 
     @strawberry.field(description="A program's dashboard, for its managers and admins.")
     async def dashboard(self, info: Info, program_id: uuid.UUID) -> DashboardType:
@@ -534,3 +595,42 @@ class PairMutation:
                 session, ctx.principal, pair_id, goal_id, data, version
             )
         return goal_from_model(goal)
+
+    @strawberry.mutation(
+        description="Write your pair's agreement; send the pair's version you read. Writing it "
+        "resets both acknowledgements."
+    )
+    async def write_pair_agreement(
+        self, info: Info, pair_id: uuid.UUID, version: int, input: PairAgreementInput
+    ) -> PairType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = AgreementWrite.model_validate(given_fields(input))
+            pair = await agreement_service.write_agreement(
+                session, ctx.principal, pair_id, data, version
+            )
+        return pair_from_model(pair)
+
+    @strawberry.mutation(
+        description="Your side agrees to your pair's agreement as it stands; send the pair's "
+        "version to be sure you acknowledge the text you read."
+    )
+    async def acknowledge_pair_agreement(
+        self, info: Info, pair_id: uuid.UUID, version: int | None = None
+    ) -> PairType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            pair = await agreement_service.acknowledge_agreement(
+                session, ctx.principal, pair_id, version
+            )
+        return pair_from_model(pair)
+
+    @strawberry.mutation(description="Give feedback on your mentoring, once per stage.")
+    async def submit_pair_feedback(
+        self, info: Info, pair_id: uuid.UUID, input: PairFeedbackInput
+    ) -> FeedbackType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = FeedbackCreate.model_validate(given_fields(input))
+            feedback = await feedback_service.submit_feedback(session, ctx.principal, pair_id, data)
+        return feedback_from_read(feedback_service.to_read(feedback))

@@ -28,6 +28,7 @@ HIDDEN_FROM: dict[str, frozenset[str]] = {
     "pair": EVERYONE,
     "sessionLogs": EVERYONE,
     "progress": EVERYONE,
+    "pairFeedback": EVERYONE,
     "dashboard": EVERYONE,
     "circle": EVERYONE,
     "circleMembers": EVERYONE,
@@ -83,7 +84,7 @@ async def test_nobody_reads_what_is_not_theirs(tenant: Tenant) -> None:
                 failures.append((who, name, response.text[:200]))
             refused += 1
     assert failures == [], "\n".join(map(str, failures))
-    assert refused == 14 * len(EVERYONE) + len(EMPLOYEES)
+    assert refused == 15 * len(EVERYONE) + len(EMPLOYEES)
 
 
 # Mutations an outsider may legitimately call on the world's records: their own enrolment,
