@@ -113,14 +113,14 @@ class ConsultationType:
 
     @strawberry.field(
         description="The stakeholders consulted, for the program's managers and readers only. "
-        f"Oldest invited first, `first` at most {MAX_LIMIT}."
+        f"Oldest invited first, `first` at most {MAX_LIMIT}, batched."
     )
     async def stakeholders(
         self, info: Info, first: int = DEFAULT_LIMIT, after: str | None = None
     ) -> Connection[StakeholderType] | None:
-        ctx = info.context
-        page = await stakeholders.list_stakeholders(
-            ctx.session, ctx.principal, self.program_id, limit=first, cursor=after
+        stakeholders.require_whole(self.seen)
+        page = await info.context.loader.stakeholders.load(
+            (self.seen.consultation.id, first, after)
         )
         return connection_from_page(page, _stakeholder)
 

@@ -14,7 +14,7 @@ from app.domain.employees import service as employees
 from app.domain.employees.models import Employee
 from app.domain.matching.run_models import MatchingProposal
 from app.domain.pagination import Page, pages_per_parent
-from app.domain.programs import consultation, contributions, objectives
+from app.domain.programs import consultation, contributions, objectives, stakeholders
 from app.domain.programs.consultation import ConsultationAccess
 from app.domain.programs.models import Objective, Program
 
@@ -64,6 +64,13 @@ class Loaders:
                 cursor=after,
             )
 
+        async def load_stakeholders(
+            consultation_ids: list[uuid.UUID], first: int | None, after: str | None
+        ) -> dict[uuid.UUID, Page[Any]]:
+            return await stakeholders.stakeholder_pages(
+                session, organization_id, consultation_ids, limit=first, cursor=after
+            )
+
         async def load_proposals(
             run_ids: list[uuid.UUID], first: int | None, after: str | None
         ) -> dict[uuid.UUID, Page[Any]]:
@@ -99,6 +106,7 @@ class Loaders:
         self.employee = DataLoader(load_fn=load_employees)
         self.reports = paged_loader(load_reports)
         self.proposals = paged_loader(load_proposals)
+        self.stakeholders = paged_loader(load_stakeholders)
         self.objectives = DataLoader(load_fn=load_objectives)
         # Keyed by program, since whether the caller runs it decides what they see.
         self.consultation = DataLoader(

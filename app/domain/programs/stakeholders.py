@@ -1,15 +1,20 @@
 """Use cases of the stakeholders of a consultation: who is asked for their view."""
 
 import uuid
+from collections.abc import Sequence
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import pagination
 from app.domain.access.principal import Principal
 from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Conflict, Forbidden, Invalid, field_error
-from app.domain.programs.consultation import consultation_access, managed_consultation
+from app.domain.programs.consultation import (
+    ConsultationAccess,
+    consultation_access,
+    managed_consultation,
+)
 from app.domain.programs.consultation_models import Stakeholder, StakeholderInvite, StakeholderRead
 
 
@@ -79,11 +84,37 @@ async def list_stakeholders(
     cursor: str | None,
 ) -> pagination.Page[Stakeholder]:
     seen = await consultation_access(session, principal, program_id)
+    require_whole(seen)
+    statement = select(Stakeholder).where(Stakeholder.consultation_id == seen.consultation.id)
+    return await pagination.paginate(
+        session, statement, keys=[Stakeholder.id], limit=limit, cursor=cursor
+    )
+
+
+def require_whole(seen: ConsultationAccess) -> None:
+    """Who else is consulted is for those who see the consultation whole."""
     if not seen.whole:
         raise Forbidden(
             "Only the program's managers see who else is consulted.", code="not_program_manager"
         )
-    statement = select(Stakeholder).where(Stakeholder.consultation_id == seen.consultation.id)
-    return await pagination.paginate(
-        session, statement, keys=[Stakeholder.id], limit=limit, cursor=cursor
+
+
+async def stakeholder_pages(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    consultation_ids: Sequence[uuid.UUID],
+    *,
+    limit: int | None,
+    cursor: str | None,
+) -> dict[uuid.UUID, pagination.Page[Stakeholder]]:
+    """A page of stakeholders of several consultations in one query, for GraphQL's loaders;
+    the caller checked :func:`require_whole` on each."""
+    return await pagination.pages_per_parent(
+        session,
+        Stakeholder,
+        col(Stakeholder.consultation_id),
+        consultation_ids,
+        where=[col(Stakeholder.organization_id) == organization_id],
+        limit=limit,
+        cursor=cursor,
     )

@@ -12,7 +12,7 @@ from tests.api.programs_support import (
     program_manager,
     url,
 )
-from tests.conftest import Tenant
+from tests.conftest import StatementCounter, Tenant
 
 STAKEHOLDERS = """
 query($id: UUID!, $first: Int!, $after: String) {
@@ -116,3 +116,32 @@ async def test_inviting_twice_is_refused(tenant: Tenant) -> None:
     listed = await gql(tenant, STAKEHOLDERS, {"id": program["id"], "first": 10}, as_owner)
     nodes = listed["data"]["program"]["consultation"]["stakeholders"]["edges"]
     assert [e["node"]["employeeId"] for e in nodes] == [person["id"]]
+
+
+async def test_stakeholders_of_many_programs_cost_one_query(
+    tenant: Tenant, count_statements: StatementCounter
+) -> None:
+    _owner, as_owner = await program_manager(tenant)
+    invitee = await tenant.employee()
+    for i in range(6):
+        program = await create_program(tenant, as_owner, name=f"Consulted {i}")
+        await open_consultation(tenant, program, as_owner)
+        await invite(tenant, program, as_owner, employee_id=invitee["id"])
+    query = """
+    query($first: Int!) {
+      programs(first: $first) {
+        edges { node { consultation { stakeholders { nodes { employeeId } } } } }
+      }
+    }"""
+
+    async def statements_for(first: int) -> int:
+        count_statements.statements.clear()
+        result = await gql(tenant, query, {"first": first}, as_owner)
+        nodes = [e["node"] for e in result["data"]["programs"]["edges"]]
+        assert [n["consultation"]["stakeholders"]["nodes"] for n in nodes] == [
+            [{"employeeId": invitee["id"]}]
+        ] * first
+        return len([s for s in count_statements.statements if "FROM stakeholders" in s])
+
+    # The caller's own invitations (to know what they see), then the page: whatever the count.
+    assert await statements_for(2) == await statements_for(6) == 2
