@@ -313,3 +313,29 @@ async def list_consultations(
     return await pagination.paginate(
         session, statement, keys=[Consultation.id], limit=limit, cursor=cursor
     )
+
+
+async def list_consultation_access(
+    session: AsyncSession,
+    principal: Principal,
+    filters: ConsultationFilter,
+    *,
+    limit: int | None,
+    cursor: str | None,
+) -> pagination.Page[ConsultationAccess]:
+    """:func:`list_consultations`, each consultation as the caller sees it."""
+    page = await list_consultations(session, principal, filters, limit=limit, cursor=cursor)
+    if not page.items:
+        return pagination.Page(items=[], next_cursor=page.next_cursor, cursors=[])
+    rows = await session.exec(
+        select(Program).where(
+            Program.organization_id == principal.organization_id,
+            col(Program.id).in_({c.program_id for c in page.items}),
+        )
+    )
+    programs = {p.id: p for p in rows}
+    seen = await consultations_for(session, principal, [programs[c.program_id] for c in page.items])
+    kept = [(s, resume) for s, resume in zip(seen, page.cursors, strict=True) if s is not None]
+    return pagination.Page(
+        items=[s for s, _ in kept], next_cursor=page.next_cursor, cursors=[r for _, r in kept]
+    )
