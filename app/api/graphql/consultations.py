@@ -14,8 +14,10 @@ from app.domain.programs import contributions, stakeholders
 from app.domain.programs.consultation import ConsultationAccess
 from app.domain.programs.consultation_models import (
     ConsultationClose,
+    ConsultationFilter,
     ConsultationOpen,
     ConsultationStatus,
+    ConsultationUpdate,
     Contribution,
     ContributionCreate,
     ContributionDecision,
@@ -142,6 +144,19 @@ class ConsultationOpenInput:
     deadline: dt.datetime = strawberry.field(description="In the future, with a time zone.")
 
 
+@strawberry.input(description="A partial update: only the fields sent change.")
+class ConsultationUpdateInput:
+    question: str | None = strawberry.UNSET
+    deadline: dt.datetime | None = strawberry.field(
+        default=strawberry.UNSET, description="In the future, with a time zone."
+    )
+
+
+@strawberry.input
+class ConsultationFilterInput:
+    status: ConsultationStatusEnum | None = None  # type: ignore[valid-type]
+
+
 @strawberry.input(description="An employee (employeeId) or an outside person (email).")
 class StakeholderInviteInput:
     role: StakeholderRoleEnum  # type: ignore[valid-type]
@@ -178,6 +193,27 @@ class ContributionResolutionInput:
 
 
 @strawberry.type
+class ConsultationQuery:
+    @strawberry.field(
+        description="The consultations you run or are invited to (all of them for readers), "
+        f"as a Relay connection. `first` at most {MAX_LIMIT}."
+    )
+    async def consultations(
+        self,
+        info: Info,
+        first: int = DEFAULT_LIMIT,
+        after: str | None = None,
+        filter: ConsultationFilterInput | None = None,
+    ) -> Connection[ConsultationType]:
+        ctx = info.context
+        filters = ConsultationFilter.model_validate(given_fields(filter) if filter else {})
+        page = await service.list_consultation_access(
+            ctx.session, ctx.principal, filters, limit=first, cursor=after
+        )
+        return connection_from_page(page, consultation_from_access)
+
+
+@strawberry.type
 class ConsultationMutation:
     @strawberry.mutation(description="Open a program's consultation; a draft moves to it.")
     async def open_consultation(
@@ -200,6 +236,19 @@ class ConsultationMutation:
                 session, ctx.principal, program_id, data
             )
         return _stakeholder(stakeholder)
+
+    @strawberry.mutation(
+        description="Change the question or the deadline while the consultation is open; "
+        "`version` is the consultation's version you read."
+    )
+    async def update_consultation(
+        self, info: Info, program_id: uuid.UUID, version: int, input: ConsultationUpdateInput
+    ) -> ConsultationType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ConsultationUpdate.model_validate(given_fields(input))
+            await service.update_consultation(session, ctx.principal, program_id, data, version)
+        return await _as_seen(info, program_id)
 
     @strawberry.mutation(description="Close with a summary once every contribution is decided.")
     async def close_consultation(

@@ -18,7 +18,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
 from app.api.graphql.access import AccessQuery
-from app.api.graphql.consultations import ConsultationMutation
+from app.api.graphql.consultations import ConsultationMutation, ConsultationQuery
 from app.api.graphql.context import get_context
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import ProblemErrors, Schema
@@ -30,7 +30,15 @@ from app.api.graphql.support import SupportMutation, SupportQuery
 
 
 @strawberry.type
-class Query(AccessQuery, EmployeeQuery, ProgramQuery, MatchingQuery, PairQuery, SupportQuery):
+class Query(
+    AccessQuery,
+    EmployeeQuery,
+    ProgramQuery,
+    ConsultationQuery,
+    MatchingQuery,
+    PairQuery,
+    SupportQuery,
+):
     pass
 
 

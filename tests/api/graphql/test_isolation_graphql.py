@@ -53,7 +53,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "workshop": {"id": "workshop"},
 }
 # Fields without identifiers: B's answer must hold nothing of A's.
-LISTS = {"viewer", "employees", "programs", "guestMentors"}
+LISTS = {"viewer", "employees", "programs", "consultations", "guestMentors"}
 
 
 def _query_type() -> GraphQLObjectType:
@@ -170,6 +170,7 @@ MUTATIONS: dict[str, dict[str, str]] = {
     "deleteObjective": {"programId": PROGRAM, "id": "objective"},
     "reorderObjectives": {"programId": PROGRAM, "objectiveIds": "objective"},
     "openConsultation": {"programId": PROGRAM},
+    "updateConsultation": {"programId": PROGRAM},
     "inviteStakeholder": {"programId": PROGRAM},
     "closeConsultation": {"programId": PROGRAM},
     "submitContribution": {"programId": PROGRAM},
@@ -212,6 +213,7 @@ CREATIONS = {"createEmployee", "createProgram", "createWorkshop", "createGuestMe
 # Inputs that the generated values below would not make valid.
 INPUTS: dict[str, dict[str, Any]] = {
     "openConsultation": {"question": "Beta?", "deadline": "2031-01-01T00:00:00Z"},
+    "updateConsultation": {"question": "Beta?"},
     "inviteStakeholder": {"role": "FUTURE_MENTOR"},
     "submitContribution": {"kind": "COMMENT", "body": "Beta"},
     "resolveContribution": {"decision": "DECLINED", "reason": "Beta reason"},

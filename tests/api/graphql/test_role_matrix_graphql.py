@@ -36,6 +36,8 @@ HIDDEN_FROM: dict[str, frozenset[str]] = {
     "threadPosts": EVERYONE,
     "circleMeetings": EVERYONE,
     "mentorConfidence": EVERYONE,
+    # Filtered to the consultations each person runs or is invited to: none of the world's.
+    "consultations": EVERYONE,
     "guestMentors": EMPLOYEES,  # any program manager hosts guest mentors
     # Visible to every employee, or filtered to what each person may see:
     "employee": frozenset(),
@@ -84,7 +86,7 @@ async def test_nobody_reads_what_is_not_theirs(tenant: Tenant) -> None:
                 failures.append((who, name, response.text[:200]))
             refused += 1
     assert failures == [], "\n".join(map(str, failures))
-    assert refused == 15 * len(EVERYONE) + len(EMPLOYEES)
+    assert refused == 16 * len(EVERYONE) + len(EMPLOYEES)
 
 
 # Mutations an outsider may legitimately call on the world's records: their own enrolment,
