@@ -2,7 +2,14 @@
 
 from typing import Any
 
-from tests.api.support_network_support import active_program, circle, circles_url, mentor
+from tests.api.support_network_support import (
+    GUESTS,
+    active_program,
+    circle,
+    circles_url,
+    guest,
+    mentor,
+)
 from tests.conftest import Tenant, problem
 
 
@@ -244,3 +251,37 @@ async def test_export_shows_edits_and_deletions_and_erase_still_works(tenant: Te
     assert "Secret plan B" not in str(after)
     listed = (await tenant.client.get(posts, headers=alice["headers"])).json()["items"]
     assert [(p["body"], p["deleted"]) for p in listed] == [("[erased]", False), (None, True)]
+
+
+async def test_guest_mentor_edits_and_deletes_their_own_words(tenant: Tenant) -> None:
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    made = await circle(tenant, program, manager, [alice])
+    visitor = await guest(tenant)
+    invited = await tenant.client.post(
+        f"{GUESTS}/{visitor['id']}/invitations", json={"circle_id": made["id"]}, headers=manager
+    )
+    assert invited.status_code == 201, invited.text
+    threads = circles_url(program, made["id"], "threads")
+    thread = await tenant.client.post(
+        threads,
+        json={"kind": "resource", "title": "Ada's checklist", "body": "Draft"},
+        headers=visitor["headers"],
+    )
+    thread_url = f"{threads}/{thread.json()['id']}"
+    edited = await tenant.client.patch(
+        thread_url, json={"body": "Final"}, headers=_if_match(visitor["headers"], 1)
+    )
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["body"], edited.json()["version"]) == ("Final", 2)
+    problem(
+        await tenant.client.patch(
+            thread_url, json={"body": "Mine"}, headers=_if_match(alice["headers"], 2)
+        ),
+        403,
+        "not_author",
+    )
+    problem(await tenant.client.delete(thread_url, headers=alice["headers"]), 403)
+    assert (await tenant.client.delete(thread_url, headers=visitor["headers"])).status_code == 204
+    seen = (await tenant.client.get(thread_url, headers=alice["headers"])).json()
+    assert (seen["title"], seen["body"], seen["deleted"]) == (None, None, True)
