@@ -120,6 +120,8 @@ ROUTES: dict[str, dict[str, str]] = {
     f"{C}/threads": CIRCLE,
     f"{C}/threads/{{thread_id}}": CIRCLE | {"thread_id": "thread"},
     f"{C}/threads/{{thread_id}}/posts": CIRCLE | {"thread_id": "thread"},
+    f"{C}/threads/{{thread_id}}/posts/{{post_id}}": CIRCLE
+    | {"thread_id": "thread", "post_id": "post"},
     f"{C}/threads/{{thread_id}}/posts/{{post_id}}/helpful": CIRCLE
     | {"thread_id": "thread", "post_id": "post"},
     f"{C}/meetings": CIRCLE,
@@ -254,7 +256,9 @@ def body_for(method: str, path: str, world: World) -> dict[str, Any] | None:
         f"{C}/members": {"employee_id": ids["employee"]},
         f"{C}/members/{{member_id}}/joining-confidence": {"confidence": 3},
         f"{C}/threads": {"kind": "question", "title": "Beta", "body": "Beta"},
+        f"{C}/threads/{{thread_id}}": {"title": "Beta"},
         f"{C}/threads/{{thread_id}}/posts": {"body": "Beta"},
+        f"{C}/threads/{{thread_id}}/posts/{{post_id}}": {"body": "Beta"},
         f"{C}/threads/{{thread_id}}/posts/{{post_id}}/helpful": {"helpful": True},
         f"{C}/meetings": {"starts_at": at(5), "duration_minutes": 30},
         f"{C}/meetings/{{meeting_id}}": {"notes": "Beta"},

@@ -5,6 +5,7 @@ import uuid
 import strawberry
 
 from app.api.graphql.context import Info
+from app.api.graphql.matching_settings import plain
 from app.api.graphql.relay import Connection, connection_from_page
 from app.api.graphql.support_types import (
     AttendanceType,
@@ -24,6 +25,7 @@ from app.api.graphql.support_types import (
     ThreadCreateInput,
     ThreadKindEnum,
     ThreadType,
+    ThreadUpdateInput,
     WorkshopCreateInput,
     WorkshopType,
     circle_type,
@@ -55,7 +57,9 @@ from app.domain.support.schemas import (
     MeetingResponse,
     MeetingUpdate,
     PostCreate,
+    PostUpdate,
     ThreadCreate,
+    ThreadUpdate,
     WorkshopCreate,
     WorkshopFeedback,
 )
@@ -266,6 +270,80 @@ class SupportMutation:
                 session, ctx.principal, program_id, circle_id, thread_id, data
             )
         return from_read(PostType, discussions.post_read(ctx.principal, post))
+
+    @strawberry.mutation(description="Edit your thread; `version` is the one you read.")
+    async def edit_thread(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        circle_id: uuid.UUID,
+        thread_id: uuid.UUID,
+        version: int,
+        input: ThreadUpdateInput,
+    ) -> ThreadType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = ThreadUpdate.model_validate(plain(input))
+            thread = await discussions.edit_thread(
+                session, ctx.principal, program_id, circle_id, thread_id, data, version
+            )
+        return from_read(ThreadType, discussions.thread_read(ctx.principal, thread))
+
+    @strawberry.mutation(
+        description="Delete a thread (its author, the facilitator, managers); answers its id."
+    )
+    async def delete_thread(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        circle_id: uuid.UUID,
+        thread_id: uuid.UUID,
+        version: int | None = None,
+    ) -> uuid.UUID | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            await discussions.delete_thread(
+                session, ctx.principal, program_id, circle_id, thread_id, version
+            )
+        return thread_id
+
+    @strawberry.mutation(description="Edit your post; `version` is the one you read.")
+    async def edit_post(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        circle_id: uuid.UUID,
+        thread_id: uuid.UUID,
+        post_id: uuid.UUID,
+        version: int,
+        body: str,
+    ) -> PostType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = PostUpdate.model_validate({"body": body})
+            post = await discussions.edit_post(
+                session, ctx.principal, program_id, circle_id, thread_id, post_id, data, version
+            )
+        return from_read(PostType, discussions.post_read(ctx.principal, post))
+
+    @strawberry.mutation(
+        description="Delete a post (its author, the facilitator, managers); answers its id."
+    )
+    async def delete_post(
+        self,
+        info: Info,
+        program_id: uuid.UUID,
+        circle_id: uuid.UUID,
+        thread_id: uuid.UUID,
+        post_id: uuid.UUID,
+        version: int | None = None,
+    ) -> uuid.UUID | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            await discussions.delete_post(
+                session, ctx.principal, program_id, circle_id, thread_id, post_id, version
+            )
+        return post_id
 
     @strawberry.mutation
     async def mark_post_helpful(

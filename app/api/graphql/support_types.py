@@ -66,13 +66,16 @@ class ThreadType:
     id: uuid.UUID
     circle_id: uuid.UUID
     kind: ThreadKindEnum  # type: ignore[valid-type]
-    title: str
-    body: str
+    title: str | None = strawberry.field(description="Null once the thread is deleted.")
+    body: str | None = strawberry.field(description="Null once the thread is deleted.")
     tags: list[str]
     anonymous: bool
     author: PersonRefType | None
     mine: bool
     created_at: dt.datetime
+    edited_at: dt.datetime | None
+    deleted: bool
+    version: int
 
 
 @strawberry.type(name="DiscussionPost")
@@ -80,12 +83,15 @@ class PostType:
     id: uuid.UUID
     thread_id: uuid.UUID
     reply_to_id: uuid.UUID | None
-    body: str
+    body: str | None = strawberry.field(description="Null once the post is deleted.")
     anonymous: bool
     author: PersonRefType | None
     mine: bool
     helpful: bool
     created_at: dt.datetime
+    edited_at: dt.datetime | None
+    deleted: bool
+    version: int
 
 
 @strawberry.type(name="CircleMeeting")
@@ -218,6 +224,13 @@ class ThreadCreateInput:
     body: str
     tags: list[str] | None = strawberry.UNSET
     anonymous: bool | None = strawberry.UNSET
+
+
+@strawberry.input(description="Only the fields sent change.")
+class ThreadUpdateInput:
+    title: str | None = strawberry.UNSET
+    body: str | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
 
 
 @strawberry.input

@@ -23,8 +23,10 @@ from app.domain.support.schemas import (
     JoiningConfidence,
     PostCreate,
     PostRead,
+    PostUpdate,
     ThreadCreate,
     ThreadRead,
+    ThreadUpdate,
 )
 
 CIRCLES = f"{API_PREFIX}/programs/{{program_id}}/circles"
@@ -255,9 +257,57 @@ async def get_thread(
     thread_id: uuid.UUID,
     db: DbSession,
     principal: SupportPrincipal,
+    response: Response,
 ) -> ThreadRead:
     thread = await discussions.get_thread(db, principal, program_id, circle_id, thread_id)
+    set_etag(response, thread.version)
     return discussions.thread_read(principal, thread)
+
+
+@router.patch(
+    THREAD,
+    summary="Edit a discussion thread",
+    description="Its author only (anonymous threads too), with `If-Match`." + GUEST_NOTE,
+    responses=responses(404, 409, 412, 428),
+)
+async def edit_thread(
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    body: ThreadUpdate,
+    db: DbSession,
+    principal: SupportPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> ThreadRead:
+    thread = await discussions.edit_thread(
+        db, principal, program_id, circle_id, thread_id, body, if_match
+    )
+    set_etag(response, thread.version)
+    return discussions.thread_read(principal, thread)
+
+
+@router.delete(
+    THREAD,
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a discussion thread",
+    description=(
+        "Its author, the circle's facilitator, the program's managers and administrators. "
+        "Soft delete: the thread stays, listed as deleted without its title and body; its "
+        "posts stay. `If-Match` is optional."
+    ),
+    responses=responses(404, 412),
+)
+async def delete_thread(
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    db: DbSession,
+    principal: SupportPrincipal,
+    if_match: IfMatch,
+) -> Response:
+    await discussions.delete_thread(db, principal, program_id, circle_id, thread_id, if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
@@ -295,6 +345,59 @@ async def list_posts(
         items=[discussions.post_read(principal, p) for p in page.items],
         next_cursor=page.next_cursor,
     )
+
+
+@router.patch(
+    f"{THREAD}/posts/{{post_id}}",
+    summary="Edit a post",
+    description=(
+        "Its author only (anonymous posts too), with `If-Match` (the post's `version`)."
+        + GUEST_NOTE
+    ),
+    responses=responses(404, 409, 412, 428),
+)
+async def edit_post(
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    post_id: uuid.UUID,
+    body: PostUpdate,
+    db: DbSession,
+    principal: SupportPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> PostRead:
+    post = await discussions.edit_post(
+        db, principal, program_id, circle_id, thread_id, post_id, body, if_match
+    )
+    set_etag(response, post.version)
+    return discussions.post_read(principal, post)
+
+
+@router.delete(
+    f"{THREAD}/posts/{{post_id}}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a post",
+    description=(
+        "Its author, the circle's facilitator, the program's managers and administrators. "
+        "Soft delete: the post stays in the thread, listed as deleted without its body. "
+        "`If-Match` is optional."
+    ),
+    responses=responses(404, 412),
+)
+async def delete_post(
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    post_id: uuid.UUID,
+    db: DbSession,
+    principal: SupportPrincipal,
+    if_match: IfMatch,
+) -> Response:
+    await discussions.delete_post(
+        db, principal, program_id, circle_id, thread_id, post_id, if_match
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.put(

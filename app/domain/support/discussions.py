@@ -5,19 +5,30 @@ reply, and erasure finds their words) but show it to administrators only.
 """
 
 import uuid
+from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.db.base import utcnow
 from app.db.json_arrays import array_contains
 from app.domain import pagination
 from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
-from app.domain.errors import Forbidden, Invalid, NotFound, field_error
-from app.domain.programs.models import _normalise_tags
+from app.domain.concurrency import check_version, flush_versioned
+from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from app.domain.programs.models import Program, _normalise_tags
 from app.domain.support import access
 from app.domain.support.models import Circle, DiscussionPost, DiscussionThread, ThreadKind
-from app.domain.support.schemas import PersonRef, PostCreate, PostRead, ThreadCreate, ThreadRead
+from app.domain.support.schemas import (
+    PersonRef,
+    PostCreate,
+    PostRead,
+    PostUpdate,
+    ThreadCreate,
+    ThreadRead,
+    ThreadUpdate,
+)
 
 
 def _author(
@@ -41,8 +52,8 @@ def thread_read(principal: Principal, thread: DiscussionThread) -> ThreadRead:
         id=thread.id,
         circle_id=thread.circle_id,
         kind=thread.kind,
-        title=thread.title,
-        body=thread.body,
+        title=None if thread.deleted_at else thread.title,
+        body=None if thread.deleted_at else thread.body,
         tags=thread.tags,
         anonymous=thread.anonymous,
         author=_author(
@@ -50,6 +61,9 @@ def thread_read(principal: Principal, thread: DiscussionThread) -> ThreadRead:
         ),
         mine=_mine(principal, thread.author_employee_id, thread.author_guest_id),
         created_at=thread.created_at,
+        edited_at=thread.edited_at,
+        deleted=thread.deleted_at is not None,
+        version=thread.version,
     )
 
 
@@ -58,12 +72,15 @@ def post_read(principal: Principal, post: DiscussionPost) -> PostRead:
         id=post.id,
         thread_id=post.thread_id,
         reply_to_id=post.reply_to_id,
-        body=post.body,
+        body=None if post.deleted_at else post.body,
         anonymous=post.anonymous,
         author=_author(principal, post.author_employee_id, post.author_guest_id, post.anonymous),
         mine=_mine(principal, post.author_employee_id, post.author_guest_id),
         helpful=post.helpful,
         created_at=post.created_at,
+        edited_at=post.edited_at,
+        deleted=post.deleted_at is not None,
+        version=post.version,
     )
 
 
@@ -154,6 +171,21 @@ async def _thread(session: AsyncSession, circle: Circle, thread_id: uuid.UUID) -
     return thread
 
 
+async def _post(
+    session: AsyncSession, thread: DiscussionThread, post_id: uuid.UUID
+) -> DiscussionPost:
+    post = (
+        await session.exec(
+            select(DiscussionPost).where(
+                DiscussionPost.id == post_id, DiscussionPost.thread_id == thread.id
+            )
+        )
+    ).first()
+    if post is None:
+        raise NotFound("Post not found.", code="post_not_found")
+    return post
+
+
 async def get_thread(
     session: AsyncSession,
     principal: Principal,
@@ -179,6 +211,8 @@ async def add_post(
 ) -> DiscussionPost:
     circle = await _writable_circle(session, principal, program_id, circle_id)
     thread = await _thread(session, circle, thread_id)
+    if thread.deleted_at is not None:
+        raise Conflict("The thread was deleted; it takes no new posts.", code="thread_deleted")
     if data.reply_to_id is not None:
         parent = (
             await session.exec(
@@ -237,15 +271,7 @@ async def mark_helpful(
         session, principal, program_id, circle_id
     )
     thread = await _thread(session, circle, thread_id)
-    post = (
-        await session.exec(
-            select(DiscussionPost).where(
-                DiscussionPost.id == post_id, DiscussionPost.thread_id == thread.id
-            )
-        )
-    ).first()
-    if post is None:
-        raise NotFound("Post not found.", code="post_not_found")
+    post = await _post(session, thread, post_id)
     author = (
         principal.employee_id is not None and principal.employee_id == thread.author_employee_id
     ) or (principal.guest_id is not None and principal.guest_id == thread.author_guest_id)
@@ -257,5 +283,165 @@ async def mark_helpful(
     post.helpful = helpful
     post.marked_helpful_by = principal.actor if helpful else None
     session.add(post)
-    await session.flush()
+    await flush_versioned(session, "post")
     return post
+
+
+# --- editing and deleting ------------------------------------------------------------------
+#
+# Only the author edits their words (anonymous or not: the service knows who wrote them).
+# The author, the circle's facilitator, the program's managers and administrators delete:
+# deletion is soft, so replies, counts and the thread's shape hold, but the words are gone.
+
+
+def _require_author(
+    principal: Principal, employee_id: uuid.UUID | None, guest_id: uuid.UUID | None, what: str
+) -> None:
+    if not _mine(principal, employee_id, guest_id):
+        raise Forbidden(f"Only its author edits a {what}.", code="not_author")
+
+
+def _require_author_or_moderator(
+    principal: Principal,
+    program: Program,
+    circle: Circle,
+    employee_id: uuid.UUID | None,
+    guest_id: uuid.UUID | None,
+    what: str,
+) -> bool:
+    """Whether the caller deletes as a moderator rather than as the author."""
+    if _mine(principal, employee_id, guest_id):
+        return False
+    if access.leads(principal, program, circle):
+        return True
+    raise Forbidden(
+        f"Only its author, the circle's facilitator or a manager deletes a {what}.",
+        code="not_author_or_moderator",
+    )
+
+
+async def edit_thread(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    data: ThreadUpdate,
+    expected_version: int | None,
+) -> DiscussionThread:
+    _program, circle, _member = await access.visible_circle(
+        session, principal, program_id, circle_id
+    )
+    thread = await _thread(session, circle, thread_id)
+    _require_author(principal, thread.author_employee_id, thread.author_guest_id, "thread")
+    if thread.deleted_at is not None:
+        raise Conflict("The thread was deleted.", code="thread_deleted")
+    check_version(thread.version, expected_version, "thread")
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    cleared = sorted(n for n in ("title", "body") if n in changes and changes[n] is None)
+    if cleared:
+        raise Invalid(
+            "A thread keeps its title and body.",
+            errors=[field_error(n, "cannot be null", "required") for n in cleared],
+        )
+    if "tags" in changes and changes["tags"] is None:
+        changes["tags"] = []
+    touched = False
+    for name, value in changes.items():
+        if getattr(thread, name) != value:
+            setattr(thread, name, value)
+            touched = True
+    if touched:
+        thread.edited_at = utcnow()
+        session.add(thread)
+        await flush_versioned(session, "thread")
+    return thread
+
+
+async def delete_thread(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    expected_version: int | None,
+) -> None:
+    """Soft-delete a thread: its posts stay, its title, body and tags go."""
+    program, circle, _member = await access.visible_circle(
+        session, principal, program_id, circle_id
+    )
+    thread = await _thread(session, circle, thread_id)
+    moderating = _require_author_or_moderator(
+        principal, program, circle, thread.author_employee_id, thread.author_guest_id, "thread"
+    )
+    if thread.deleted_at is not None:
+        return
+    if expected_version is not None:
+        check_version(thread.version, expected_version, "thread")
+    thread.title = ""
+    thread.body = ""
+    thread.tags = []
+    thread.deleted_at = utcnow()
+    thread.deleted_by = principal.actor
+    session.add(thread)
+    await flush_versioned(session, "thread")
+    if moderating:
+        await audit.record(session, principal, "circle_thread.removed", "circle_thread", thread.id)
+
+
+async def edit_post(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    post_id: uuid.UUID,
+    data: PostUpdate,
+    expected_version: int | None,
+) -> DiscussionPost:
+    _program, circle, _member = await access.visible_circle(
+        session, principal, program_id, circle_id
+    )
+    thread = await _thread(session, circle, thread_id)
+    post = await _post(session, thread, post_id)
+    _require_author(principal, post.author_employee_id, post.author_guest_id, "post")
+    if post.deleted_at is not None:
+        raise Conflict("The post was deleted.", code="post_deleted")
+    check_version(post.version, expected_version, "post")
+    if post.body != data.body:
+        post.body = data.body
+        post.edited_at = utcnow()
+        session.add(post)
+        await flush_versioned(session, "post")
+    return post
+
+
+async def delete_post(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    post_id: uuid.UUID,
+    expected_version: int | None,
+) -> None:
+    """Soft-delete a post: it stays in the thread, without its words."""
+    program, circle, _member = await access.visible_circle(
+        session, principal, program_id, circle_id
+    )
+    thread = await _thread(session, circle, thread_id)
+    post = await _post(session, thread, post_id)
+    moderating = _require_author_or_moderator(
+        principal, program, circle, post.author_employee_id, post.author_guest_id, "post"
+    )
+    if post.deleted_at is not None:
+        return
+    if expected_version is not None:
+        check_version(post.version, expected_version, "post")
+    post.body = ""
+    post.deleted_at = utcnow()
+    post.deleted_by = principal.actor
+    session.add(post)
+    await flush_versioned(session, "post")
+    if moderating:
+        await audit.record(session, principal, "circle_post.removed", "circle_post", post.id)

@@ -80,7 +80,7 @@ class ThreadKind(StrEnum):
     RESOURCE = "resource"
 
 
-class DiscussionThread(IdMixin, TenantMixin, TimestampMixin, table=True):
+class DiscussionThread(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
     __tablename__ = "discussion_threads"
     __table_args__ = (Index("ix_discussion_threads_circle_id_id", "circle_id", "id"),)
 
@@ -96,9 +96,12 @@ class DiscussionThread(IdMixin, TenantMixin, TimestampMixin, table=True):
         default=None, foreign_key="guest_mentors.id", ondelete="SET NULL"
     )
     anonymous: bool = Field(default=False)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deleted_by: str | None = Field(default=None, sa_type=String(80))
 
 
-class DiscussionPost(IdMixin, TenantMixin, TimestampMixin, table=True):
+class DiscussionPost(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
     __tablename__ = "discussion_posts"
     __table_args__ = (Index("ix_discussion_posts_thread_id_id", "thread_id", "id"),)
 
@@ -116,6 +119,9 @@ class DiscussionPost(IdMixin, TenantMixin, TimestampMixin, table=True):
     anonymous: bool = Field(default=False)
     helpful: bool = Field(default=False)
     marked_helpful_by: str | None = Field(default=None, sa_type=String(80))
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deleted_by: str | None = Field(default=None, sa_type=String(80))
 
 
 class CircleMeeting(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):

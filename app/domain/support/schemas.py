@@ -110,17 +110,33 @@ class ThreadCreate(InputSchema):
         return _normalise_tags(value)
 
 
+class ThreadUpdate(InputSchema):
+    """A partial update by the thread's author: only the fields sent change."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    body: str | None = Field(default=None, min_length=1, max_length=20_000)
+    tags: list[str] | None = Field(default=None, max_length=20)
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _normalise_tags(value)
+
+
 class ThreadRead(BaseModel):
     id: uuid.UUID
     circle_id: uuid.UUID
     kind: ThreadKind
-    title: str
-    body: str
+    title: str | None = Field(description="Null once the thread is deleted.")
+    body: str | None = Field(description="Null once the thread is deleted.")
     tags: list[str]
     anonymous: bool
     author: PersonRef | None = Field(description="Null when anonymous, except for administrators.")
     mine: bool = Field(description="Written by the caller (true even when anonymous).")
     created_at: datetime
+    edited_at: datetime | None = Field(description="When its author last edited it.")
+    deleted: bool = Field(description="Deleted by its author or a moderator; kept in place.")
+    version: int
 
 
 class PostCreate(InputSchema):
@@ -129,16 +145,23 @@ class PostCreate(InputSchema):
     anonymous: bool = False
 
 
+class PostUpdate(InputSchema):
+    body: str = Field(min_length=1, max_length=20_000)
+
+
 class PostRead(BaseModel):
     id: uuid.UUID
     thread_id: uuid.UUID
     reply_to_id: uuid.UUID | None
-    body: str
+    body: str | None = Field(description="Null once the post is deleted.")
     anonymous: bool
     author: PersonRef | None
     mine: bool
     helpful: bool
     created_at: datetime
+    edited_at: datetime | None = Field(description="When its author last edited it.")
+    deleted: bool = Field(description="Deleted by its author or a moderator; kept in place.")
+    version: int
 
 
 # --- meetings ------------------------------------------------------------------------------
