@@ -105,12 +105,14 @@ async def pages_per_parent(
     parent: Any,
     parent_ids: Collection[Any],
     *,
+    organization_id: Any,
     where: Sequence[ColumnElement[bool]] = (),
     limit: int | None,
     cursor: str | None,
 ) -> dict[Any, Page[Any]]:
-    """A page of each parent's children (``model`` rows whose ``parent`` column is one of
-    ``parent_ids``), ordered by id, in one query: GraphQL's nested lists, batched.
+    """A page of each parent's children (``model`` rows of the organisation whose ``parent``
+    column is one of ``parent_ids``), ordered by id, in one query: GraphQL's nested lists,
+    batched.
 
     The cursors are those of ``paginate`` with ``keys=[model.id]``, so a nested list and its
     REST counterpart page alike. A cursor applies to every parent of the batch.
@@ -120,7 +122,11 @@ async def pages_per_parent(
     if not parent_ids:
         return pages
     key = model.id
-    conditions = [parent.in_(list(parent_ids)), *where]
+    conditions = [
+        model.organization_id == organization_id,
+        parent.in_(list(parent_ids)),
+        *where,
+    ]
     if cursor:
         (value,) = decode_cursor(cursor, 1)
         try:

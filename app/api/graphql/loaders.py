@@ -14,8 +14,9 @@ from app.domain.employees import service as employees
 from app.domain.employees.models import Employee
 from app.domain.matching.run_models import MatchingProposal
 from app.domain.pagination import Page, pages_per_parent
-from app.domain.programs import consultation, contributions, objectives, stakeholders
+from app.domain.programs import consultation, contributions, objectives
 from app.domain.programs.consultation import ConsultationAccess
+from app.domain.programs.consultation_models import Stakeholder
 from app.domain.programs.models import Objective, Program
 
 ContributionsKey = tuple[uuid.UUID, uuid.UUID | None]
@@ -51,40 +52,6 @@ class Loaders:
             found = await employees.employees_by_ids(session, organization_id, ids)
             return [found.get(i) for i in ids]
 
-        async def load_reports(
-            manager_ids: list[uuid.UUID], first: int | None, after: str | None
-        ) -> dict[uuid.UUID, Page[Any]]:
-            return await pages_per_parent(
-                session,
-                Employee,
-                col(Employee.manager_id),
-                manager_ids,
-                where=[col(Employee.organization_id) == organization_id],
-                limit=first,
-                cursor=after,
-            )
-
-        async def load_stakeholders(
-            consultation_ids: list[uuid.UUID], first: int | None, after: str | None
-        ) -> dict[uuid.UUID, Page[Any]]:
-            return await stakeholders.stakeholder_pages(
-                session, organization_id, consultation_ids, limit=first, cursor=after
-            )
-
-        async def load_proposals(
-            run_ids: list[uuid.UUID], first: int | None, after: str | None
-        ) -> dict[uuid.UUID, Page[Any]]:
-            # Run ids come from runs this caller was allowed to read.
-            return await pages_per_parent(
-                session,
-                MatchingProposal,
-                col(MatchingProposal.run_id),
-                run_ids,
-                where=[col(MatchingProposal.organization_id) == organization_id],
-                limit=first,
-                cursor=after,
-            )
-
         async def load_objectives(program_ids: Sequence[uuid.UUID]) -> list[list[Objective]]:
             grouped = await objectives.objectives_by_program_ids(
                 session, organization_id, program_ids
@@ -104,9 +71,29 @@ class Loaders:
             )
 
         self.employee = DataLoader(load_fn=load_employees)
-        self.reports = paged_loader(load_reports)
-        self.proposals = paged_loader(load_proposals)
-        self.stakeholders = paged_loader(load_stakeholders)
+
+        def children(model: Any, parent: Any) -> DataLoader[PageKey[uuid.UUID], Page[Any]]:
+            """Pages of children of parents the caller was allowed to read."""
+
+            async def load(
+                parent_ids: list[uuid.UUID], first: int | None, after: str | None
+            ) -> dict[uuid.UUID, Page[Any]]:
+                return await pages_per_parent(
+                    session,
+                    model,
+                    parent,
+                    parent_ids,
+                    organization_id=organization_id,
+                    limit=first,
+                    cursor=after,
+                )
+
+            return paged_loader(load)
+
+        self.reports = children(Employee, col(Employee.manager_id))
+        self.proposals = children(MatchingProposal, col(MatchingProposal.run_id))
+        # Stakeholders: the resolver checks the caller sees the consultation whole.
+        self.stakeholders = children(Stakeholder, col(Stakeholder.consultation_id))
         self.objectives = DataLoader(load_fn=load_objectives)
         # Keyed by program, since whether the caller runs it decides what they see.
         self.consultation = DataLoader(

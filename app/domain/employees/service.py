@@ -129,27 +129,6 @@ async def employees_by_ids(
     return {e.id: e for e in rows}
 
 
-async def reports_by_manager_ids(
-    session: AsyncSession, organization_id: uuid.UUID, manager_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[Employee]]:
-    """Direct reports of several managers in one query, ordered by id."""
-    grouped: dict[uuid.UUID, list[Employee]] = {m: [] for m in manager_ids}
-    if not manager_ids:
-        return grouped
-    rows = await session.exec(
-        select(Employee)
-        .where(
-            Employee.organization_id == organization_id,
-            Employee.manager_id.in_(manager_ids),  # type: ignore[union-attr]
-        )
-        .order_by(col(Employee.id))
-    )
-    for employee in rows:
-        assert employee.manager_id is not None
-        grouped[employee.manager_id].append(employee)
-    return grouped
-
-
 async def _ensure_unique(
     session: AsyncSession,
     organization_id: uuid.UUID,

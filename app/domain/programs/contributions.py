@@ -269,7 +269,8 @@ async def contribution_pages(
         Contribution,
         col(Contribution.consultation_id),
         [consultation_id for consultation_id, _ in keys],
-        where=[col(Contribution.organization_id) == organization_id, or_(*visible)],
+        organization_id=organization_id,
+        where=[or_(*visible)],
         limit=limit,
         cursor=cursor,
     )

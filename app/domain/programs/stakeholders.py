@@ -1,9 +1,8 @@
 """Use cases of the stakeholders of a consultation: who is asked for their view."""
 
 import uuid
-from collections.abc import Sequence
 
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import pagination
@@ -97,24 +96,3 @@ def require_whole(seen: ConsultationAccess) -> None:
         raise Forbidden(
             "Only the program's managers see who else is consulted.", code="not_program_manager"
         )
-
-
-async def stakeholder_pages(
-    session: AsyncSession,
-    organization_id: uuid.UUID,
-    consultation_ids: Sequence[uuid.UUID],
-    *,
-    limit: int | None,
-    cursor: str | None,
-) -> dict[uuid.UUID, pagination.Page[Stakeholder]]:
-    """A page of stakeholders of several consultations in one query, for GraphQL's loaders;
-    the caller checked :func:`require_whole` on each."""
-    return await pagination.pages_per_parent(
-        session,
-        Stakeholder,
-        col(Stakeholder.consultation_id),
-        consultation_ids,
-        where=[col(Stakeholder.organization_id) == organization_id],
-        limit=limit,
-        cursor=cursor,
-    )

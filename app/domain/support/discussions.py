@@ -320,6 +320,30 @@ def _require_author_or_moderator(
     )
 
 
+async def _soft_delete(
+    session: AsyncSession,
+    principal: Principal,
+    item: DiscussionThread | DiscussionPost,
+    what: str,
+    expected_version: int | None,
+    moderating: bool,
+    **blanked: Any,
+) -> None:
+    """Blank the words, mark who deleted when; a moderator's removal is audited. Twice is once."""
+    if item.deleted_at is not None:
+        return
+    if expected_version is not None:
+        check_version(item.version, expected_version, what)
+    for name, value in blanked.items():
+        setattr(item, name, value)
+    item.deleted_at = utcnow()
+    item.deleted_by = principal.actor
+    session.add(item)
+    await flush_versioned(session, what)
+    if moderating:
+        await audit.record(session, principal, f"circle_{what}.removed", f"circle_{what}", item.id)
+
+
 async def edit_thread(
     session: AsyncSession,
     principal: Principal,
@@ -374,19 +398,17 @@ async def delete_thread(
     moderating = _require_author_or_moderator(
         principal, program, circle, thread.author_employee_id, thread.author_guest_id, "thread"
     )
-    if thread.deleted_at is not None:
-        return
-    if expected_version is not None:
-        check_version(thread.version, expected_version, "thread")
-    thread.title = ""
-    thread.body = ""
-    thread.tags = []
-    thread.deleted_at = utcnow()
-    thread.deleted_by = principal.actor
-    session.add(thread)
-    await flush_versioned(session, "thread")
-    if moderating:
-        await audit.record(session, principal, "circle_thread.removed", "circle_thread", thread.id)
+    await _soft_delete(
+        session,
+        principal,
+        thread,
+        "thread",
+        expected_version,
+        moderating,
+        title="",
+        body="",
+        tags=[],
+    )
 
 
 async def edit_post(
@@ -434,14 +456,4 @@ async def delete_post(
     moderating = _require_author_or_moderator(
         principal, program, circle, post.author_employee_id, post.author_guest_id, "post"
     )
-    if post.deleted_at is not None:
-        return
-    if expected_version is not None:
-        check_version(post.version, expected_version, "post")
-    post.body = ""
-    post.deleted_at = utcnow()
-    post.deleted_by = principal.actor
-    session.add(post)
-    await flush_versioned(session, "post")
-    if moderating:
-        await audit.record(session, principal, "circle_post.removed", "circle_post", post.id)
+    await _soft_delete(session, principal, post, "post", expected_version, moderating, body="")
