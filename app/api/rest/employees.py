@@ -1,7 +1,6 @@
 """REST adapter of the employee directory."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -20,7 +19,7 @@ from app.domain.employees.models import (
     EmployeeUpdate,
 )
 from app.domain.integrations import offboarding
-from app.domain.schemas import InputSchema
+from app.domain.schemas import CalendarDate, InputSchema
 
 router = APIRouter(
     prefix=f"{API_PREFIX}/employees", tags=["employees"], responses=common_responses()
@@ -115,7 +114,7 @@ async def deactivate_employee(
 
 
 class Termination(InputSchema):
-    terminated_on: date | None = Field(
+    terminated_on: CalendarDate | None = Field(
         default=None, description="The last day of employment; today when omitted."
     )
 

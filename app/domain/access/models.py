@@ -5,14 +5,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Scope
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputSchema, Timestamp
 
 
 class Organization(IdMixin, TimestampMixin, table=True):
@@ -47,14 +47,7 @@ class ApiKey(IdMixin, TenantMixin, table=True):
 class ApiKeyCreate(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
-    expires_at: datetime | None = None
-
-    @field_validator("expires_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("must include a time zone, e.g. 2027-01-01T00:00:00Z")
-        return value
+    expires_at: Timestamp | None = None
 
 
 class ApiKeyRead(SQLModel):

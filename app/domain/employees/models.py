@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Role
-from app.domain.schemas import InputSchema
+from app.domain.schemas import CalendarDate, InputSchema
 
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _TIMEZONES = frozenset(available_timezones()) | {"UTC"}
@@ -139,6 +139,7 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
 
 
 class EmployeeCreate(EmployeeFields, InputSchema):
+    hire_date: CalendarDate | None = None
     role: Role = Field(default=Role.EMPLOYEE, description="Access role in the organisation.")
 
 
@@ -156,7 +157,7 @@ class EmployeeUpdate(InputSchema):
     manager_id: uuid.UUID | None = None
     seniority_level: int | None = Field(default=None, ge=0, le=20)
     birth_year: int | None = None
-    hire_date: date | None = None
+    hire_date: CalendarDate | None = None
     languages: list[str] | None = Field(default=None, max_length=20)
     timezone: str | None = Field(default=None, max_length=64)
     status: EmployeeStatus | None = None
@@ -240,8 +241,8 @@ class EmployeeSyncRecord(SQLModel):
     department: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
     manager_external_id: str | None = Field(default=None, min_length=1, max_length=255)
-    hire_date: date | None = None
-    termination_date: date | None = None
+    hire_date: CalendarDate | None = None
+    termination_date: CalendarDate | None = None
     status: EmployeeStatus | None = None
 
     @field_validator("email", mode="after")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Field, SQLModel
 
 from app.domain.pairs.models import EndReason, GoalStatus, PairOrigin, PairStatus
-from app.domain.schemas import InputSchema
+from app.domain.schemas import CalendarDate, InputSchema
 
 
 class PairHealth(StrEnum):
@@ -54,7 +54,7 @@ class AgreementWrite(InputSchema):
     channel: str | None = Field(default=None, max_length=200, description="e.g. 'Teams'.")
     ground_rules: str | None = Field(default=None, max_length=5000)
     confidentiality: str | None = Field(default=None, max_length=5000)
-    starts_on: date | None = None
+    starts_on: CalendarDate | None = None
 
 
 class AgreementRead(SQLModel):
@@ -103,7 +103,7 @@ class GoalCreate(InputSchema):
     )
     status: GoalStatus = GoalStatus.NOT_STARTED
     progress: int = Field(default=0, ge=0, le=100)
-    target_date: date | None = None
+    target_date: CalendarDate | None = None
 
 
 class GoalUpdate(InputSchema):
@@ -112,7 +112,7 @@ class GoalUpdate(InputSchema):
     objective_id: uuid.UUID | None = None
     status: GoalStatus | None = None
     progress: int | None = Field(default=None, ge=0, le=100)
-    target_date: date | None = None
+    target_date: CalendarDate | None = None
 
 
 GOAL_REQUIRED_ON_UPDATE = frozenset({"title", "status", "progress"})

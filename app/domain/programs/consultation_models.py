@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.programs.models import ObjectiveCategory, ObjectiveCreate
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputSchema, Timestamp
 
 
 class ConsultationStatus(StrEnum):
@@ -43,12 +43,6 @@ class ContributionStatus(StrEnum):
     DECLINED = "declined"
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise ValueError("must include a time zone, e.g. 2027-01-01T17:00:00Z")
-    return value
-
-
 # --- consultation --------------------------------------------------------------------------
 
 
@@ -70,16 +64,14 @@ class Consultation(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=Tru
 
 class ConsultationOpen(InputSchema):
     question: str = Field(min_length=3, max_length=2000)
-    deadline: datetime = Field(description="When contributions stop being accepted; in the future.")
-
-    _deadline = field_validator("deadline")(_aware)
+    deadline: Timestamp = Field(
+        description="When contributions stop being accepted; in the future."
+    )
 
 
 class ConsultationUpdate(InputSchema):
     question: str | None = Field(default=None, min_length=3, max_length=2000)
-    deadline: datetime | None = None
-
-    _deadline = field_validator("deadline")(_aware)
+    deadline: Timestamp | None = None
 
 
 class ConsultationClose(InputSchema):

@@ -13,7 +13,7 @@ from sqlmodel import Field, Relationship, SQLModel
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.programs.matching_settings import MatchingSettings
-from app.domain.schemas import InputSchema
+from app.domain.schemas import CalendarDate, InputSchema
 
 MAX_MANAGERS = 20
 MAX_OBJECTIVES = 50
@@ -121,6 +121,8 @@ def _distinct(values: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
 
 
 class ProgramCreate(ProgramFields, InputSchema):
+    starts_on: CalendarDate | None = None
+    ends_on: CalendarDate | None = Field(default=None, description="On or after `starts_on`.")
     manager_ids: list[uuid.UUID] | None = Field(
         default=None,
         max_length=MAX_MANAGERS,
@@ -139,8 +141,8 @@ class ProgramUpdate(InputSchema):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10_000)
     kind: ProgramKind | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: CalendarDate | None = None
+    ends_on: CalendarDate | None = None
     cadence_days: int | None = Field(default=None, ge=1, le=365)
     meeting_minutes: int | None = Field(default=None, ge=5, le=480)
     default_mentor_capacity: int | None = Field(default=None, ge=1, le=20)

@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import InputSchema
+from app.domain.schemas import CalendarDate, InputSchema, Timestamp
 
 _TAG = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,49}$")
 
@@ -90,7 +90,7 @@ class SessionLogNote(IdMixin, TenantMixin, TimestampMixin, table=True):
 class ActionItem(BaseModel):
     text: str = Field(min_length=1, max_length=500)
     owner: Owner
-    due: date | None = None
+    due: CalendarDate | None = None
     done: bool = False
 
     model_config = ConfigDict(extra="forbid")
@@ -109,12 +109,6 @@ def normalise_topics(values: list[str] | None) -> list[str] | None:
     return tags
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise ValueError("must include a time zone, e.g. 2027-01-01T17:00:00Z")
-    return value
-
-
 class SideFields(InputSchema):
     """What each side writes for themself."""
 
@@ -126,14 +120,12 @@ class SideFields(InputSchema):
 
 
 class SessionLogCreate(SideFields):
-    held_at: datetime = Field(description="When the session took place; not in the future.")
+    held_at: Timestamp = Field(description="When the session took place; not in the future.")
     duration_minutes: int = Field(ge=1, le=1440)
     format: LogFormat
     topics: list[str] = Field(default_factory=list, max_length=30)
     summary: str | None = Field(default=None, max_length=10_000, description="Shared by both.")
     action_items: list[ActionItem] = Field(default_factory=list, max_length=50)
-
-    _held_at = field_validator("held_at")(_aware)
 
     @field_validator("topics")
     @classmethod
@@ -144,14 +136,12 @@ class SessionLogCreate(SideFields):
 class SessionLogUpdate(SideFields):
     """Shared fields change by the author only; each side changes their own side fields."""
 
-    held_at: datetime | None = None
+    held_at: Timestamp | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=1440)
     format: LogFormat | None = None
     topics: list[str] | None = Field(default=None, max_length=30)
     summary: str | None = Field(default=None, max_length=10_000)
     action_items: list[ActionItem] | None = Field(default=None, max_length=50)
-
-    _held_at = field_validator("held_at")(_aware)
 
     @field_validator("topics")
     @classmethod

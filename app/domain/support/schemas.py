@@ -9,14 +9,8 @@ from pydantic import Field as PydanticField
 from sqlmodel import Field
 
 from app.domain.programs.models import _normalise_tags
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputSchema, Timestamp
 from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise ValueError("must include a time zone, e.g. 2027-01-01T09:00:00Z")
-    return value
 
 
 class PersonRef(BaseModel):
@@ -168,24 +162,20 @@ class PostRead(BaseModel):
 
 
 class MeetingCreate(InputSchema):
-    starts_at: datetime
+    starts_at: Timestamp
     duration_minutes: int = Field(ge=5, le=600)
     location: str | None = Field(default=None, max_length=300)
     link: str | None = PydanticField(default=None, max_length=2000, pattern=r"^https?://\S+$")
     agenda: str | None = Field(default=None, max_length=10_000)
 
-    _aware = field_validator("starts_at")(_aware)
-
 
 class MeetingUpdate(InputSchema):
-    starts_at: datetime | None = None
+    starts_at: Timestamp | None = None
     duration_minutes: int | None = Field(default=None, ge=5, le=600)
     location: str | None = Field(default=None, max_length=300)
     link: str | None = PydanticField(default=None, max_length=2000, pattern=r"^https?://\S+$")
     agenda: str | None = Field(default=None, max_length=10_000)
     notes: str | None = Field(default=None, max_length=20_000)
-
-    _aware = field_validator("starts_at")(_aware)
 
 
 class MeetingRead(BaseModel):
@@ -269,12 +259,10 @@ class WorkshopCreate(InputSchema):
     description: str | None = Field(default=None, max_length=10_000)
     facilitator_employee_id: uuid.UUID | None = None
     facilitator_guest_id: uuid.UUID | None = None
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Timestamp
+    ends_at: Timestamp
     capacity: int = Field(ge=1, le=1000)
     location: str | None = Field(default=None, max_length=300)
-
-    _aware = field_validator("starts_at", "ends_at")(_aware)
 
     @model_validator(mode="after")
     def _checks(self) -> "WorkshopCreate":
@@ -290,8 +278,8 @@ class WorkshopUpdate(InputSchema):
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10_000)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = None
     capacity: int | None = Field(
         default=None,
         ge=1,
@@ -299,8 +287,6 @@ class WorkshopUpdate(InputSchema):
         description="More seats go to those waiting; fewer must still seat everyone (409).",
     )
     location: str | None = Field(default=None, max_length=300)
-
-    _aware = field_validator("starts_at", "ends_at")(_aware)
 
 
 class WorkshopRead(BaseModel):
