@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format typecheck pytest openapi openapi-check migration services postgres redis clean
+.PHONY: help install run serve test fuzz lint format typecheck pytest openapi openapi-check migration services postgres redis clean
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: install lint typecheck openapi-check pytest ## Everything CI checks: lint,
 # The suite talks to the machine's PostgreSQL and Redis (see `make services`).
 pytest: install
 	MENTOR_TEST_REDIS_URL=$${MENTOR_TEST_REDIS_URL:-async+redis://127.0.0.1:6379} $(BIN)/pytest
+
+fuzz: install ## Wide random fuzzing of REST and GraphQL (fresh cases each run; longer than `make test`)
+	MENTOR_FUZZ=wide MENTOR_FUZZ_EXAMPLES=$${MENTOR_FUZZ_EXAMPLES:-150} $(BIN)/pytest tests/fuzz -q
 
 lint: install
 	$(BIN)/ruff check app tests alembic bench

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from app.api.graphql.schema import schema as graphql_schema
 from tests.conftest import LiveServer
+from tests.fuzz import FUZZ_SETTINGS
 
 schema = schemathesis.graphql.from_dict({"data": graphql_schema.introspect()})
 
@@ -24,11 +24,7 @@ def graphql_headers(live_server: LiveServer) -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@FUZZ_SETTINGS
 def test_every_field(case: Any, live_server: LiveServer, graphql_headers: dict[str, str]) -> None:
     # Schemathesis counts any GraphQL error as a server error; here a refused request (an
     # unknown id, an invalid input) is fine as long as it says why with a stable code.

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from tests.conftest import REPO_ROOT, LiveServer
+from tests.fuzz import FUZZ_SETTINGS
+from tests.fuzz.regressions import REST, Found
 
 schema = schemathesis.openapi.from_path(REPO_ROOT / "openapi" / "openapi.json")
 
@@ -40,11 +41,20 @@ def admin_headers(live_server: LiveServer) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+@pytest.mark.parametrize("found", REST, ids=lambda found: f"{found.method} {found.path}")
+def test_what_was_found_once_stays_fixed(
+    found: Found, live_server: LiveServer, admin_headers: dict[str, str]
+) -> None:
+    operation = schema[found.path][found.method]
+    case = operation.Case(body=found.body, query=found.query or None)
+    response = case.call_and_validate(
+        base_url=live_server.url, headers=admin_headers, checks=CHECKS
+    )
+    if found.status is not None:
+        assert response.status_code == found.status, (found.why, response.text)
+
+
 @schema.exclude(path="/metrics").parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@FUZZ_SETTINGS
 def test_every_operation(case: Any, live_server: LiveServer, admin_headers: dict[str, str]) -> None:
     case.call_and_validate(base_url=live_server.url, headers=admin_headers, checks=CHECKS)
