@@ -49,7 +49,7 @@ format: install ## Fix what ruff can fix
 typecheck: install
 	$(BIN)/mypy app tests
 
-openapi: install ## Regenerate openapi/openapi.json from the code
+openapi: install ## Regenerate openapi/openapi.json and openapi/schema.graphql from the code
 	$(BIN)/mentorship openapi
 
 openapi-check: install

@@ -1,7 +1,6 @@
 """Command line: serve, migrate, tenants and keys, demo data, the OpenAPI document."""
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -17,7 +16,6 @@ console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 T = TypeVar("T")
-OPENAPI_PATH = Path("openapi/openapi.json")
 
 
 def _run(work: Callable[..., Awaitable[T]], *args: object) -> T:
@@ -256,24 +254,29 @@ def worker(
 
 @cli.command()
 def openapi(
-    check: Annotated[
-        bool, typer.Option(help="Fail if the committed document is outdated.")
-    ] = False,
-    path: Annotated[Path, typer.Option(help="Where the document lives.")] = OPENAPI_PATH,
+    check: Annotated[bool, typer.Option(help="Fail if a committed document is outdated.")] = False,
+    directory: Annotated[Path, typer.Option(help="The repository holding openapi/.")] = Path(),
 ) -> None:
-    """Write the OpenAPI document, or check that the committed one matches the code."""
-    from app.openapi_document import render
+    """Write the OpenAPI document and the GraphQL SDL, or check the committed ones."""
+    from app.openapi_document import rendered
 
-    document = render()
+    documents = {directory / path: text for path, text in rendered().items()}
     if check:
-        if not path.exists() or path.read_text() != document:
+        stale = [path for path, text in documents.items() if not _is_current(path, text)]
+        for path in stale:
             err.print(f"{path} is outdated: run `mentorship openapi` and commit it.")
+        if stale:
             raise typer.Exit(1)
-        console.print(f"{path} is up to date")
+        console.print(", ".join(str(path) for path in documents) + " are up to date")
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document)
-    console.print(f"wrote {path} ({len(json.loads(document)['paths'])} paths)")
+    for path, text in documents.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        console.print(f"wrote {path}")
+
+
+def _is_current(path: Path, text: str) -> bool:
+    return path.exists() and path.read_text() == text
 
 
 def main() -> None:

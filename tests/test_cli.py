@@ -118,13 +118,21 @@ def test_seed_demo_is_realistic_and_repeatable(cli_database: str) -> None:
     asyncio.run(check())
 
 
-def test_openapi_check_detects_drift(tmp_path: Path) -> None:
-    path = tmp_path / "openapi.json"
-    assert runner.invoke(cli, ["openapi", "--check", "--path", str(path)]).exit_code == 1
-    invoke("openapi", "--path", str(path))
-    assert "up to date" in invoke("openapi", "--check", "--path", str(path))
-    path.write_text(path.read_text().replace("Create an employee", "Make someone up"))
-    assert runner.invoke(cli, ["openapi", "--check", "--path", str(path)]).exit_code == 1
+def test_openapi_check_detects_drift_in_either_document(tmp_path: Path) -> None:
+    check = ["openapi", "--check", "--directory", str(tmp_path)]
+    assert runner.invoke(cli, check).exit_code == 1
+    invoke("openapi", "--directory", str(tmp_path))
+    assert "up to date" in invoke(*check)
+    document = tmp_path / "openapi" / "openapi.json"
+    document.write_text(document.read_text().replace("Create an employee", "Make someone up"))
+    assert runner.invoke(cli, check).exit_code == 1
+    invoke("openapi", "--directory", str(tmp_path))
+    sdl = tmp_path / "openapi" / "schema.graphql"
+    assert "type Query {" in sdl.read_text()
+    sdl.write_text(sdl.read_text().replace("type Query {", "type Query {\n  extra: Int"))
+    drifted = runner.invoke(cli, check)
+    assert drifted.exit_code == 1
+    assert "schema.graphql is outdated" in drifted.output
 
 
 CSV_HEADER = "id,email,given_name,family_name,job_title,manager_id,employment_status\n"
