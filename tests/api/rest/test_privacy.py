@@ -81,8 +81,10 @@ async def test_export_and_erase(tenant: Tenant, other_tenant: Tenant) -> None:
 
     after = (await tenant.client.get(url, headers=tenant.admin)).json()
     text = str(after)
-    for secret in ("Bob", "Builder", "1966", "CFO", "TikTok", person["email"]):
+    for secret in ("Bob", "Builder", "CFO", "TikTok", person["email"]):
         assert secret not in text, secret
+    # A year is four digits that an identifier or a timestamp may hold by chance.
+    assert after["employee"]["birth_year"] is None
     assert after["employee"]["erased_at"] is not None
     assert after["employee"]["department"] == person["department"]  # aggregates keep it
     assert after["employee"]["status"] == "inactive"
