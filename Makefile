@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test fuzz lint format typecheck pytest openapi openapi-check migration services postgres redis clean
+.PHONY: help install run serve test fuzz lint format typecheck pytest openapi openapi-check migration services postgres redis browser clean
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,12 +61,19 @@ migration: install ## New Alembic revision from the models: make migration m="ad
 	MENTOR_DATABASE_URL=sqlite+aiosqlite:///./.migration-check.db $(BIN)/alembic revision --autogenerate -m "$(m)"
 	rm -f .migration-check.db*
 
-services: postgres redis ## Start the local PostgreSQL and Redis if they are not running (CI does this)
+services: postgres redis browser ## Start PostgreSQL and Redis, install Chromium for the browser tests (CI does this)
 
 redis:
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
 	@for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0; sleep 1; done; \
 	  echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian's Chromium, driven headless by tests/integration/test_browser_cors.py.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "Chromium could not be installed" >&2; exit 1; }
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start

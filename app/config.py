@@ -1,10 +1,13 @@
 """Runtime settings, read from the environment (prefix ``MENTOR_``) or a ``.env`` file."""
 
+import re
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 
 
 class Settings(BaseSettings):
@@ -64,6 +67,21 @@ class Settings(BaseSettings):
     webhook_allow_private_targets: bool = False
     hris_sweep_after_seconds: float = Field(default=30.0, ge=0)
     pair_health_interval_seconds: float = Field(default=900.0, gt=0)
+    # Browser front ends on these origins may call the API (CORS), e.g.
+    # "https://intranet.example.com,https://hr.example.com". None by default.
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for origin in value:
+            if not _ORIGIN.match(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: scheme://host[:port], no path or slash"
+                )
+        return value
 
     @property
     def is_sqlite(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -159,6 +160,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    # Outermost, so that refusals (401, 404, 429...) also carry CORS headers a browser can read.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_allowed_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "If-Match", "Content-Type", "X-Request-ID"],
+        expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -223,18 +224,10 @@ class LiveServer:
         return result
 
 
-@pytest.fixture(scope="session")
-def live_server(database_url: str) -> Iterator[LiveServer]:
-    application = create_app(
-        Settings(
-            database_url=database_url,
-            environment="test",
-            api_key_touch_interval_seconds=0,
-            rate_limit="100000/minute",
-            # The tests that deliver webhooks run their own dispatchers on this database.
-            run_worker_in_process=False,
-        )
-    )
+@contextmanager
+def serve(settings: Settings) -> Iterator[LiveServer]:
+    """The app with these settings, served by uvicorn on a loopback port until the block ends."""
+    application = create_app(settings)
     config = uvicorn.Config(
         application, host="127.0.0.1", port=0, log_config=None, log_level="warning", lifespan="on"
     )
@@ -248,9 +241,29 @@ def live_server(database_url: str) -> Iterator[LiveServer]:
         time.sleep(0.05)
     assert server.started, "the test server did not start"
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield LiveServer(url=f"http://127.0.0.1:{port}", app=application, loop=loop)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", app=application, loop=loop)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def live_settings(database_url: str, **overrides: Any) -> Settings:
+    return Settings(
+        database_url=database_url,
+        environment="test",
+        api_key_touch_interval_seconds=0,
+        rate_limit="100000/minute",
+        # The tests that deliver webhooks run their own dispatchers on this database.
+        run_worker_in_process=False,
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str) -> Iterator[LiveServer]:
+    with serve(live_settings(database_url)) as server:
+        yield server
 
 
 class StatementCounter:
