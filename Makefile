@@ -70,7 +70,7 @@ redis:
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian's Chromium, driven headless by tests/integration/test_browser_cors.py.
+# Debian's Chromium, driven headless by tests/integration/test_browser.py.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "Chromium could not be installed" >&2; exit 1; }
