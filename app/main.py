@@ -10,6 +10,7 @@ from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPIOffline(
         title="Reverse Mentoring API",
+        generate_unique_id_function=_operation_id,
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
@@ -172,6 +174,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _operation_id(route: APIRoute) -> str:
+    """The handler's name (``list_pairs``), which code generators turn into method names."""
+    return route.name
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -129,7 +129,7 @@ async def respond(
     description="The facilitator or a manager, one member at a time.",
     responses=responses(404, 409),
 )
-async def mark_attendance(
+async def mark_meeting_attendance(
     program_id: uuid.UUID,
     circle_id: uuid.UUID,
     meeting_id: uuid.UUID,

@@ -151,7 +151,7 @@ def _delivery_read(delivery: HrisDelivery) -> HrisDeliveryRead:
 
 
 @router.get("/deliveries", summary="List received HRIS deliveries")
-async def list_deliveries(
+async def list_hris_deliveries(
     db: DbSession,
     principal: CurrentPrincipal,
     paging: Paging,
@@ -164,7 +164,7 @@ async def list_deliveries(
 
 
 @router.get("/deliveries/{delivery_id}", summary="Get an HRIS delivery", responses=responses(404))
-async def get_delivery(
+async def get_hris_delivery(
     delivery_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
 ) -> HrisDeliveryRead:
     return _delivery_read(await webhooks.get_delivery(db, principal, delivery_id))

@@ -105,7 +105,7 @@ async def delete_subscription(
     summary="List a subscription's deliveries",
     responses=responses(404),
 )
-async def list_deliveries(
+async def list_webhook_deliveries(
     subscription_id: uuid.UUID,
     db: DbSession,
     principal: CurrentPrincipal,
@@ -123,7 +123,7 @@ async def list_deliveries(
     summary="Get a delivery with its attempts",
     responses=responses(404),
 )
-async def get_delivery(
+async def get_webhook_delivery(
     subscription_id: uuid.UUID, delivery_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
 ) -> WebhookDeliveryDetail:
     return await service.get_delivery(db, principal, subscription_id, delivery_id)

@@ -189,7 +189,7 @@ async def list_registrations(
     summary="Record attendance",
     responses=responses(404, 409),
 )
-async def mark_attendance(
+async def mark_workshop_attendance(
     workshop_id: uuid.UUID,
     registration_id: uuid.UUID,
     body: RegistrationAttendance,
