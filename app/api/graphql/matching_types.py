@@ -9,13 +9,7 @@ import strawberry
 
 from app.api.graphql.context import Info
 from app.api.graphql.relay import Connection, connection_from_page
-from app.domain.matching import enrolment, runs, self_match
-from app.domain.matching.models import (
-    MeetingFormat,
-    Participant,
-    ParticipantRole,
-    ParticipantStatus,
-)
+from app.domain.matching import runs, self_match
 from app.domain.matching.run_models import (
     MatchingProposal,
     MatchingRun,
@@ -28,6 +22,13 @@ from app.domain.matching.run_models import (
     RunStatus,
 )
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.domain.participants import enrolment
+from app.domain.participants.models import (
+    MeetingFormat,
+    Participant,
+    ParticipantRole,
+    ParticipantStatus,
+)
 
 ParticipantRoleEnum = strawberry.enum(ParticipantRole, name="ParticipantRole")
 ParticipantStatusEnum = strawberry.enum(ParticipantStatus, name="ParticipantStatus")

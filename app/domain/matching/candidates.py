@@ -17,9 +17,11 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.employees.models import Employee, EmployeeStatus
-from app.domain.matching.explanations import Explanation, explain
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
-from app.domain.matching.scoring import (
+from app.domain.pairs.models import Pair, PairSeat
+from app.domain.pairs.seats import mentor_capacity
+from app.domain.participants.explanations import Explanation, explain
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.participants.scoring import (
     WEEK_SLOTS,
     Candidate,
     Ineligible,
@@ -27,8 +29,6 @@ from app.domain.matching.scoring import (
     ScoringConfig,
     score_matrix,
 )
-from app.domain.pairs.models import Pair, PairSeat
-from app.domain.pairs.seats import mentor_capacity
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.programs.models import Objective, ObjectiveCategory, Program
 

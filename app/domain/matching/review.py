@@ -15,7 +15,6 @@ from app.domain.access.principal import Principal
 from app.domain.errors import Conflict, Invalid, field_error
 from app.domain.events.service import record_event
 from app.domain.matching.candidates import Pool, explain_pair, explanation_document, load_pool
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.matching.run_models import (
     ExplanationRead,
     MatchingProposal,
@@ -28,6 +27,7 @@ from app.domain.matching.run_models import (
 from app.domain.matching.runs import proposal_to_read, require_matchable, run_of
 from app.domain.pairs.models import Pair, PairOrigin
 from app.domain.pairs.seats import open_pair
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program
 from app.domain.programs.service import program_for_change
 

@@ -21,8 +21,6 @@ from app.domain.access.principal import Principal
 from app.domain.errors import Conflict, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
 from app.domain.matching.candidates import Pool, explanation_document, forbid, load_pool
-from app.domain.matching.explanations import explain
-from app.domain.matching.models import ParticipantRole
 from app.domain.matching.run_models import (
     ExplanationRead,
     MatchingProposal,
@@ -35,8 +33,10 @@ from app.domain.matching.run_models import (
     RunSummary,
     UnmatchedRead,
 )
-from app.domain.matching.scoring import Candidate, ScoringConfig
 from app.domain.matching.solver import UNMATCHED_TEXT, assign
+from app.domain.participants.explanations import explain
+from app.domain.participants.models import ParticipantRole
+from app.domain.participants.scoring import Candidate, ScoringConfig
 from app.domain.programs import access
 from app.domain.programs.models import Program, ProgramStatus
 from app.domain.programs.service import get_program, program_for_change

@@ -9,7 +9,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
 from app.domain.errors import Conflict
-from app.domain.matching.models import Participant, ParticipantRole
 from app.domain.pairs.models import (
     OPEN_STATUSES,
     EndReason,
@@ -18,6 +17,7 @@ from app.domain.pairs.models import (
     PairSeat,
     PairStatus,
 )
+from app.domain.participants.models import Participant, ParticipantRole
 from app.domain.programs.models import Program
 
 

@@ -25,7 +25,6 @@ from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
 from app.domain.matching import review
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.pairs import access
 from app.domain.pairs.models import OPEN_STATUSES, EndReason, Pair, PairOrigin, PairStatus
 from app.domain.pairs.schemas import (
@@ -38,6 +37,7 @@ from app.domain.pairs.schemas import (
     PairTransition,
 )
 from app.domain.pairs.seats import close_pair, open_pair
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs import access as program_access
 from app.domain.programs import service as programs
 from app.domain.programs.models import Program

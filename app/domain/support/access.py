@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access.principal import Principal
 from app.domain.errors import Forbidden, NotFound
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs import access as program_access
 from app.domain.programs.models import Program
 from app.domain.support.models import Circle, CircleMember

@@ -12,7 +12,7 @@ from app.domain import pagination
 from app.domain.access.principal import Principal
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Forbidden, Invalid, field_error
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program, ProgramStatus
 from app.domain.support import access
 from app.domain.support.models import Circle, CircleMember

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from app.domain.matching.models import ParticipantRole
+from app.domain.participants.models import ParticipantRole
 from tests.api.support_network_support import (
     active_program,
     circle,

@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from app.db.engine import unit_of_work
 from app.domain.errors import Conflict
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.pairs.models import EndReason, Pair, PairOrigin, PairSeat, PairStatus
 from app.domain.pairs.seats import close_pair, open_pair
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program
 from tests.conftest import Tenant
 

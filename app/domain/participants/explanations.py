@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.domain.matching.scoring import (
+from app.domain.participants.scoring import (
     COMPONENTS,
     INELIGIBLE_TEXT,
     Candidate,
