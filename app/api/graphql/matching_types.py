@@ -180,6 +180,14 @@ class UnmatchedParticipant:
     detail: str
 
 
+@strawberry.type(description="A pair to keep that a hard exclusion refused; never proposed.")
+class RefusedPair:
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+    reason: str = strawberry.field(description="A stable code, e.g. `reporting_line`.")
+    detail: str
+
+
 @strawberry.type
 class MatchingRunSummary:
     participants: int
@@ -203,6 +211,7 @@ class MatchingRunType:
     finished_at: dt.datetime | None
     summary: MatchingRunSummary
     unmatched: list[UnmatchedParticipant]
+    refused: list[RefusedPair]
 
     @strawberry.field(
         description="The proposed pairs, each with its score and explanation; "
@@ -227,6 +236,7 @@ def run_from_model(run: MatchingRun) -> MatchingRunType:
         finished_at=view.finished_at,
         summary=MatchingRunSummary(**view.summary.model_dump()),
         unmatched=[UnmatchedParticipant(**u.model_dump()) for u in view.unmatched],
+        refused=[RefusedPair(**r.model_dump()) for r in view.refused],
     )
 
 

@@ -30,8 +30,8 @@ from app.domain.matching.run_models import (
 )
 from app.domain.matching.runs import require_matchable
 from app.domain.matching.solver import usable
+from app.domain.pairs.door import open_pair
 from app.domain.pairs.models import PairOrigin
-from app.domain.pairs.seats import open_pair
 from app.domain.participants import enrolment
 from app.domain.participants.explanations import explain
 from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus

@@ -2,7 +2,7 @@
 
 import uuid
 
-from app.domain.matching.candidates import manager_chains, scoring_config, utc_slots
+from app.domain.participants.fit import manager_chains, scoring_config, utc_slots
 from app.domain.participants.scoring import score_matrix
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.programs.models import Objective, ObjectiveCategory, Program
