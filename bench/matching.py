@@ -16,8 +16,8 @@ import time
 import tracemalloc
 import uuid
 
-from app.domain.matching.scoring import Candidate, ScoringConfig, score_matrix
 from app.domain.matching.solver import assign, greedy
+from app.domain.participants.scoring import Candidate, ScoringConfig, score_matrix
 
 TOPICS = [
     "generative-ai",

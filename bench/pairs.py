@@ -35,8 +35,8 @@ from app.db.engine import unit_of_work
 from app.db.migrations import upgrade
 from app.domain.access import service as access
 from app.domain.employees.models import Employee
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.pairs.models import Pair, PairOrigin, PairStatus
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program, ProgramStatus
 from app.domain.session_logs.models import SessionLog
 from app.main import create_app

@@ -11,9 +11,9 @@ from app.domain.integrations.subscriptions.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from app.domain.matching.models import Participant
 from app.domain.matching.run_models import MatchingProposal, MatchingRun, MatchRequest
 from app.domain.pairs.models import Pair, PairGoal, PairSeat
+from app.domain.participants.models import Participant
 from app.domain.programs.consultation_models import Consultation, Contribution, Stakeholder
 from app.domain.programs.models import Objective, Program, ProgramManager
 from app.domain.progress.models import PairFeedback

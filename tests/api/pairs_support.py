@@ -13,8 +13,8 @@ import httpx
 from sqlmodel import col, select
 
 from app.db.engine import unit_of_work
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.pairs.models import Pair
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.session_logs.models import SessionLog
 from tests.api.programs_support import create_program, program_manager, versioned
 from tests.conftest import Tenant

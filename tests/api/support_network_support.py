@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from app.db.engine import unit_of_work
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program, ProgramStatus
 from tests.api.programs_support import create_program, program_manager
 from tests.conftest import Tenant

@@ -28,14 +28,15 @@ from app.api.graphql.matching_types import (
     suggestion_from,
 )
 from app.api.graphql.relay import Connection, connection_from_page
-from app.domain.matching import decisions, enrolment, review, runs, self_match
+from app.domain.matching import decisions, review, runs, self_match
 from app.domain.matching.run_models import (
     MatchingRunCreate,
     MatchRequestCreate,
     MatchRequestDecision,
     ProposalSelection,
 )
-from app.domain.matching.schemas import (
+from app.domain.participants import enrolment
+from app.domain.participants.schemas import (
     ParticipantCreate,
     ParticipantDecision,
     ParticipantFilter,

@@ -9,13 +9,7 @@ import strawberry
 
 from app.api.graphql.context import Info
 from app.api.graphql.relay import Connection, connection_from_page
-from app.domain.matching import enrolment, runs, self_match
-from app.domain.matching.models import (
-    MeetingFormat,
-    Participant,
-    ParticipantRole,
-    ParticipantStatus,
-)
+from app.domain.matching import runs, self_match
 from app.domain.matching.run_models import (
     MatchingProposal,
     MatchingRun,
@@ -28,6 +22,13 @@ from app.domain.matching.run_models import (
     RunStatus,
 )
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.domain.participants import enrolment
+from app.domain.participants.models import (
+    MeetingFormat,
+    Participant,
+    ParticipantRole,
+    ParticipantStatus,
+)
 
 ParticipantRoleEnum = strawberry.enum(ParticipantRole, name="ParticipantRole")
 ParticipantStatusEnum = strawberry.enum(ParticipantStatus, name="ParticipantStatus")
@@ -179,6 +180,14 @@ class UnmatchedParticipant:
     detail: str
 
 
+@strawberry.type(description="A pair to keep that a hard exclusion refused; never proposed.")
+class RefusedPair:
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+    reason: str = strawberry.field(description="A stable code, e.g. `reporting_line`.")
+    detail: str
+
+
 @strawberry.type
 class MatchingRunSummary:
     participants: int
@@ -202,6 +211,7 @@ class MatchingRunType:
     finished_at: dt.datetime | None
     summary: MatchingRunSummary
     unmatched: list[UnmatchedParticipant]
+    refused: list[RefusedPair]
 
     @strawberry.field(
         description="The proposed pairs, each with its score and explanation; "
@@ -226,6 +236,7 @@ def run_from_model(run: MatchingRun) -> MatchingRunType:
         finished_at=view.finished_at,
         summary=MatchingRunSummary(**view.summary.model_dump()),
         unmatched=[UnmatchedParticipant(**u.model_dump()) for u in view.unmatched],
+        refused=[RefusedPair(**r.model_dump()) for r in view.refused],
     )
 
 

@@ -119,7 +119,11 @@ async def _decide(
 @router.post(
     f"{ONE}/accept",
     summary="Accept a request (the mentor)",
-    description="Opens the pair (origin `self_match`). `If-Match` optional.",
+    description=(
+        "Opens the pair (origin `self_match`), checked again with today's directory and "
+        "profiles: 409 `pair_ineligible` when a hard exclusion now refuses it. `If-Match` "
+        "optional."
+    ),
     responses=responses(404, 409, 412),
 )
 async def accept_request(

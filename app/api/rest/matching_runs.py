@@ -32,7 +32,9 @@ router = APIRouter(tags=["matching"], responses=common_responses())
         "Managers. Computes the optimal assignment of the approved participants who are not "
         "in an open pair (mentors offer their remaining seats), keeping and forbidding the "
         "pairs named. The result holds proposals with scores and explanations, unmatched "
-        "participants with reasons, and a summary. The same input gives the same result."
+        "participants with reasons, and a summary. A pair to keep that a hard exclusion "
+        "refuses is never proposed: `refused` lists it with its reason. The same input gives "
+        "the same result."
     ),
     responses=responses(404, 409),
 )
@@ -87,7 +89,9 @@ async def list_proposals(
     summary="Accept proposals",
     description=(
         "Opens a pair for each proposal named (or every open one), all or none: a proposal "
-        "whose people were paired meanwhile answers 409 and nothing is created."
+        "whose people were paired meanwhile, or that a hard exclusion refuses with today's "
+        "directory (409 `pair_ineligible`, say a new manager since the run), answers 409 and "
+        "nothing is created."
     ),
     responses=responses(404, 409),
 )

@@ -89,9 +89,10 @@ async def list_program_pairs(
     status_code=status.HTTP_201_CREATED,
     summary="Pair a mentor and a mentee by hand",
     description=(
-        "The program's managers. Both must be approved participants of the program; 409 when "
-        "the mentee already has an open pair or the mentor is at capacity (enforced by the "
-        "database, also under concurrent requests)."
+        "The program's managers. Both must be approved participants of the program; 409 "
+        "`pair_ineligible` when a hard exclusion refuses the pair (same reporting line, "
+        "people to avoid, ...), 409 when the mentee already has an open pair or the mentor "
+        "is at capacity (enforced by the database, also under concurrent requests)."
     ),
     responses=responses(404, 409),
 )

@@ -8,9 +8,10 @@ from app.api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, set_etag
 from app.api.problems import common_responses, responses
 from app.api.rest import API_PREFIX
 from app.api.schemas import Page
-from app.domain.matching import decisions, enrolment
-from app.domain.matching.models import ParticipantRole, ParticipantStatus
-from app.domain.matching.schemas import (
+from app.domain.matching import decisions
+from app.domain.participants import enrolment
+from app.domain.participants.models import ParticipantRole, ParticipantStatus
+from app.domain.participants.schemas import (
     ParticipantCreate,
     ParticipantDecision,
     ParticipantFilter,

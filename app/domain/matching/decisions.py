@@ -14,11 +14,11 @@ from app.domain.access.principal import Principal
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Forbidden, Invalid, field_error
 from app.domain.events.service import record_event
-from app.domain.matching.enrolment import participant_access, to_read
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.matching.run_models import MatchRequest, RequestStatus
-from app.domain.matching.schemas import ParticipantDecision
 from app.domain.pairs.models import PairSeat
+from app.domain.participants.enrolment import participant_access, to_read
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.participants.schemas import ParticipantDecision
 from app.domain.programs.models import ProgramStatus
 from app.domain.support import circles
 

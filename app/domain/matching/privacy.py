@@ -7,8 +7,8 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.events.models import OutboxEvent
-from app.domain.matching.models import Participant
 from app.domain.matching.run_models import MatchRequest
+from app.domain.participants.models import Participant
 
 
 async def _enrolments(

@@ -1,7 +1,7 @@
-"""A manager's review of a run (accept or reject proposals) and pairs made by hand.
+"""A manager's review of a run: accept, reject or swap its proposals.
 
-Every pair is opened through ``pairs.seats.open_pair``, so a mentee is never in two open
-pairs and a mentor never beyond capacity, whichever way the pair was formed.
+Accepted proposals open their pairs through the door (``pairs.door.open_pairs``), which
+checks the hard exclusions again with today's directory, and the seats.
 """
 
 import uuid
@@ -15,7 +15,6 @@ from app.domain.access.principal import Principal
 from app.domain.errors import Conflict, Invalid, field_error
 from app.domain.events.service import record_event
 from app.domain.matching.candidates import Pool, explain_pair, explanation_document, load_pool
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.matching.run_models import (
     ExplanationRead,
     MatchingProposal,
@@ -26,8 +25,9 @@ from app.domain.matching.run_models import (
     ReviewResult,
 )
 from app.domain.matching.runs import proposal_to_read, require_matchable, run_of
+from app.domain.pairs.door import PairOpening, excluded, open_pairs
 from app.domain.pairs.models import Pair, PairOrigin
-from app.domain.pairs.seats import open_pair
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program
 from app.domain.programs.service import program_for_change
 
@@ -120,30 +120,28 @@ async def accept_proposals(
     if run.dry_run:
         raise Conflict("A dry run's proposals cannot be accepted.", code="dry_run")
     proposals = await _selected(session, run.id, selection)
-    pairs: list[Pair] = []
-    now = utcnow()
-    for proposal in proposals:
-        mentor = await approved_participant(
-            session, program, proposal.mentor_id, ParticipantRole.MENTOR
-        )
-        mentee = await approved_participant(
-            session, program, proposal.mentee_id, ParticipantRole.MENTEE
-        )
-        pair = await open_pair(
-            session,
-            program,
-            mentor,
-            mentee,
+    openings = [
+        PairOpening(
+            mentor=await approved_participant(
+                session, program, proposal.mentor_id, ParticipantRole.MENTOR
+            ),
+            mentee=await approved_participant(
+                session, program, proposal.mentee_id, ParticipantRole.MENTEE
+            ),
             origin=PairOrigin.MATCHING,
             score=proposal.score,
             explanation=proposal.explanation,
             matching_run_id=run.id,
         )
+        for proposal in proposals
+    ]
+    pairs = await open_pairs(session, program, openings)
+    now = utcnow()
+    for proposal, pair in zip(proposals, pairs, strict=True):
         proposal.status = ProposalStatus.ACCEPTED
         proposal.pair_id = pair.id
         proposal.decided_by = principal.actor
         proposal.decided_at = now
-        pairs.append(pair)
     await session.flush()
     for pair in pairs:
         await announce_pair(session, principal, pair)
@@ -181,13 +179,7 @@ def _checked(pool: Pool, mentee: Participant, mentor: Participant) -> tuple[floa
             "Both people must be approved and active employees.", code="employee_not_active"
         ) from exc
     if not explanation.eligible:
-        raise Conflict(
-            f"This pair is excluded: {explanation.ineligible_reason}.",
-            code="pair_ineligible",
-            reason=explanation.ineligible_reason,
-            mentee_id=str(mentee.id),
-            mentor_id=str(mentor.id),
-        )
+        raise excluded(explanation, mentee, mentor)
     return explanation.score, explanation_document(explanation)
 
 
@@ -247,10 +239,3 @@ async def swap_proposals(
     session.add_all(swapped)
     await session.flush()
     return ReviewResult(proposals=[proposal_to_read(p) for p in swapped], pairs=[])
-
-
-async def scored_pair(
-    session: AsyncSession, program: Program, mentee: Participant, mentor: Participant
-) -> tuple[float, dict[str, Any]]:
-    """Score and explanation of one pair; 409 when a hard rule excludes it."""
-    return _checked(await load_pool(session, program), mentee, mentor)

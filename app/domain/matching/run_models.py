@@ -53,6 +53,11 @@ class MatchingRun(IdMixin, TenantMixin, TimestampMixin, table=True):
     unmatched: list[dict[str, Any]] = Field(
         default_factory=empty_list, sa_type=JSONDocument, nullable=False
     )
+    # Pairs to keep that a hard exclusion refused: [{"mentee_id", "mentor_id", "reason",
+    # "detail"}]; they were never proposed.
+    refused: list[dict[str, Any]] = Field(
+        default_factory=empty_list, sa_type=JSONDocument, nullable=False
+    )
     error: str | None = Field(default=None, sa_type=Text)
 
 
@@ -121,7 +126,10 @@ class MatchingRunCreate(InputSchema):
     keep: list[PairRef] = Field(
         default_factory=list,
         max_length=500,
-        description="Pairs the result must contain (e.g. from an earlier run).",
+        description=(
+            "Pairs the result must contain (e.g. from an earlier run). A pair that a hard "
+            "exclusion refuses is not proposed: the run lists it in `refused` with the reason."
+        ),
     )
     forbid: list[PairRef] = Field(
         default_factory=list, max_length=500, description="Pairs the result must not contain."
@@ -142,6 +150,15 @@ class UnmatchedRead(SQLModel):
     employee_id: uuid.UUID
     role: str
     reason: str = Field(description="A stable code.")
+    detail: str
+
+
+class RefusedPair(SQLModel):
+    """A pair the run was asked to keep, refused by a hard exclusion and never proposed."""
+
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+    reason: str = Field(description="A stable code, e.g. `reporting_line` or `avoided`.")
     detail: str
 
 
@@ -168,6 +185,9 @@ class MatchingRunRead(SQLModel):
     finished_at: datetime | None
     summary: RunSummary
     unmatched: list[UnmatchedRead]
+    refused: list[RefusedPair] = Field(
+        description="Pairs to keep that a hard exclusion refused; they were never proposed."
+    )
     error: str | None
 
 

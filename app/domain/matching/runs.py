@@ -21,8 +21,6 @@ from app.domain.access.principal import Principal
 from app.domain.errors import Conflict, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
 from app.domain.matching.candidates import Pool, explanation_document, forbid, load_pool
-from app.domain.matching.explanations import explain
-from app.domain.matching.models import ParticipantRole
 from app.domain.matching.run_models import (
     ExplanationRead,
     MatchingProposal,
@@ -31,12 +29,15 @@ from app.domain.matching.run_models import (
     MatchingRunRead,
     PairRef,
     ProposalRead,
+    RefusedPair,
     RunStatus,
     RunSummary,
     UnmatchedRead,
 )
-from app.domain.matching.scoring import Candidate, ScoringConfig
 from app.domain.matching.solver import UNMATCHED_TEXT, assign
+from app.domain.participants.explanations import explain
+from app.domain.participants.models import ParticipantRole
+from app.domain.participants.scoring import Candidate, ScoringConfig
 from app.domain.programs import access
 from app.domain.programs.models import Program, ProgramStatus
 from app.domain.programs.service import get_program, program_for_change
@@ -57,6 +58,7 @@ def run_to_read(run: MatchingRun) -> MatchingRunRead:
         finished_at=run.finished_at,
         summary=RunSummary.model_validate(run.summary),
         unmatched=[UnmatchedRead.model_validate(u) for u in run.unmatched],
+        refused=[RefusedPair.model_validate(r) for r in run.refused],
         error=run.error,
     )
 
@@ -97,6 +99,7 @@ class _Problem:
     capacities: list[int]
     forbidden: list[tuple[int, int]]
     kept: list[tuple[Candidate, Candidate]]
+    refused: list[dict[str, str]]  # pairs to keep that a hard exclusion refuses
 
 
 @dataclass
@@ -133,6 +136,7 @@ def _problem(pool: Pool, data: MatchingRunCreate) -> _Problem:
     banned = set(_pair_refs(pool, data.forbid, "forbid", must_be_free=False))
     free = {pid: pool.free_seats(pool.participants[pid]) for pid in pool.candidates}
     kept: list[tuple[Candidate, Candidate]] = []
+    refused: list[dict[str, str]] = []
     for mentee_id, mentor_id in keep:
         mentee, mentor = pool.candidates.get(mentee_id), pool.candidates.get(mentor_id)
         if mentee is None or mentor is None or free[mentee_id] < 1 or free[mentor_id] < 1:
@@ -142,6 +146,11 @@ def _problem(pool: Pool, data: MatchingRunCreate) -> _Problem:
                 mentee_id=str(mentee_id),
                 mentor_id=str(mentor_id),
             )
+        why = _exclusion(pool, mentee, mentor, (mentee_id, mentor_id) in banned)
+        if why is not None:
+            # Never proposed: the two are matched like everyone else, and the run says why.
+            refused.append({"mentee_id": str(mentee_id), "mentor_id": str(mentor_id), **why})
+            continue
         free[mentee_id] -= 1
         free[mentor_id] -= 1
         kept.append((mentee, mentor))
@@ -154,7 +163,20 @@ def _problem(pool: Pool, data: MatchingRunCreate) -> _Problem:
     row = {c.id: i for i, c in enumerate(mentees)}
     column = {c.id: j for j, c in enumerate(mentors)}
     forbidden = [(row[a], column[b]) for a, b in sorted(banned) if a in row and b in column]
-    return _Problem(mentees, mentors, [free[c.id] for c in mentors], forbidden, kept)
+    return _Problem(mentees, mentors, [free[c.id] for c in mentors], forbidden, kept, refused)
+
+
+def _exclusion(
+    pool: Pool, mentee: Candidate, mentor: Candidate, forbidden: bool
+) -> dict[str, str] | None:
+    """Why a pair to keep may not be kept (the door would refuse it), or None."""
+    matrix = pool.score([mentee], [mentor])
+    if forbidden:
+        forbid(matrix, [(0, 0)])
+    verdict = explain(matrix, 0, 0, pool.config)
+    if verdict.eligible:
+        return None
+    return {"reason": str(verdict.ineligible_code), "detail": str(verdict.ineligible_reason)}
 
 
 def _role(pool: Pool, participant_id: uuid.UUID, role: str) -> bool:
@@ -264,6 +286,7 @@ async def create_run(
         for p in pool.inactive
     ]
     run.unmatched = unmatched
+    run.refused = problem.refused
     run.summary = _summary(pool, outcome, len(unmatched)).model_dump(mode="json")
     run.status = RunStatus.COMPLETED
     run.finished_at = utcnow()

@@ -16,10 +16,8 @@ from app.domain.access.principal import Principal
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
-from app.domain.matching import decisions, enrolment
+from app.domain.matching import decisions
 from app.domain.matching.candidates import explanation_document, load_pool
-from app.domain.matching.explanations import explain
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.matching.review import announce_pair, approved_participant
 from app.domain.matching.run_models import (
     ExplanationRead,
@@ -32,8 +30,11 @@ from app.domain.matching.run_models import (
 )
 from app.domain.matching.runs import require_matchable
 from app.domain.matching.solver import usable
+from app.domain.pairs.door import open_pair
 from app.domain.pairs.models import PairOrigin
-from app.domain.pairs.seats import open_pair
+from app.domain.participants import enrolment
+from app.domain.participants.explanations import explain
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs import access
 from app.domain.programs.matching_settings import MatchingSettings, MatchMode
 from app.domain.programs.models import Program

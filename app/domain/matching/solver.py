@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
-from app.domain.matching.scoring import ScoreMatrix
+from app.domain.participants.scoring import ScoreMatrix
 
 
 class UnmatchedReason(StrEnum):

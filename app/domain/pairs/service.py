@@ -5,7 +5,8 @@
 
 Managers of the program (and administrators) may make every move; the pair's own people
 may pause, resume and end their pair but not activate a proposal. Ending goes through
-``seats.close_pair``, which gives the seats back.
+``door.close_pair``, which gives the seats back; a pair opens only through
+``door.open_pair``.
 """
 
 import uuid
@@ -24,9 +25,8 @@ from app.domain.audit import service as audit
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
-from app.domain.matching import review
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.pairs import access
+from app.domain.pairs.door import close_pair, open_pair
 from app.domain.pairs.models import OPEN_STATUSES, EndReason, Pair, PairOrigin, PairStatus
 from app.domain.pairs.schemas import (
     AgreementFormat,
@@ -37,7 +37,7 @@ from app.domain.pairs.schemas import (
     PairRead,
     PairTransition,
 )
-from app.domain.pairs.seats import close_pair, open_pair
+from app.domain.participants.models import Participant, ParticipantStatus
 from app.domain.programs import access as program_access
 from app.domain.programs import service as programs
 from app.domain.programs.models import Program
@@ -246,19 +246,10 @@ async def create_pair(
     mentee = await _participant(
         session, program, data.mentee_participant_id, "mentee_participant_id"
     )
-    # Scored and explained like a proposal of a matching run; hard exclusions answer 409.
-    score, explanation = None, None
-    if mentor.role == ParticipantRole.MENTOR and mentee.role == ParticipantRole.MENTEE:
-        score, explanation = await review.scored_pair(session, program, mentee, mentor)
+    # The door scores and explains it like a proposal of a matching run; hard exclusions
+    # answer 409.
     pair = await open_pair(
-        session,
-        program,
-        mentor,
-        mentee,
-        origin=PairOrigin.MANUAL,
-        status=data.status,
-        score=score,
-        explanation=explanation,
+        session, program, mentor, mentee, origin=PairOrigin.MANUAL, status=data.status
     )
     await record_event(
         session,

@@ -18,10 +18,10 @@ from app.db.base import utcnow
 from app.db.functions import year_month
 from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.pairs.models import OPEN_STATUSES, GoalStatus, Pair, PairGoal, PairStatus
 from app.domain.pairs.schemas import PairHealth
 from app.domain.pairs.service import audit_read, load_pair
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs import access as program_access
 from app.domain.programs import service as programs
 from app.domain.programs.models import Objective, Program

@@ -7,13 +7,14 @@ workshops they were invited to.
 """
 
 import uuid
+from typing import Any, Literal
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access.principal import Principal
 from app.domain.errors import Forbidden, NotFound
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs import access as program_access
 from app.domain.programs.models import Program
 from app.domain.support.models import Circle, CircleMember
@@ -110,18 +111,28 @@ async def is_program_mentor(
 
 
 async def circle_in(
-    session: AsyncSession, principal: Principal, program: Program, circle_id: uuid.UUID
+    session: AsyncSession,
+    principal: Principal,
+    program: Program,
+    circle_id: uuid.UUID,
+    *,
+    lock: Literal["share", "update"] | None = None,
 ) -> tuple[Circle, CircleMember | None]:
-    """The circle, if the caller is a member or oversees the program; otherwise 404."""
-    circle = (
-        await session.exec(
-            select(Circle).where(
-                Circle.id == circle_id,
-                Circle.program_id == program.id,
-                Circle.organization_id == principal.organization_id,
-            )
+    """The circle, if the caller is a member or oversees the program; otherwise 404.
+
+    Whoever changes a circle's members holds it ``share``-locked and a change of the circle
+    itself ``update``-locked, so the member count a change answers is the one it leaves.
+    """
+    statement = select(Circle).where(
+        Circle.id == circle_id,
+        Circle.program_id == program.id,
+        Circle.organization_id == principal.organization_id,
+    )
+    if lock is not None:
+        statement = statement.with_for_update(read=lock == "share").execution_options(
+            populate_existing=True
         )
-    ).first()
+    circle = (await session.exec(statement)).first()
     if circle is None:
         raise circle_not_found()
     member = await membership(session, principal, circle.id)
@@ -131,11 +142,26 @@ async def circle_in(
 
 
 async def visible_circle(
-    session: AsyncSession, principal: Principal, program_id: uuid.UUID, circle_id: uuid.UUID
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    circle_id: uuid.UUID,
+    *,
+    lock: Literal["share", "update"] | None = None,
 ) -> tuple[Program, Circle, CircleMember | None]:
     program = await load_program(session, principal, program_id)
-    circle, member = await circle_in(session, principal, program, circle_id)
+    circle, member = await circle_in(session, principal, program, circle_id, lock=lock)
     return program, circle, member
+
+
+async def hold_circles(session: AsyncSession, circle_ids: Any) -> None:
+    """Share-lock circles (ids or a subquery of them) whose members are about to change."""
+    await session.exec(
+        select(Circle.id)
+        .where(col(Circle.id).in_(circle_ids))
+        .order_by(col(Circle.id))
+        .with_for_update(read=True)
+    )
 
 
 def leads(principal: Principal, program: Program, circle: Circle) -> bool:

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access.principal import Principal
 from app.domain.employees.models import Employee
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.support import access, circles
 from app.domain.support.models import Circle, CircleMember
 from app.domain.support.schemas import CircleAutoForm

@@ -12,7 +12,7 @@ from app.domain import pagination
 from app.domain.access.principal import Principal
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Forbidden, Invalid, field_error
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program, ProgramStatus
 from app.domain.support import access
 from app.domain.support.models import Circle, CircleMember
@@ -151,7 +151,7 @@ async def update_circle(
 ) -> Circle:
     """Rename a circle or change its facilitator (a member, or a manager of the program)."""
     program, circle, _member = await access.visible_circle(
-        session, principal, program_id, circle_id
+        session, principal, program_id, circle_id, lock="update"
     )
     access.require_run(principal, program)
     require_open(program)
@@ -235,6 +235,7 @@ async def add_member(
     guest_id: uuid.UUID | None = None,
     confidence: int | None = None,
 ) -> CircleMember:
+    await access.hold_circles(session, [circle.id])
     member = CircleMember(
         organization_id=circle.organization_id,
         circle_id=circle.id,
@@ -304,7 +305,9 @@ async def leave_circle(
     circle_id: uuid.UUID,
     member_id: uuid.UUID,
 ) -> None:
-    program, circle, mine = await access.visible_circle(session, principal, program_id, circle_id)
+    program, circle, mine = await access.visible_circle(
+        session, principal, program_id, circle_id, lock="share"
+    )
     member = (
         await session.exec(
             select(CircleMember).where(
@@ -367,6 +370,12 @@ async def leave_program_circles(
     session: AsyncSession, program_id: uuid.UUID, employee_id: uuid.UUID
 ) -> int:
     """Take a mentor who stopped taking part in a program out of its circles."""
+    await access.hold_circles(
+        session,
+        select(CircleMember.circle_id).where(
+            CircleMember.program_id == program_id, CircleMember.employee_id == employee_id
+        ),
+    )
     result = await session.exec(
         delete(CircleMember).where(
             col(CircleMember.program_id) == program_id,
@@ -381,6 +390,13 @@ async def release_employee(
     session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID
 ) -> int:
     """Take a leaving employee out of every circle; facilitated circles lose their facilitator."""
+    await access.hold_circles(
+        session,
+        select(CircleMember.circle_id).where(
+            CircleMember.organization_id == organization_id,
+            CircleMember.employee_id == employee_id,
+        ),
+    )
     result = await session.exec(
         delete(CircleMember).where(
             col(CircleMember.organization_id) == organization_id,

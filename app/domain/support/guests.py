@@ -176,6 +176,9 @@ async def erase_guest(session: AsyncSession, principal: Principal, guest_id: uui
         post.body = ERASED
         session.add(post)
     await registrations.release_guest(session, principal.organization_id, guest.id)
+    await access.hold_circles(
+        session, select(CircleMember.circle_id).where(CircleMember.guest_id == guest.id)
+    )
     await session.exec(delete(CircleMember).where(col(CircleMember.guest_id) == guest.id))
     await session.exec(
         delete(WorkshopGuestInvitation).where(col(WorkshopGuestInvitation.guest_id) == guest.id)

@@ -32,8 +32,12 @@ async def _own(
 async def register(
     session: AsyncSession, principal: Principal, workshop_id: uuid.UUID
 ) -> WorkshopRegistration:
-    """Register the caller: a seat if one is free, otherwise a place on the waitlist."""
-    workshop = await workshops.get_workshop(session, principal, workshop_id, lock="share")
+    """Register the caller: a seat if one is free, otherwise a place on the waitlist.
+
+    Registrations to one workshop take its lock in turn, so the place in the queue and the
+    position answered are exact when the answer is sent, however many register at once.
+    """
+    workshop = await workshops.get_workshop(session, principal, workshop_id, lock="update")
     if principal.employee_id is None and principal.guest_id is None:
         raise Forbidden("People register, not API keys.", code="not_a_person")
     if workshop.ends_at <= utcnow():
@@ -48,6 +52,7 @@ async def register(
             employee_id=principal.employee_id,
             guest_id=principal.guest_id,
             status=RegistrationStatus.WAITLISTED,
+            queued_at=await seats.end_of_queue(session, workshop),
         )
         try:
             async with session.begin_nested():
@@ -57,7 +62,7 @@ async def register(
             raise Conflict("Already registered or waiting.", code="already_registered") from exc
     else:
         registration.status = RegistrationStatus.WAITLISTED
-        registration.queued_at = utcnow()
+        registration.queued_at = await seats.end_of_queue(session, workshop)
         session.add(registration)
         await session.flush()
     await seats.take_seat(session, workshop, registration)
@@ -135,7 +140,11 @@ async def mark_attendance(
 async def give_feedback(
     session: AsyncSession, principal: Principal, workshop_id: uuid.UUID, data: WorkshopFeedback
 ) -> WorkshopRegistration:
-    registration = await my_registration(session, principal, workshop_id)
+    # Shared lock: a workshop's change answers its rating count while no rating is half-made.
+    workshop = await workshops.get_workshop(session, principal, workshop_id, lock="share")
+    registration = await _own(session, principal, workshop)
+    if registration is None:
+        raise NotFound("You are not registered.", code="registration_not_found")
     if registration.status != RegistrationStatus.REGISTERED:
         raise Conflict("Only registered people rate a workshop.", code="not_registered")
     registration.rating = data.rating
@@ -159,6 +168,8 @@ async def release_guest(
 
 
 async def _release(session: AsyncSession, organization_id: uuid.UUID, whose: Any) -> int:
+    # The workshops are held like a cancellation holds them, so a registration made at the
+    # same time waits and answers the queue as it is after this leaver.
     rows = await session.exec(
         select(WorkshopRegistration, Workshop)
         .join(Workshop, col(Workshop.id) == col(WorkshopRegistration.workshop_id))
@@ -167,7 +178,8 @@ async def _release(session: AsyncSession, organization_id: uuid.UUID, whose: Any
             whose,
             col(WorkshopRegistration.status).in_(ACTIVE),
         )
-        .order_by(col(WorkshopRegistration.id))
+        .order_by(col(Workshop.id), col(WorkshopRegistration.id))
+        .with_for_update(read=True, of=Workshop)
     )
     released = 0
     for registration, workshop in rows.all():

@@ -2,18 +2,21 @@
 
 A registration takes a seat (0 to capacity - 1) and seats are unique per workshop, so the
 database refuses an extra registration however many requests race; the losers of a race
-retry the next free seat and, when none is left, join the waitlist. Giving a seat back
-hands it to the first person waiting.
+retry the next free seat and, when none is left, join the waitlist. Registrations hold the
+workshop's lock, so the waitlist is ordered one at a time and each person is told the
+position they really have. Giving a seat back hands it to the first person waiting.
 """
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.db.base import utcnow
 from app.db.locking import skip_locked
 from app.domain.access.principal import Principal
 from app.domain.errors import Conflict
@@ -87,6 +90,22 @@ async def registration_read(
         )
         position = int(ahead.one()) + 1
     return _registration_view(registration, position)
+
+
+async def end_of_queue(session: AsyncSession, workshop: Workshop) -> datetime:
+    """A queue time after everyone already queued, for a caller holding the workshop's lock.
+
+    Clocks of several replicas may disagree; the queue's order must not.
+    """
+    last = (
+        await session.exec(
+            select(func.max(WorkshopRegistration.queued_at)).where(
+                WorkshopRegistration.workshop_id == workshop.id
+            )
+        )
+    ).one()
+    now = utcnow()
+    return now if last is None or now > last else last + timedelta(microseconds=1)
 
 
 async def seats_taken(session: AsyncSession, workshop: Workshop) -> set[int]:

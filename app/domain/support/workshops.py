@@ -131,8 +131,9 @@ async def get_workshop(
 ) -> Workshop:
     """A workshop the caller sees.
 
-    Registrations hold it ``share``-locked, so they still race each other (the seats decide)
-    while a change of capacity (``update``) waits for them and they wait for it.
+    Registrations hold it ``update``-locked, one at a time, so each is told its exact place
+    in the queue; cancellations and ratings hold it ``share``-locked, so a change of the
+    workshop (``update``) and a registration wait for them and they wait for it.
     """
     if not principal.is_guest:
         program_access.require_read(principal)

@@ -1,8 +1,17 @@
 """Mentor circles through REST: creation, visibility, joining, auto-forming, discussions."""
 
+import asyncio
+import uuid
 from collections import Counter
+from typing import Any
 
-from app.domain.matching.models import ParticipantRole
+from sqlalchemy import text
+
+from app.db.engine import unit_of_work
+from app.domain.participants.models import ParticipantRole
+from app.domain.programs.models import Program
+from app.domain.support import circles
+from app.domain.support.models import Circle
 from tests.api.support_network_support import (
     active_program,
     circle,
@@ -283,3 +292,44 @@ async def test_listing_circles_costs_the_same_for_more_circles(
     for i in range(5):
         await circle(tenant, program, manager, [alice], name=f"C{i}")
     assert await statements() == few
+
+
+async def _until_blocked_or_done(tenant: Tenant, request: "asyncio.Task[Any]") -> None:
+    """Wait until ``request`` waits for a lock or has finished (PostgreSQL); SQLite lets one
+    writer in at a time, so there a request made during another's transaction waits anyway."""
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        assert session.bind is not None
+        if session.bind.dialect.name != "postgresql":
+            return
+        waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        while not request.done():
+            if (await session.exec(waiting)).scalar_one():  # type: ignore[call-overload]
+                return
+            await asyncio.sleep(0.01)
+
+
+async def test_a_circle_change_answers_the_member_count_it_leaves(tenant: Tenant) -> None:
+    """A member joining while a manager renames the circle: the rename's answer counts them,
+    since the join committed first."""
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    bob = await mentor(tenant, program)
+    made = await circle(tenant, program, manager, [alice])
+    url = circles_url(program, made["id"])
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        program_row = await session.get(Program, uuid.UUID(program["id"]))
+        circle_row = await session.get(Circle, uuid.UUID(made["id"]))
+        assert program_row is not None
+        assert circle_row is not None
+        await circles.add_member(session, program_row, circle_row, employee_id=uuid.UUID(bob["id"]))
+        rename = asyncio.create_task(
+            tenant.client.patch(
+                url, json={"name": "Renamed"}, headers=manager | {"If-Match": '"1"'}
+            )
+        )
+        await _until_blocked_or_done(tenant, rename)
+    answer = await rename
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["member_count"] == 2
+    read = await tenant.client.get(url, headers=manager)
+    assert read.json()["member_count"] == 2

@@ -5,8 +5,8 @@ import uuid
 from typing import Any
 
 from app.db.engine import unit_of_work
+from app.domain.pairs.door import close_pair
 from app.domain.pairs.models import EndReason, Pair, PairStatus
-from app.domain.pairs.seats import close_pair
 from tests.api.matching_support import enrolled, enrolling_program, proposals, run
 from tests.api.programs_support import add_objective, events_of, program_manager, url, versioned
 from tests.conftest import Tenant, problem

@@ -6,7 +6,7 @@ from sqlmodel import col, select
 
 from app.db.engine import unit_of_work
 from app.domain.events.models import OutboxEvent
-from app.domain.matching.models import Participant, ParticipantRole
+from app.domain.participants.models import Participant, ParticipantRole
 from tests.conftest import Tenant, problem
 
 

@@ -31,7 +31,10 @@ async def test_twenty_racing_for_five_seats(tenant: Tenant) -> None:
     statuses = [r.json()["status"] for r in responses]
     assert statuses.count("registered") == 5
     assert statuses.count("waitlisted") == 15
-    # Read afterwards, the waitlist is one queue: positions 1 to 15, each once.
+    # Each answer was true when sent: the waitlisted were told 1 to 15, each once.
+    told = sorted(r.json()["waitlist_position"] or 0 for r in responses)
+    assert told == [0] * 5 + list(range(1, 16))
+    # Read afterwards, the waitlist is the same queue: positions 1 to 15, each once.
     mine = [await tenant.client.get(url, headers=h) for h in people]
     positions = sorted(r.json()["waitlist_position"] or 0 for r in mine)
     assert positions == [0] * 5 + list(range(1, 16))
@@ -49,6 +52,28 @@ async def test_twenty_racing_for_five_seats(tenant: Tenant) -> None:
         headers=tenant.admin,
     )
     assert sorted(r["waitlist_position"] for r in waitlist.json()["items"]) == list(range(1, 16))
+
+
+async def test_twelve_at_once_for_two_seats_are_told_their_real_places(tenant: Tenant) -> None:
+    made = await workshop(tenant, capacity=2)
+    people = [tenant.as_user(await tenant.employee()) for _ in range(12)]
+    url = f"{WORKSHOPS}/{made['id']}/registration"
+    responses = await asyncio.gather(*(tenant.client.post(url, headers=h) for h in people))
+    assert [r.status_code for r in responses] == [201] * 12, [r.text for r in responses]
+    registered = [r.json() for r in responses if r.json()["status"] == "registered"]
+    waitlisted = [r.json() for r in responses if r.json()["status"] == "waitlisted"]
+    assert len(registered) == 2
+    assert all(r["waitlist_position"] is None for r in registered)
+    # The positions in the answers themselves: exact and distinct, 1 to 10.
+    assert sorted(r["waitlist_position"] for r in waitlisted) == list(range(1, 11))
+    # What each was told is what reading back says, person by person.
+    for headers, response in zip(people, responses, strict=True):
+        mine = await tenant.client.get(url, headers=headers)
+        assert mine.json()["waitlist_position"] == response.json()["waitlist_position"]
+    # And the events announced the same places.
+    for answer in waitlisted:
+        [announced] = await events_of(tenant, answer["id"], "workshop.")
+        assert announced.data["waitlist_position"] == answer["waitlist_position"]
 
 
 async def test_cancellation_promotes_the_first_waiting(tenant: Tenant) -> None:

@@ -6,9 +6,9 @@ import random
 import numpy as np
 import pytest
 
-from app.domain.matching.scoring import Candidate, ScoringConfig, score_matrix
 from app.domain.matching.solver import UnmatchedReason, assign, greedy, usable
-from tests.domain.matching.factories import mentee, mentor
+from app.domain.participants.scoring import Candidate, ScoringConfig, score_matrix
+from tests.domain.participants.factories import mentee, mentor
 
 TOPICS = ["ai", "excel", "tiktok", "python", "teams", "diversity", "podcasts", "figma"]
 

@@ -4,9 +4,9 @@ import uuid
 
 import numpy as np
 
-from app.domain.matching.explanations import explain
-from app.domain.matching.scoring import Ineligible, ScoringConfig, score_matrix
-from tests.domain.matching.factories import mentee, mentor
+from app.domain.participants.explanations import explain
+from app.domain.participants.scoring import Ineligible, ScoringConfig, score_matrix
+from tests.domain.participants.factories import mentee, mentor
 
 CONFIG = ScoringConfig()
 

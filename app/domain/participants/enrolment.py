@@ -19,8 +19,8 @@ from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
-from app.domain.matching.schemas import (
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.participants.schemas import (
     AvailabilityWindow,
     ParticipantCreate,
     ParticipantFilter,

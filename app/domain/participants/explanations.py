@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.domain.matching.scoring import (
+from app.domain.participants.scoring import (
     COMPONENTS,
     INELIGIBLE_TEXT,
     Candidate,
@@ -22,6 +22,8 @@ class Explanation:
     components: Mapping[str, float]  # each 0-100
     weights: Mapping[str, float]
     reasons: list[str]
+    # The stable code of ``ineligible_reason`` (``reporting_line``, ``avoided``...).
+    ineligible_code: str | None = None
 
 
 def _listing(tags: list[str], limit: int = 5) -> str:
@@ -124,4 +126,5 @@ def explain(matrix: ScoreMatrix, i: int, j: int, config: ScoringConfig) -> Expla
         },
         weights={name: weight for name, weight in weights.items() if weight},
         reasons=_reasons(mentee, mentor, config, float(matrix.components["overlap_hours"][i, j])),
+        ineligible_code=None if reason is Ineligible.ELIGIBLE else reason.name.lower(),
     )

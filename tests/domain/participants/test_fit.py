@@ -2,11 +2,11 @@
 
 import uuid
 
-from app.domain.matching.candidates import manager_chains, scoring_config, utc_slots
-from app.domain.matching.scoring import score_matrix
+from app.domain.participants.fit import manager_chains, scoring_config, utc_slots
+from app.domain.participants.scoring import score_matrix
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.programs.models import Objective, ObjectiveCategory, Program
-from tests.domain.matching.factories import mentee, mentor
+from tests.domain.participants.factories import mentee, mentor
 
 
 def test_local_windows_become_utc_half_hours() -> None:

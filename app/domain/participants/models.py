@@ -1,6 +1,6 @@
 """Enrolment: an employee taking part in a program as a mentor or a mentee, with a profile.
 
-The profile feeds the scorer (app/domain/matching/scoring.py): what each can teach and
+The profile feeds the scorer (app/domain/participants/scoring.py): what each can teach and
 wants to learn, their motivation or openness, availability, languages, format, and the
 people they prefer or would rather avoid.
 """

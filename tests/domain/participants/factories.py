@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from app.domain.matching.scoring import Candidate
+from app.domain.participants.scoring import Candidate
 
 
 def person(**fields: Any) -> Candidate:

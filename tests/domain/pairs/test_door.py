@@ -1,5 +1,5 @@
-"""Seats: the database refuses a second open pair per mentee and pairs beyond a mentor's
-capacity, even when requests race; ending a pair gives its seats back."""
+"""The door's seats: the database refuses a second open pair per mentee and pairs beyond a
+mentor's capacity, even when requests race; ending a pair gives its seats back."""
 
 import asyncio
 import uuid
@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from app.db.engine import unit_of_work
 from app.domain.errors import Conflict
-from app.domain.matching.models import Participant, ParticipantRole, ParticipantStatus
+from app.domain.pairs.door import close_pair, open_pair
 from app.domain.pairs.models import EndReason, Pair, PairOrigin, PairSeat, PairStatus
-from app.domain.pairs.seats import close_pair, open_pair
+from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program
 from tests.conftest import Tenant
 
@@ -20,7 +20,12 @@ async def _setup(
 ) -> tuple[uuid.UUID, list[uuid.UUID], list[uuid.UUID]]:
     response = await tenant.client.post(
         "/api/v1/programs",
-        json={"name": "Seats", "default_mentor_capacity": capacity},
+        json={
+            "name": "Seats",
+            "default_mentor_capacity": capacity,
+            # Peers of the same age and level: the reverse rule would exclude every pair.
+            "matching_settings": {"reverse": {"hard": False}},
+        },
         headers=tenant.admin,
     )
     assert response.status_code == 201, response.text

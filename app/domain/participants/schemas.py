@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from app.domain.employees.models import _check_timezone, _normalise_languages
-from app.domain.matching.models import MeetingFormat, ParticipantRole, ParticipantStatus
+from app.domain.participants.models import MeetingFormat, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import _normalise_tags
 from app.domain.schemas import InputSchema
 
