@@ -37,7 +37,7 @@ def _require_read(principal: Principal) -> None:
     )
 
 
-def _require_read_members(principal: Principal) -> None:
+def require_read_members(principal: Principal) -> None:
     require(principal, "read who is in a group", scopes=[Scope.READ, Scope.SCIM])
 
 
@@ -254,7 +254,7 @@ async def list_members(
     cursor: str | None,
 ) -> pagination.Page[GroupMember]:
     group = await get_group(session, principal, group_id)
-    _require_read_members(principal)
+    require_read_members(principal)
     statement = select(GroupMember).where(
         GroupMember.organization_id == group.organization_id, GroupMember.group_id == group.id
     )
