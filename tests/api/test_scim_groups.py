@@ -1,5 +1,6 @@
 """SCIM Groups as Okta and Microsoft Entra push them, and how the service reads them back."""
 
+import asyncio
 from typing import Any
 
 from tests.api.graphql.test_employees_graphql import gql
@@ -326,3 +327,29 @@ async def test_group_memberships_are_exported_and_erased(tenant: Tenant) -> None
     listed = await tenant.client.get(f"{BASE}/Groups", headers=headers)
     for group in listed.json()["Resources"]:
         assert [m["value"] for m in group["members"]] == [other]
+
+
+async def test_parallel_member_changes_all_apply(tenant: Tenant) -> None:
+    """Entra sends a group's member changes in parallel requests: none is lost or refused."""
+    headers = await scim_headers(tenant)
+    people = await provision(tenant, headers, *(f"p{n}" for n in range(8)))
+    created = await tenant.client.post(
+        f"{BASE}/Groups", json={"schemas": [GROUP], "displayName": "Busy"}, headers=headers
+    )
+    url = f"{BASE}/Groups/{created.json()['id']}"
+    # One key per request: requests with one key would queue on that key's last-use update.
+    keys = [await scim_headers(tenant) for _ in people]
+    answers = await asyncio.gather(
+        *(
+            tenant.client.patch(
+                url,
+                json=patch({"op": "Add", "path": "members", "value": [{"value": person}]}),
+                headers=key,
+            )
+            for person, key in zip(people, keys, strict=True)
+        )
+    )
+    assert [a.status_code for a in answers] == [200] * len(people), [a.text for a in answers]
+    assert sorted(await member_ids(tenant, headers, created.json()["id"])) == sorted(people)
+    final = await tenant.client.get(url, headers=headers)
+    assert final.headers["etag"] == f'W/"{1 + len(people)}"'

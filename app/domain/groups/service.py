@@ -50,11 +50,16 @@ def scoped(organization_id: uuid.UUID) -> SelectOfScalar[Group]:
     return select(Group).where(Group.organization_id == organization_id)
 
 
-async def get_group(session: AsyncSession, principal: Principal, group_id: uuid.UUID) -> Group:
+async def get_group(
+    session: AsyncSession, principal: Principal, group_id: uuid.UUID, *, lock: bool = False
+) -> Group:
+    """A group of the caller's organisation; ``lock`` holds it until the transaction ends, so
+    concurrent changes of its members (Entra sends them in parallel) queue instead of failing."""
     _require_read(principal)
-    group = (
-        await session.exec(scoped(principal.organization_id).where(Group.id == group_id))
-    ).first()
+    statement = scoped(principal.organization_id).where(Group.id == group_id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    group = (await session.exec(statement)).first()
     if group is None:
         raise _not_found()
     return group
@@ -110,22 +115,28 @@ async def to_read(session: AsyncSession, groups: Sequence[Group]) -> list[GroupR
     ]
 
 
+# Ids per statement: a group pushed whole may hold more people than a query may bind.
+_CHUNK = 1000
+
+
+def _chunks(ids: Collection[uuid.UUID]) -> list[list[uuid.UUID]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
+
+
 async def _check_members(
     session: AsyncSession, organization_id: uuid.UUID, employee_ids: Collection[uuid.UUID]
 ) -> None:
-    if not employee_ids:
-        return
-    known = set(
-        (
-            await session.exec(
-                select(Employee.id).where(
-                    Employee.organization_id == organization_id,
-                    col(Employee.id).in_(employee_ids),
-                    Employee.status != EmployeeStatus.TERMINATED.value,
-                )
+    known: set[uuid.UUID] = set()
+    for chunk in _chunks(employee_ids):
+        found = await session.exec(
+            select(Employee.id).where(
+                Employee.organization_id == organization_id,
+                col(Employee.id).in_(chunk),
+                Employee.status != EmployeeStatus.TERMINATED.value,
             )
-        ).all()
-    )
+        )
+        known.update(found.all())
     unknown = sorted(str(e) for e in set(employee_ids) - known)
     if unknown:
         raise Invalid(
@@ -169,10 +180,10 @@ async def save_group(
         return group
     for name, value in changed.items():
         setattr(group, name, value)
-    if removed:
+    for chunk in _chunks(removed):
         await session.exec(
             delete(GroupMember).where(
-                col(GroupMember.group_id) == group.id, col(GroupMember.employee_id).in_(removed)
+                col(GroupMember.group_id) == group.id, col(GroupMember.employee_id).in_(chunk)
             )
         )
     _add(session, group, added)

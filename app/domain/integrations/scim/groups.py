@@ -80,13 +80,15 @@ def _member_ids(scim_group: schema.Group) -> list[uuid.UUID]:
     return found
 
 
-async def get_group(session: AsyncSession, principal: Principal, group_id: str) -> Group:
+async def get_group(
+    session: AsyncSession, principal: Principal, group_id: str, *, lock: bool = False
+) -> Group:
     require_scim(principal)
     try:
         parsed = uuid.UUID(group_id)
     except ValueError as exc:
         raise NotFound("Group not found.", code="group_not_found") from exc
-    return await groups.get_group(session, principal, parsed)
+    return await groups.get_group(session, principal, parsed, lock=lock)
 
 
 async def members_of(
@@ -111,7 +113,7 @@ async def replace_group(
     scim_group: schema.Group,
     expected_version: int | None,
 ) -> Group:
-    group = await get_group(session, principal, group_id)
+    group = await get_group(session, principal, group_id, lock=True)
     return await groups.save_group(
         session,
         principal,
@@ -130,7 +132,7 @@ async def patch_group(
     expected_version: int | None,
     base_url: str,
 ) -> Group:
-    group = await get_group(session, principal, group_id)
+    group = await get_group(session, principal, group_id, lock=True)
     members = (await members_of(session, principal, [group]))[group.id]
     scim_group = to_scim(group, members, base_url)
     with schema.POLICY:
@@ -146,7 +148,7 @@ async def patch_group(
 
 
 async def delete_group(session: AsyncSession, principal: Principal, group_id: str) -> None:
-    group = await get_group(session, principal, group_id)
+    group = await get_group(session, principal, group_id, lock=True)
     await groups.delete_group(session, principal, group)
 
 
