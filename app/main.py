@@ -27,6 +27,7 @@ from app.api.rest import (
     circles,
     consultations,
     employees,
+    groups,
     health,
     hris,
     matching,
@@ -97,6 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "identity-providers", "description": "Who signs employees' JWTs."},
             {"name": "employees", "description": "The employee directory."},
             {
+                "name": "groups",
+                "description": "Groups the identity provider pushes (SCIM), and their members.",
+            },
+            {
                 "name": "programs",
                 "description": "Mentoring programs: their managers, settings and lifecycle.",
             },
@@ -144,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(access.router)
     app.include_router(employees.router)
+    app.include_router(groups.router)
     app.include_router(audit.router)
     app.include_router(privacy.router)
     app.include_router(programs.router)

@@ -5,6 +5,7 @@ from app.domain.access.models import ApiKey, IdentityProvider, Organization
 from app.domain.audit.models import AuditEntry
 from app.domain.employees.models import Employee
 from app.domain.events.models import OutboxEvent
+from app.domain.groups.models import Group, GroupMember
 from app.domain.integrations.hris.models import HrisDelivery, HrisFieldMapping, HrisWebhookSecret
 from app.domain.integrations.subscriptions.models import (
     WebhookAttempt,
@@ -15,7 +16,7 @@ from app.domain.matching.run_models import MatchingProposal, MatchingRun, MatchR
 from app.domain.pairs.models import Pair, PairGoal, PairSeat
 from app.domain.participants.models import Participant
 from app.domain.programs.consultation_models import Consultation, Contribution, Stakeholder
-from app.domain.programs.models import Objective, Program, ProgramManager
+from app.domain.programs.models import Objective, Program, ProgramEligibleGroup, ProgramManager
 from app.domain.progress.models import PairFeedback
 from app.domain.session_logs.models import SessionLog, SessionLogNote
 from app.domain.support import models as support_models  # noqa: F401
@@ -26,6 +27,8 @@ __all__ = [
     "Consultation",
     "Contribution",
     "Employee",
+    "Group",
+    "GroupMember",
     "HrisDelivery",
     "HrisFieldMapping",
     "HrisWebhookSecret",
@@ -42,6 +45,7 @@ __all__ = [
     "PairSeat",
     "Participant",
     "Program",
+    "ProgramEligibleGroup",
     "ProgramManager",
     "SessionLog",
     "SessionLogNote",

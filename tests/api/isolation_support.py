@@ -278,6 +278,20 @@ async def build_world(tenant: Tenant) -> World:
     payload = event("employee.created", datetime.now(UTC), **person(1, email="hris@alpha.example"))
     delivery = await send(tenant, secret, payload)
     world.keep("hris_delivery", delivery)
+
+    # A group the identity provider pushed through SCIM, with the employee in it.
+    scim = await tenant.api_key("scim")
+    group = await client.post(
+        "/scim/v2/Groups",
+        json={
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "Alpha allies",
+            "externalId": "alpha-group-ext",
+            "members": [{"value": employee["id"]}],
+        },
+        headers=scim,
+    )
+    world.keep("group", await _ok(group), "externalId")
     return world
 
 

@@ -53,6 +53,8 @@ ROUTES: dict[str, dict[str, str]] = {
     f"{API}/employees/{{employee_id}}/deactivate": {"employee_id": "employee"},
     f"{API}/employees/{{employee_id}}/terminate": {"employee_id": "employee"},
     f"{API}/employees/{{employee_id}}/personal-data": {"employee_id": "employee"},
+    f"{API}/groups/{{group_id}}": {"group_id": "group"},
+    f"{API}/groups/{{group_id}}/members": {"group_id": "group"},
     P: CONSULTED,
     f"{P}/transitions": CONSULTED,
     f"{P}/archive": CONSULTED,
@@ -146,6 +148,7 @@ LISTS = {
     f"{API}/api-keys",
     f"{API}/identity-providers",
     f"{API}/employees",
+    f"{API}/groups",
     f"{API}/audit-log",
     f"{API}/programs",
     f"{API}/consultations",
@@ -173,6 +176,7 @@ def _references(world: World) -> dict[tuple[str, str], dict[str, Any]]:
             "capacity": 3,
             "program_id": ids["circle_program"],
         },
+        ("POST", f"{API}/programs"): {"name": "Beta program", "eligible_group_ids": [ids["group"]]},
         ("POST", f"{API}/employees"): {
             "email": "beta-person@beta.example",
             "given_name": "Beta",
@@ -429,6 +433,7 @@ async def test_references_to_another_organisation_are_refused(
         ),
         (f"{support.GUESTS}/{b_guest['id']}/invitations", {"circle_id": ids["circle"]}),
         (f"{support.GUESTS}/{b_guest['id']}/invitations", {"workshop_id": ids["workshop"]}),
+        (f"{API}/programs", {"name": "Beta restricted", "eligible_group_ids": [ids["group"]]}),
     ]
     for target, body in attempts:
         response = await client.post(target, json=body, headers=b)

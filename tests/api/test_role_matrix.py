@@ -58,6 +58,9 @@ RULES: list[tuple[tuple[str, ...], str, str]] = [
     (("PATCH",), r"/employees/\{employee_id\}$", "admin"),
     (("POST",), r"/employees/\{employee_id\}/(deactivate|terminate)$", "admin"),
     (("GET",), r"/employees(/\{employee_id\})?$", "people"),
+    # Group names help set up programs; who is in a group is for administrators only.
+    (("GET",), r"/groups/\{group_id\}/members$", "admin"),
+    (("GET",), r"/groups(/\{group_id\})?$", "hosts"),
     (("GET",), r"/(me|organization)$", "people"),
     (("GET",), r"/guest-mentors/me$", "guest_home"),
     (ANY, r"/guest-mentors", "hosts"),

@@ -16,6 +16,7 @@ from app.domain.employees.models import (
     EmployeeFilter,
     EmployeeStatus,
     EmployeeUpdate,
+    display_name,
 )
 from app.domain.integrations import offboarding
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -28,10 +29,10 @@ RoleEnum = strawberry.enum(Role, name="Role")
 class EmployeeType:
     id: uuid.UUID
     external_id: str | None
-    email: str
+    email: str | None
     user_name: str | None
-    given_name: str
-    family_name: str
+    given_name: str | None
+    family_name: str | None
     job_title: str | None
     department: str | None
     location: str | None
@@ -53,7 +54,7 @@ class EmployeeType:
 
     @strawberry.field
     def display_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+        return display_name(self.given_name, self.family_name, self.user_name or self.email)
 
     @strawberry.field(description="The employee's manager, batched with a DataLoader.")
     async def manager(self, info: Info) -> "EmployeeType | None":

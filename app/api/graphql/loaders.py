@@ -12,6 +12,8 @@ from strawberry.dataloader import DataLoader
 from app.domain.access.principal import Principal
 from app.domain.employees import service as employees
 from app.domain.employees.models import Employee
+from app.domain.groups import service as groups
+from app.domain.groups.models import GroupMember
 from app.domain.matching.run_models import MatchingProposal
 from app.domain.pagination import Page, pages_per_parent
 from app.domain.programs import consultation, contributions, objectives
@@ -70,7 +72,12 @@ class Loaders:
                 session, organization_id, keys, limit=first, cursor=after
             )
 
+        async def load_member_counts(group_ids: Sequence[uuid.UUID]) -> list[int]:
+            counts = await groups.member_counts(session, organization_id, group_ids)
+            return [counts[g] for g in group_ids]
+
         self.employee = DataLoader(load_fn=load_employees)
+        self.member_count = DataLoader(load_fn=load_member_counts)
 
         def children(model: Any, parent: Any) -> DataLoader[PageKey[uuid.UUID], Page[Any]]:
             """Pages of children of parents the caller was allowed to read."""
@@ -94,6 +101,8 @@ class Loaders:
         self.proposals = children(MatchingProposal, col(MatchingProposal.run_id))
         # Stakeholders: the resolver checks the caller sees the consultation whole.
         self.stakeholders = children(Stakeholder, col(Stakeholder.consultation_id))
+        # Group members: the resolver checks the caller may see who is in a group.
+        self.group_members = children(GroupMember, col(GroupMember.group_id))
         self.objectives = DataLoader(load_fn=load_objectives)
         # Keyed by program, since whether the caller runs it decides what they see.
         self.consultation = DataLoader(

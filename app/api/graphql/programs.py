@@ -124,6 +124,12 @@ class ProgramType:
     meeting_minutes: int | None
     default_mentor_capacity: int
     manager_ids: list[uuid.UUID]
+    eligible_group_ids: list[uuid.UUID] = strawberry.field(
+        description=(
+            "Only members of these groups may enrol; empty: anyone. A deleted group stops "
+            "restricting new enrolments."
+        )
+    )
     matching_settings: MatchingSettingsType
     enrolling_waiver: EnrollingWaiverType | None
     status_changed_at: dt.datetime | None
@@ -179,6 +185,9 @@ class ProgramCreateInput:
     default_mentor_capacity: int | None = strawberry.UNSET
     manager_ids: list[uuid.UUID] | None = strawberry.UNSET
     matching_settings: MatchingSettingsInput | None = strawberry.UNSET
+    eligible_group_ids: list[uuid.UUID] | None = strawberry.field(
+        default=strawberry.UNSET, description="Only members of these groups may enrol."
+    )
 
 
 @strawberry.input(description="Only the fields given are changed; null clears optional ones.")
@@ -193,6 +202,10 @@ class ProgramUpdateInput:
     default_mentor_capacity: int | None = strawberry.UNSET
     manager_ids: list[uuid.UUID] | None = strawberry.UNSET
     matching_settings: MatchingSettingsInput | None = strawberry.UNSET
+    eligible_group_ids: list[uuid.UUID] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Replaces the groups whose members may enrol; empty or null: anyone.",
+    )
 
 
 @strawberry.type

@@ -22,6 +22,7 @@ from app.api.graphql.consultations import ConsultationMutation, ConsultationQuer
 from app.api.graphql.context import get_context
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import ProblemErrors, Schema
+from app.api.graphql.groups import GroupQuery
 from app.api.graphql.ide import offline_graphiql_html
 from app.api.graphql.matching import MatchingMutation, MatchingQuery
 from app.api.graphql.pairs import PairMutation, PairQuery
@@ -33,6 +34,7 @@ from app.api.graphql.support import SupportMutation, SupportQuery
 class Query(
     AccessQuery,
     EmployeeQuery,
+    GroupQuery,
     ProgramQuery,
     ConsultationQuery,
     MatchingQuery,

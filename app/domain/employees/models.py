@@ -54,6 +54,12 @@ def _check_birth_year(value: int | None) -> int | None:
     return value
 
 
+def display_name(given_name: str | None, family_name: str | None, fallback: str | None) -> str:
+    """How to name a person whose name the directory may not hold yet."""
+    named = " ".join(part for part in (given_name, family_name) if part)
+    return named or fallback or "Unnamed employee"
+
+
 class EmployeeFields(SQLModel):
     """Fields an HRIS or an administrator sets, shared by the table and the API schemas."""
 
@@ -115,7 +121,11 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
         ),
     )
 
-    email: str = Field(max_length=320)
+    # An identity provider may provision someone before the HRIS knows their e-mail or name:
+    # the directory holds them without (SCIM); people created by hand or by the HRIS have both.
+    email: str | None = Field(default=None, max_length=320)  # type: ignore[assignment]
+    given_name: str | None = Field(default=None, max_length=200)  # type: ignore[assignment]
+    family_name: str | None = Field(default=None, max_length=200)  # type: ignore[assignment]
     manager_id: uuid.UUID | None = Field(
         default=None, foreign_key="employees.id", ondelete="SET NULL"
     )
@@ -135,12 +145,26 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
 
     @property
     def display_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+        return display_name(self.given_name, self.family_name, self.user_name or self.email)
 
 
 class EmployeeCreate(EmployeeFields, InputSchema):
     hire_date: CalendarDate | None = None
     role: Role = Field(default=Role.EMPLOYEE, description="Access role in the organisation.")
+
+
+class ProvisionedEmployee(EmployeeCreate):
+    """An employee as an identity provider (SCIM) describes them: perhaps without an e-mail
+    or a name yet, which the HRIS or the provider fills in later."""
+
+    email: EmailStr | None = Field(default=None, max_length=320)  # type: ignore[assignment]
+    given_name: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
+    family_name: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
+
+    @field_validator("email", mode="after")
+    @classmethod
+    def _lower_email(cls, value: str | None) -> str | None:  # type: ignore[override]
+        return value.lower() if value is not None else None
 
 
 class EmployeeUpdate(InputSchema):
@@ -179,6 +203,8 @@ class EmployeeUpdate(InputSchema):
 
 
 # Fields that cannot be cleared with null because the directory needs them.
+# An identity provider (SCIM) may clear the e-mail and names, as it may create without them.
+PROVIDER_MAY_CLEAR = frozenset({"email", "given_name", "family_name"})
 REQUIRED_ON_UPDATE = frozenset(
     {
         "email",
@@ -196,10 +222,12 @@ REQUIRED_ON_UPDATE = frozenset(
 class EmployeeRead(SQLModel):
     id: uuid.UUID
     external_id: str | None
-    email: str
+    email: str | None = Field(
+        description="Null for someone an identity provider created without an e-mail yet."
+    )
     user_name: str | None
-    given_name: str
-    family_name: str
+    given_name: str | None = Field(description="Null until a source of truth provides it.")
+    family_name: str | None = Field(description="Null until a source of truth provides it.")
     job_title: str | None
     department: str | None
     location: str | None

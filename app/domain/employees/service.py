@@ -15,6 +15,7 @@ from app.domain.access.principal import Principal, Role, Scope
 from app.domain.audit import service as audit
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import (
+    PROVIDER_MAY_CLEAR,
     REQUIRED_ON_UPDATE,
     Employee,
     EmployeeCreate,
@@ -86,10 +87,12 @@ def _filtered(organization_id: uuid.UUID, filters: EmployeeFilter) -> SelectOfSc
             or_(
                 func.lower(Employee.given_name).like(needle, escape="\\"),
                 func.lower(Employee.family_name).like(needle, escape="\\"),
-                func.lower(Employee.given_name + " " + Employee.family_name).like(
-                    needle, escape="\\"
-                ),
-                Employee.email.like(needle, escape="\\"),  # type: ignore[attr-defined]
+                func.lower(
+                    func.coalesce(Employee.given_name, "")
+                    + " "
+                    + func.coalesce(Employee.family_name, "")
+                ).like(needle, escape="\\"),
+                col(Employee.email).like(needle, escape="\\"),
             )
         )
     return statement
@@ -223,14 +226,19 @@ async def update_employee(
     employee_id: uuid.UUID,
     data: EmployeeUpdate,
     expected_version: int | None,
+    *,
+    from_identity_provider: bool = False,
 ) -> Employee:
+    """Change what ``data`` sets. An identity provider (SCIM) may clear the e-mail and the
+    names, since it may create people without them; other callers may not."""
     _require_write(principal)
     employee = await _get_scoped(session, principal.organization_id, employee_id)
     check_version(employee.version, expected_version, "employee")
     changes = data.model_dump(exclude_unset=True)
-    cleared = sorted(
-        name for name in REQUIRED_ON_UPDATE if name in changes and changes[name] is None
+    required = (
+        REQUIRED_ON_UPDATE - PROVIDER_MAY_CLEAR if from_identity_provider else REQUIRED_ON_UPDATE
     )
+    cleared = sorted(name for name in required if name in changes and changes[name] is None)
     if cleared:
         raise Invalid(
             "Some required fields cannot be cleared.",
@@ -255,6 +263,10 @@ async def update_employee(
     if changes.get("manager_id") is not None:
         await _check_manager(session, principal.organization_id, employee.id, changes["manager_id"])
     changed = {name: value for name, value in changes.items() if getattr(employee, name) != value}
+    if "manager_id" in changes and employee.pending_manager_external_id is not None:
+        # A manager named here supersedes one a source left waiting for.
+        employee.pending_manager_external_id = None
+        changed.setdefault("manager_id", changes["manager_id"])
     if not changed:
         return employee
     guard_identity(principal, employee, changed)

@@ -185,6 +185,22 @@ async def _set_manager(
     employee.pending_manager_external_id = None
 
 
+async def name_manager_by_external_id(
+    session: AsyncSession, principal: Principal, employee: Employee, manager_external_id: str
+) -> None:
+    """Name ``employee``'s manager by the manager's external id, as a source knows them.
+
+    Linked now if the manager is in the directory, else left waiting and linked by
+    ``link_waiting_reports`` when they arrive (sources deliver people in any order).
+    """
+    _require_write(principal)
+    before = (employee.manager_id, employee.pending_manager_external_id)
+    await _set_manager(session, principal, employee, manager_external_id)
+    if (employee.manager_id, employee.pending_manager_external_id) != before:
+        await flush_versioned(session, "employee")
+        await announce(session, principal, "employee.updated", employee, changed=["manager_id"])
+
+
 async def link_waiting_reports(
     session: AsyncSession, principal: Principal, manager: Employee
 ) -> list[Employee]:

@@ -13,6 +13,7 @@ from app.db.base import utcnow
 from app.domain.access.principal import Principal
 from app.domain.employees import service as employees
 from app.domain.employees.models import Employee
+from app.domain.groups import offboarding as groups_offboarding
 from app.domain.matching import decisions
 from app.domain.pairs import offboarding as pairs_offboarding
 from app.domain.support import offboarding as support_offboarding
@@ -43,4 +44,5 @@ async def offboard(
     await pairs_offboarding.release(session, principal, employee_id)
     await decisions.withdraw_employee(session, principal, employee_id)
     await support_offboarding.release(session, principal, employee_id)
+    await groups_offboarding.release(session, principal, employee_id)
     return employee

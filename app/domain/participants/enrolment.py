@@ -28,6 +28,7 @@ from app.domain.participants.schemas import (
     ParticipantUpdate,
 )
 from app.domain.programs import access
+from app.domain.programs.eligibility import check_enrolment_eligibility
 from app.domain.programs.models import Program, ProgramStatus
 from app.domain.programs.service import get_program
 
@@ -205,6 +206,7 @@ async def enrol(
             code="already_enrolled",
             participant_id=str(existing.id),
         )
+    await check_enrolment_eligibility(session, program, employee.id)
     changes = _profile_changes(data)
     if existing is not None:
         # Someone who withdrew may come back: a fresh enrolment on the same record.

@@ -17,13 +17,21 @@ from app.domain.employees import privacy as employee_privacy
 from app.domain.employees import service as employees
 from app.domain.errors import Forbidden
 from app.domain.events.service import record_event
+from app.domain.groups import privacy as group_privacy
 from app.domain.integrations import privacy as integration_privacy
 from app.domain.matching import privacy as matching_privacy
 from app.domain.pairs import privacy as pair_privacy
 from app.domain.programs import privacy as program_privacy
 from app.domain.support import privacy as support_privacy
 
-MODULES = (program_privacy, matching_privacy, integration_privacy, pair_privacy, support_privacy)
+MODULES = (
+    program_privacy,
+    matching_privacy,
+    integration_privacy,
+    pair_privacy,
+    support_privacy,
+    group_privacy,
+)
 
 
 async def export_personal_data(

@@ -81,6 +81,23 @@ class ProgramManager(IdMixin, TenantMixin, table=True):
     program: "Program" = Relationship(back_populates="manager_links")
 
 
+class ProgramEligibleGroup(IdMixin, TenantMixin, table=True):
+    """A group whose members may enrol in the program; a program naming none is open to all.
+
+    Deleting the group deletes this row: the group stops restricting new enrolments.
+    """
+
+    __tablename__ = "program_eligible_groups"
+    __table_args__ = (
+        UniqueConstraint("program_id", "group_id"),
+        Index("ix_program_eligible_groups_group_id", "group_id"),
+    )
+
+    program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
+    group_id: uuid.UUID = Field(foreign_key="directory_groups.id", ondelete="CASCADE")
+    program: "Program" = Relationship(back_populates="eligibility_links")
+
+
 class Program(ProgramFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
     __tablename__ = "programs"
     __table_args__ = (Index("ix_programs_organization_id_status", "organization_id", "status"),)
@@ -109,15 +126,44 @@ class Program(ProgramFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin,
         },
     )
 
+    # Who may enrol: members of these groups; none named, anyone.
+    eligibility_links: list[ProgramEligibleGroup] = Relationship(
+        back_populates="program",
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "passive_deletes": True,
+            "order_by": "ProgramEligibleGroup.id",
+        },
+    )
+
     @property
     def manager_ids(self) -> list[uuid.UUID]:
         return [link.employee_id for link in self.manager_links]
+
+    @property
+    def eligible_group_ids(self) -> list[uuid.UUID]:
+        return [link.group_id for link in self.eligibility_links]
 
 
 def _distinct(values: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
     if values is not None and len(set(values)) != len(values):
         raise ValueError("each employee may be named once")
     return values
+
+
+def _distinct_groups(values: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
+    if values is not None and len(set(values)) != len(values):
+        raise ValueError("each group may be named once")
+    return values
+
+
+MAX_ELIGIBLE_GROUPS = 50
+_ELIGIBLE_GROUPS = (
+    "Only members of these groups (pushed by the identity provider through SCIM, see "
+    "`/api/v1/groups`) may enrol; empty: anyone. A deleted group stops restricting new "
+    "enrolments; people already enrolled stay."
+)
 
 
 class ProgramCreate(ProgramFields, InputSchema):
@@ -131,8 +177,12 @@ class ProgramCreate(ProgramFields, InputSchema):
     matching_settings: MatchingSettings | None = Field(
         default=None, description="Omitted: the defaults for the program's kind."
     )
+    eligible_group_ids: list[uuid.UUID] | None = Field(
+        default=None, max_length=MAX_ELIGIBLE_GROUPS, description=_ELIGIBLE_GROUPS
+    )
 
     _managers = field_validator("manager_ids")(_distinct)
+    _groups = field_validator("eligible_group_ids")(_distinct_groups)
 
 
 class ProgramUpdate(InputSchema):
@@ -152,8 +202,14 @@ class ProgramUpdate(InputSchema):
     matching_settings: MatchingSettings | None = Field(
         default=None, description="Replaces the whole document; omitted members take defaults."
     )
+    eligible_group_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        max_length=MAX_ELIGIBLE_GROUPS,
+        description="Replaces the list; empty or null lets anyone enrol. " + _ELIGIBLE_GROUPS,
+    )
 
     _managers = field_validator("manager_ids")(_distinct)
+    _groups = field_validator("eligible_group_ids")(_distinct_groups)
 
 
 PROGRAM_REQUIRED_ON_UPDATE = frozenset(
@@ -179,6 +235,7 @@ class ProgramRead(SQLModel):
     meeting_minutes: int | None
     default_mentor_capacity: int
     manager_ids: list[uuid.UUID]
+    eligible_group_ids: list[uuid.UUID] = Field(description=_ELIGIBLE_GROUPS)
     matching_settings: MatchingSettings
     enrolling_waiver: EnrollingWaiver | None = Field(
         description="Set when an administrator let the program enroll without its conditions."

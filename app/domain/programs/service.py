@@ -14,7 +14,7 @@ from app.domain.access.principal import Principal
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Conflict, Invalid, NotFound, field_error
-from app.domain.programs import access
+from app.domain.programs import access, eligibility
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.programs.models import (
     PROGRAM_REQUIRED_ON_UPDATE,
@@ -51,6 +51,7 @@ def to_read(program: Program) -> ProgramRead:
         meeting_minutes=program.meeting_minutes,
         default_mentor_capacity=program.default_mentor_capacity,
         manager_ids=program.manager_ids,
+        eligible_group_ids=program.eligible_group_ids,
         matching_settings=MatchingSettings.model_validate(program.matching_settings),
         enrolling_waiver=waiver,
         status_changed_at=program.status_changed_at,
@@ -169,8 +170,11 @@ async def create_program(
     if creator is not None and must_run and creator not in manager_ids:
         manager_ids.insert(0, creator)
     await _check_managers(session, principal.organization_id, manager_ids)
+    await eligibility.check_groups(
+        session, principal.organization_id, data.eligible_group_ids or []
+    )
     settings = data.matching_settings or MatchingSettings.defaults_for(data.kind)
-    fields = data.model_dump(exclude={"manager_ids", "matching_settings"})
+    fields = data.model_dump(exclude={"manager_ids", "matching_settings", "eligible_group_ids"})
     program = Program(
         organization_id=principal.organization_id,
         matching_settings=settings.to_document(),
@@ -184,6 +188,7 @@ async def create_program(
         )
         for employee_id in manager_ids
     ]
+    eligibility.replace_eligible_groups(program, data.eligible_group_ids or [])
     session.add(program)
     await session.flush()
     return program
@@ -220,6 +225,12 @@ async def update_program(
         await _check_managers(session, principal.organization_id, manager_ids)
         _replace_managers(program, manager_ids)
         touched = True
+    if "eligible_group_ids" in changes:
+        group_ids = changes.pop("eligible_group_ids") or []
+        if group_ids != program.eligible_group_ids:
+            await eligibility.check_groups(session, principal.organization_id, group_ids)
+            eligibility.replace_eligible_groups(program, group_ids)
+            touched = True
     if "matching_settings" in changes:
         assert data.matching_settings is not None
         changes["matching_settings"] = data.matching_settings.to_document()

@@ -30,6 +30,7 @@ CIRCLE = CIRCLES | {"circleId": "circle"}
 # How to fill each query field's identifier arguments from A's world.
 FIELDS: dict[str, dict[str, str]] = {
     "employee": {"id": "employee"},
+    "group": {"id": "group"},
     "program": {"id": PROGRAM},
     "mentorSuggestions": MATCHING | {"menteeId": "participant"},
     "participants": MATCHING,
@@ -53,7 +54,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "workshop": {"id": "workshop"},
 }
 # Fields without identifiers: B's answer must hold nothing of A's.
-LISTS = {"viewer", "employees", "programs", "consultations", "guestMentors"}
+LISTS = {"viewer", "employees", "groups", "programs", "consultations", "guestMentors"}
 
 
 def _query_type() -> GraphQLObjectType:
@@ -313,6 +314,29 @@ async def test_another_organisation_changes_nothing(tenant: Tenant, other_tenant
         if value is not None or codes != [404] or leaked:
             failures.append((name, leaked, response.text[:300]))
     assert failures == [], "\n".join(map(str, failures))
+
+
+async def test_a_program_cannot_name_another_organisations_group(
+    tenant: Tenant, other_tenant: Tenant
+) -> None:
+    world = await build_world(tenant)
+    document = """
+    mutation($groups: [UUID!]) {
+      createProgram(input: {name: "Beta", eligibleGroupIds: $groups}) { id }
+    }
+    """
+    answers = []
+    for group in (world.ids["group"], "0190a0a0-0000-7000-8000-000000000000"):
+        response = await other_tenant.client.post(
+            "/graphql",
+            json={"query": document, "variables": {"groups": [group]}},
+            headers=other_tenant.admin,
+        )
+        assert not world.leaks(response.text, sent=group), response.text
+        [error] = response.json()["errors"]
+        answers.append((error["extensions"]["code"], error["extensions"]["status"]))
+    # A's group is answered exactly as one that exists nowhere.
+    assert answers == [("invalid", 422), ("invalid", 422)]
 
 
 def test_optional_arguments_have_defaults() -> None:

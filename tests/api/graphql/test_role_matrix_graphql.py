@@ -39,6 +39,9 @@ HIDDEN_FROM: dict[str, frozenset[str]] = {
     # Filtered to the consultations each person runs or is invited to: none of the world's.
     "consultations": EVERYONE,
     "guestMentors": EMPLOYEES,  # any program manager hosts guest mentors
+    # Group names help program managers set up programs (members: administrators only).
+    "group": EMPLOYEES,
+    "groups": EMPLOYEES,
     # Visible to every employee, or filtered to what each person may see:
     "employee": frozenset(),
     "employees": frozenset(),
@@ -86,7 +89,7 @@ async def test_nobody_reads_what_is_not_theirs(tenant: Tenant) -> None:
                 failures.append((who, name, response.text[:200]))
             refused += 1
     assert failures == [], "\n".join(map(str, failures))
-    assert refused == 16 * len(EVERYONE) + len(EMPLOYEES)
+    assert refused == 16 * len(EVERYONE) + 3 * len(EMPLOYEES)
 
 
 # Mutations an outsider may legitimately call on the world's records: their own enrolment,

@@ -1,4 +1,9 @@
-"""SCIM filters (parsed by scim2-models) turned into SQL over the employee directory."""
+"""SCIM filters (parsed by scim2-models) turned into SQL over employees and groups.
+
+A filter is parsed against the resource as ``/Schemas`` publishes it, so an attribute the
+service does not keep is an ``invalidFilter``; the translation then maps each attribute to
+a column.
+"""
 
 import uuid
 from collections.abc import Callable
@@ -10,6 +15,7 @@ from scim2_models.path import (
     AttrPath,
     CompareOperator,
     Comparison,
+    FilterNode,
     FilterVisitor,
     LogicalExpr,
     LogicalOperator,
@@ -24,6 +30,7 @@ from sqlalchemy import (
     TypeDecorator,
     Uuid,
     and_,
+    exists,
     false,
     func,
     literal,
@@ -31,39 +38,41 @@ from sqlalchemy import (
     or_,
     true,
 )
-from sqlmodel import col
+from sqlmodel import col, select
 
 from app.domain.employees.models import Employee, EmployeeStatus
-from app.domain.integrations.scim.schema import ENTERPRISE_USER, ScimUser
+from app.domain.groups.models import Group, GroupMember
+from app.domain.integrations.scim import schema
 
-CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+# (attribute, sub-attribute), lowercase → (column, case-insensitive?)
+Columns = dict[tuple[str, str | None], tuple[Any, bool]]
 
-# (schema, attribute, sub-attribute) → (column, case-insensitive?)
-_COLUMNS: dict[tuple[str, str, str | None], tuple[Any, bool]] = {
-    (CORE_USER, "id", None): (col(Employee.id), False),
-    (CORE_USER, "externalid", None): (col(Employee.external_id), False),
-    (CORE_USER, "username", None): (func.coalesce(Employee.user_name, Employee.email), True),
-    (CORE_USER, "emails", None): (col(Employee.email), True),
-    (CORE_USER, "emails", "value"): (col(Employee.email), True),
-    (CORE_USER, "displayname", None): (Employee.given_name + " " + Employee.family_name, True),
-    (CORE_USER, "name", "givenname"): (col(Employee.given_name), True),
-    (CORE_USER, "name", "familyname"): (col(Employee.family_name), True),
-    (CORE_USER, "title", None): (col(Employee.job_title), True),
-    (CORE_USER, "meta", "created"): (col(Employee.created_at), False),
-    (CORE_USER, "meta", "lastmodified"): (col(Employee.updated_at), False),
-    (ENTERPRISE_USER, "employeenumber", None): (col(Employee.external_id), False),
-    (ENTERPRISE_USER, "department", None): (col(Employee.department), True),
-    (ENTERPRISE_USER, "manager", None): (col(Employee.manager_id), False),
-    (ENTERPRISE_USER, "manager", "value"): (col(Employee.manager_id), False),
+_USER_COLUMNS: Columns = {
+    ("id", None): (col(Employee.id), False),
+    ("externalid", None): (col(Employee.external_id), False),
+    ("username", None): (func.coalesce(Employee.user_name, Employee.email), True),
+    ("emails", None): (col(Employee.email), True),
+    ("emails", "value"): (col(Employee.email), True),
+    ("name", "givenname"): (col(Employee.given_name), True),
+    ("name", "familyname"): (col(Employee.family_name), True),
+    ("title", None): (col(Employee.job_title), True),
+    ("meta", "created"): (col(Employee.created_at), False),
+    ("meta", "lastmodified"): (col(Employee.updated_at), False),
+    ("department", None): (col(Employee.department), True),
+    ("manager", None): (col(Employee.manager_id), False),
+    ("manager", "value"): (col(Employee.manager_id), False),
 }
-_EMAIL_ENTRY = {"value": (col(Employee.email), True)}
+_GROUP_COLUMNS: Columns = {
+    ("id", None): (col(Group.id), False),
+    ("externalid", None): (col(Group.external_id), False),
+    ("displayname", None): (col(Group.display_name), True),
+    ("meta", "created"): (col(Group.created_at), False),
+    ("meta", "lastmodified"): (col(Group.updated_at), False),
+}
 
 
-def _key(path: AttrPath) -> tuple[str, str, str | None]:
-    schema = ENTERPRISE_USER if (path.uri or "").lower() == ENTERPRISE_USER.lower() else CORE_USER
-    attr = path.attr.lower()
-    sub = path.sub_attr.lower() if path.sub_attr else None
-    return schema, attr, sub
+def _key(path: AttrPath) -> tuple[str, str | None]:
+    return path.attr.lower(), path.sub_attr.lower() if path.sub_attr else None
 
 
 def _unsupported(path: AttrPath) -> InvalidFilterException:
@@ -136,34 +145,30 @@ def _compare(
     return _ORDERING[op](column, operand)
 
 
-class EmployeeFilter(FilterVisitor[ColumnElement[bool]]):
-    """A WHERE clause over ``employees`` equivalent to a SCIM filter on Users."""
+class ColumnFilter(FilterVisitor[ColumnElement[bool]]):
+    """A WHERE clause equivalent to a SCIM filter, attribute by attribute."""
+
+    columns: Columns = {}
+
+    def special(self, node: Comparison) -> ColumnElement[bool] | None:
+        """A comparison that is no plain column, or None."""
+        return None
 
     def visit_comparison(self, node: Comparison) -> ColumnElement[bool]:
+        found = self.special(node)
+        if found is not None:
+            return found
         key = _key(node.attr_path)
-        if key == (CORE_USER, "active", None):
-            is_active = col(Employee.status) == EmployeeStatus.ACTIVE.value
-            wanted = str(node.value).lower() == "true"
-            if node.op not in (CompareOperator.eq, CompareOperator.ne):
-                raise _unsupported(node.attr_path)
-            positive = is_active if wanted else not_(is_active)
-            return positive if node.op == CompareOperator.eq else not_(positive)
-        if key[1] == "emails" and key[2] in ("type", "primary"):
-            # Employees have one, primary, work address.
-            matches = str(node.value).lower() in ("work", "true")
-            return true() if matches == (node.op == CompareOperator.eq) else false()
-        if key not in _COLUMNS:
+        if key not in self.columns:
             raise _unsupported(node.attr_path)
-        column, insensitive = _COLUMNS[key]
+        column, insensitive = self.columns[key]
         return _compare(column, insensitive, node.op, node.value)
 
     def visit_present(self, node: Present) -> ColumnElement[bool]:
         key = _key(node.attr_path)
-        if key == (CORE_USER, "active", None):
-            return true()
-        if key not in _COLUMNS:
+        if key not in self.columns:
             raise _unsupported(node.attr_path)
-        column, _ = _COLUMNS[key]
+        column, _ = self.columns[key]
         return column.is_not(None)  # type: ignore[no-any-return]
 
     def visit_not(self, node: Not) -> ColumnElement[bool]:
@@ -174,31 +179,121 @@ class EmployeeFilter(FilterVisitor[ColumnElement[bool]]):
         return and_(*terms) if node.op == LogicalOperator.and_ else or_(*terms)
 
     def visit_value_path(self, node: ValuePath) -> ColumnElement[bool]:
-        if _key(node.attr_path)[1] != "emails":
+        raise _unsupported(node.attr_path)
+
+
+class UserFilter(ColumnFilter):
+    columns = _USER_COLUMNS
+
+    def special(self, node: Comparison) -> ColumnElement[bool] | None:
+        attr, sub = _key(node.attr_path)
+        if (attr, sub) == ("active", None):
+            if node.op not in (CompareOperator.eq, CompareOperator.ne):
+                raise _unsupported(node.attr_path)
+            is_active = col(Employee.status) == EmployeeStatus.ACTIVE.value
+            wanted = str(node.value).lower() == "true"
+            positive = is_active if wanted else not_(is_active)
+            return positive if node.op == CompareOperator.eq else not_(positive)
+        if (attr, sub) == ("emails", "type"):
+            # An employee has one address, of type work.
+            return _email_type(node)
+        return None
+
+    def visit_present(self, node: Present) -> ColumnElement[bool]:
+        if _key(node.attr_path) == ("active", None):
+            return true()
+        return super().visit_present(node)
+
+    def visit_value_path(self, node: ValuePath) -> ColumnElement[bool]:
+        if _key(node.attr_path)[0] != "emails":
             raise _unsupported(node.attr_path)
         return _EmailEntryFilter().visit(node.val_filter)
 
 
-class _EmailEntryFilter(EmployeeFilter):
-    """Inside ``emails[...]``: ``value``, ``type`` and ``primary`` of the one address."""
+def _email_type(node: Comparison) -> ColumnElement[bool]:
+    is_work = str(node.value).lower() == "work"
+    if is_work == (node.op == CompareOperator.eq):
+        return col(Employee.email).is_not(None)
+    return false()
 
-    def visit_comparison(self, node: Comparison) -> ColumnElement[bool]:
-        attr = node.attr_path.attr.lower()
-        if attr in ("type", "primary"):
-            matches = str(node.value).lower() in ("work", "true")
-            return true() if matches == (node.op == CompareOperator.eq) else false()
-        if attr not in _EMAIL_ENTRY:
+
+class _EmailEntryFilter(ColumnFilter):
+    """Inside ``emails[...]``: ``value`` and ``type`` of the one address."""
+
+    columns = {("value", None): (col(Employee.email), True)}
+
+    def special(self, node: Comparison) -> ColumnElement[bool] | None:
+        return _email_type(node) if _key(node.attr_path)[0] == "type" else None
+
+
+class GroupFilter(ColumnFilter):
+    columns = _GROUP_COLUMNS
+
+    def special(self, node: Comparison) -> ColumnElement[bool] | None:
+        if _key(node.attr_path) in (("members", None), ("members", "value")):
+            return _has_member(node)
+        return None
+
+    def visit_present(self, node: Present) -> ColumnElement[bool]:
+        if _key(node.attr_path)[0] == "members":
+            return exists(select(col(GroupMember.id)).where(GroupMember.group_id == Group.id))
+        return super().visit_present(node)
+
+    def visit_value_path(self, node: ValuePath) -> ColumnElement[bool]:
+        # Entra asks "is this user in the group?" as members[value eq "<id>"].
+        if _key(node.attr_path)[0] != "members":
             raise _unsupported(node.attr_path)
-        column, insensitive = _EMAIL_ENTRY[attr]
-        return _compare(column, insensitive, node.op, node.value)
+        return _MemberEntryFilter().visit(node.val_filter)
 
 
-def where_clause(expression: str) -> ColumnElement[bool]:
-    """Parse and translate ``expression``; ``InvalidFilterException`` when it cannot be."""
+def _has_member(node: Comparison) -> ColumnElement[bool]:
+    if node.op not in (CompareOperator.eq, CompareOperator.ne):
+        raise _unsupported(node.attr_path)
     try:
-        parsed = ScimFilter[ScimUser](expression)
+        employee_id = uuid.UUID(str(node.value))
+    except ValueError:
+        found: ColumnElement[bool] = false()
+    else:
+        found = exists(
+            select(col(GroupMember.id)).where(
+                GroupMember.group_id == Group.id, GroupMember.employee_id == employee_id
+            )
+        )
+    return found if node.op == CompareOperator.eq else not_(found)
+
+
+class _MemberEntryFilter(ColumnFilter):
+    def special(self, node: Comparison) -> ColumnElement[bool] | None:
+        if _key(node.attr_path)[0] == "value":
+            return _has_member(node)
+        if _key(node.attr_path)[0] == "type":
+            return true() if (str(node.value) == "User") == (node.op == "eq") else false()
+        return None
+
+    def visit_logical_expr(self, node: LogicalExpr) -> ColumnElement[bool]:
+        if node.op == LogicalOperator.and_ and len(node.terms) > 1:
+            # One member would have to satisfy every term: only "value eq" is supported.
+            raise InvalidFilterException(detail="Filter group members by value only.")
+        return super().visit_logical_expr(node)
+
+
+def _parse(expression: str, resource: Any) -> FilterNode | None:
+    try:
+        parsed = ScimFilter[resource](expression)
     except InvalidFilterException:
         raise
     except ValueError as exc:
         raise InvalidFilterException(detail=str(exc)) from exc
-    return EmployeeFilter().visit(parsed.ast) if parsed.ast is not None else literal(True)
+    return parsed.ast
+
+
+def user_where(expression: str) -> ColumnElement[bool]:
+    """Parse and translate a filter on Users; ``InvalidFilterException`` when it cannot be."""
+    ast = _parse(expression, schema.ScimUser)
+    return UserFilter().visit(ast) if ast is not None else literal(True)
+
+
+def group_where(expression: str) -> ColumnElement[bool]:
+    """Parse and translate a filter on Groups; ``InvalidFilterException`` when it cannot be."""
+    ast = _parse(expression, schema.Group)
+    return GroupFilter().visit(ast) if ast is not None else literal(True)

@@ -1,17 +1,28 @@
-"""The SCIM resources this service provides and how lenient it is with real clients.
+"""The SCIM resources this service provides, exactly as ``/Schemas`` publishes them.
 
-Models, PATCH application and filter parsing come from scim2-models. Two departures from
-the strict reading of RFC 7643/7644, both for Microsoft Entra and Okta as they behave:
+A resource declares the attributes the service stores, and only those: ``/Schemas``,
+``/ResourceTypes`` and the validation of every request are generated from these models
+(scim2-models), so what is published is what is enforced and returned. Required are
+``userName`` and ``active`` (Okta and Microsoft Entra always send both) for a User, and
+``displayName`` for a Group; a name and an e-mail are optional, because Entra sends an
+e-mail only when the person has a mailbox and a name only when it is mapped, and the HRIS
+may fill them in later.
 
+Departures from the strict reading of RFC 7643/7644, for Entra and Okta as they behave:
+
+- attributes the service does not keep (``displayName``, ``locale``, ``phoneNumbers``,
+  ``emails[].primary``, ...) are ignored rather than refused, in bodies and PATCH paths;
 - the enterprise ``manager`` is accepted with its ``value`` only (the RFC marks ``$ref``
-  required; neither client sends it), and as a bare string, as Entra's PATCH sends it;
-- unknown attributes are ignored rather than refused, a ``remove`` with a ``value`` is
-  read as a filter, and a PATCH path filter that matches nothing creates the entry.
+  required; neither client sends it), and as a bare string, as Entra's PATCH sends it; it
+  may name a user not provisioned yet (by ``externalId``), linked when that user arrives;
+- a ``remove`` with a ``value`` is read as a filter, and a PATCH path filter that matches
+  nothing creates the entry;
+- ``"True"``/``"False"`` strings are accepted for booleans (Entra's PATCH).
 """
 
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import EmailStr, Field, field_validator
 from scim2_models import (
     URN,
     AuthenticationScheme,
@@ -25,38 +36,61 @@ from scim2_models import (
     Meta,
     Mutability,
     Patch,
+    Reference,
+    Required,
+    Resource,
     ResourceType,
     Schema,
     ScimPolicy,
     ServiceProviderConfig,
     Sort,
-    User,
+    Uniqueness,
 )
+from scim2_models.resources.resource import AnyExtension
 
+CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 MAX_RESULTS = 200
+# A reference to a User resource (scim2-models names resource types by string).
+UserReference = Reference["User"]  # type: ignore[type-arg]
 
 
-class ManagerReference(ComplexAttribute):
-    value: Annotated[str | None, CaseExact.true] = None
-    """The ``id`` of the manager's User resource."""
+class Name(ComplexAttribute):
+    given_name: str | None = Field(None, max_length=200, description="First name.")
+    family_name: str | None = Field(None, max_length=200, description="Last name.")
 
-    ref: Annotated[str | None, Mutability.read_only] = Field(
-        None, serialization_alias="$ref", validation_alias="$ref"
+
+class Email(ComplexAttribute):
+    value: EmailStr | None = Field(
+        None, max_length=320, description="The work e-mail address; the service keeps one."
     )
+    type: str | None = Field(None, examples=["work"], description="Always 'work'.")
 
-    display_name: Annotated[str | None, Mutability.read_only] = None
+
+class Manager(ComplexAttribute):
+    value: Annotated[str | None, CaseExact.true] = Field(
+        None,
+        description=(
+            "The manager's User id, or their externalId if they are not provisioned yet "
+            "(linked when they arrive)."
+        ),
+    )
+    ref: Annotated[UserReference | None, Mutability.read_only] = Field(
+        None,
+        serialization_alias="$ref",
+        validation_alias="$ref",
+        description="The manager's User, once linked.",
+    )
 
 
 class EnterpriseUser(Extension):
+    """Enterprise User"""
+
     __schema__ = URN(ENTERPRISE_USER)
 
-    employee_number: str | None = None
-    cost_center: str | None = None
-    organization: str | None = None
-    division: str | None = None
-    department: str | None = None
-    manager: ManagerReference | None = None
+    department: str | None = Field(None, max_length=200, description="The department.")
+    manager: Manager | None = Field(None, description="The user's manager.")
 
     @field_validator("manager", mode="before")
     @classmethod
@@ -69,7 +103,47 @@ class EnterpriseUser(Extension):
         return value
 
 
+class User(Resource[AnyExtension]):
+    """An employee of the organisation"""
+
+    __schema__ = URN(CORE_USER)
+
+    user_name: Annotated[str | None, Uniqueness.server, Required.true] = Field(
+        None, max_length=320, description="Login name at the identity provider."
+    )
+    name: Name | None = Field(None, description="The person's name, when known.")
+    title: str | None = Field(None, max_length=200, description="Job title.")
+    active: Annotated[bool | None, Required.true] = Field(
+        None, description="False deactivates the employee; true reactivates them."
+    )
+    emails: list[Email] | None = Field(None, description="The work e-mail, when known.")
+
+
 ScimUser = User[EnterpriseUser]
+
+
+class GroupMember(ComplexAttribute):
+    value: Annotated[str | None, Mutability.immutable, CaseExact.true] = Field(
+        None, description="The id of a User."
+    )
+    ref: Annotated[UserReference | None, Mutability.immutable] = Field(
+        None, serialization_alias="$ref", validation_alias="$ref", description="The User."
+    )
+    type: Annotated[str | None, Mutability.immutable] = Field(
+        None, examples=["User"], description="Members are Users."
+    )
+
+
+class Group(Resource[Any]):
+    """A group the identity provider assigned to the service"""
+
+    __schema__ = URN(CORE_GROUP)
+
+    display_name: Annotated[str | None, Required.true] = Field(
+        None, min_length=1, max_length=200, description="The group's name."
+    )
+    members: list[GroupMember] | None = Field(None, description="The users in the group.")
+
 
 POLICY = ScimPolicy(
     unknown=ScimPolicy.Unknown.ignore,
@@ -105,12 +179,15 @@ def resource_types(base_url: str) -> list[ResourceType]:
     user = ResourceType.from_resource(ScimUser)
     user.description = "Employees of the organisation"
     user.meta = Meta(resource_type="ResourceType", location=f"{base_url}/ResourceTypes/User")
-    return [user]
+    group = ResourceType.from_resource(Group)
+    group.description = "Groups assigned to the service, with their members"
+    group.meta = Meta(resource_type="ResourceType", location=f"{base_url}/ResourceTypes/Group")
+    return [user, group]
 
 
 def schemas(base_url: str) -> list[Schema]:
     found = []
-    for model in (User, EnterpriseUser):
+    for model in (User, EnterpriseUser, Group):
         schema = model.to_schema()
         schema.meta = Meta(resource_type="Schema", location=f"{base_url}/Schemas/{schema.id}")
         found.append(schema)

@@ -1,122 +1,127 @@
 """SCIM Users over the employee directory: every change goes through the employee service."""
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
-from zoneinfo import available_timezones
 
 from pydantic import ValidationError
-from scim2_models import Email, Meta, Name, PatchOp
-from sqlmodel import col, func, select
+from scim2_models import Meta, PatchOp
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access.policy import require
 from app.domain.access.principal import Principal, Scope
 from app.domain.employees import service as employees
-from app.domain.employees.models import Employee, EmployeeCreate, EmployeeStatus, EmployeeUpdate
+from app.domain.employees import sync
+from app.domain.employees.models import (
+    Employee,
+    EmployeeStatus,
+    EmployeeUpdate,
+    ProvisionedEmployee,
+)
 from app.domain.errors import Invalid, NotFound, field_error
 from app.domain.integrations.offboarding import offboard
-from app.domain.integrations.scim.filters import where_clause
+from app.domain.integrations.scim.filters import user_where
+from app.domain.integrations.scim.paging import ScimPage, offset_page
 from app.domain.integrations.scim.schema import (
-    MAX_RESULTS,
     POLICY,
+    Email,
     EnterpriseUser,
-    ManagerReference,
+    Manager,
+    Name,
     ScimUser,
 )
 
-_TIMEZONES = frozenset(available_timezones())
-# Optional fields a full replacement (PUT) clears when the client leaves them out.
-_CLEARED_BY_REPLACE = ("job_title", "department", "manager_id")
 
-
-def _require_scim(principal: Principal) -> None:
+def require_scim(principal: Principal) -> None:
     require(principal, "provision users through SCIM", scopes=[Scope.SCIM])
 
 
+def user_location(base_url: str, employee_id: uuid.UUID) -> str:
+    return f"{base_url}/Users/{employee_id}"
+
+
 def to_scim(employee: Employee, base_url: str) -> ScimUser:
+    """The User that ``employee`` is: only the attributes ``/Schemas`` publishes."""
     user = ScimUser(
         id=str(employee.id),
         external_id=employee.external_id,
         user_name=employee.user_name or employee.email,
-        name=Name(
-            given_name=employee.given_name,
-            family_name=employee.family_name,
-            formatted=employee.display_name,
-        ),
-        display_name=employee.display_name,
+        name=Name(given_name=employee.given_name, family_name=employee.family_name)
+        if employee.given_name or employee.family_name
+        else None,
         title=employee.job_title,
-        timezone=employee.timezone,
         active=employee.status == EmployeeStatus.ACTIVE,
-        emails=[Email(value=employee.email, type=Email.Type.work, primary=True)],
+        emails=[Email(value=employee.email, type="work")] if employee.email else None,
         meta=Meta(
             resource_type="User",
             created=employee.created_at,
             last_modified=employee.updated_at,
             version=f'W/"{employee.version}"',
-            location=f"{base_url}/Users/{employee.id}",
+            location=user_location(base_url, employee.id),
         ),
     )
     manager = None
     if employee.manager_id is not None:
-        manager = ManagerReference(
-            value=str(employee.manager_id), ref=f"{base_url}/Users/{employee.manager_id}"
+        manager = Manager(
+            value=str(employee.manager_id), ref=user_location(base_url, employee.manager_id)
         )
-    user[EnterpriseUser] = EnterpriseUser(
-        employee_number=employee.external_id, department=employee.department, manager=manager
-    )
+    elif employee.pending_manager_external_id is not None:
+        # Named by the client, not provisioned yet: shown as the client named them.
+        manager = Manager(value=employee.pending_manager_external_id)
+    if employee.department is not None or manager is not None:
+        user[EnterpriseUser] = EnterpriseUser(department=employee.department, manager=manager)
     return user
 
 
 def _email(user: ScimUser) -> str | None:
     emails = [e for e in user.emails or [] if e.value]
-    chosen = (
-        next((e for e in emails if e.primary), None)
-        or next((e for e in emails if str(e.type) == "work"), None)
-        or (emails[0] if emails else None)
+    chosen = next((e for e in emails if str(e.type).lower() == "work"), None) or (
+        emails[0] if emails else None
     )
-    if chosen is not None:
-        return str(chosen.value)
-    if user.user_name and "@" in user.user_name:
-        return user.user_name
-    return None
+    return str(chosen.value) if chosen is not None else None
 
 
-def employee_fields(user: ScimUser) -> dict[str, Any]:
-    """The employee a SCIM User describes (status aside: ``active`` is a transition)."""
+def _employee_fields(user: ScimUser) -> dict[str, Any]:
+    """Every directory field a User carries; an attribute left out is a field cleared."""
     enterprise = user[EnterpriseUser]
-    display = (user.display_name or "").split()
-    given = (user.name.given_name if user.name else None) or (display[0] if display else None)
-    family = (user.name.family_name if user.name else None) or (
-        " ".join(display[1:]) if len(display) > 1 else None
-    )
-    fields: dict[str, Any] = {
-        "email": _email(user),
+    return {
+        "external_id": user.external_id or None,
         "user_name": user.user_name,
-        "given_name": given,
-        "family_name": family,
-        "job_title": user.title,
-        "department": enterprise.department if enterprise else None,
-        "manager_id": None,
+        "email": _email(user),
+        "given_name": (user.name.given_name if user.name else None) or None,
+        "family_name": (user.name.family_name if user.name else None) or None,
+        "job_title": user.title or None,
+        "department": (enterprise.department if enterprise else None) or None,
     }
-    external_id = user.external_id or (enterprise.employee_number if enterprise else None)
-    if external_id:
-        fields["external_id"] = external_id
-    if user.timezone in _TIMEZONES:
-        fields["timezone"] = user.timezone
-    manager = enterprise.manager.value if enterprise and enterprise.manager else None
-    if manager:
-        try:
-            fields["manager_id"] = uuid.UUID(manager)
-        except ValueError as exc:
-            raise Invalid(
-                "The manager is not a User of this service.",
-                errors=[field_error("manager", "expected the manager's SCIM id")],
-            ) from exc
-    return fields
 
 
-def _validated(model: type[EmployeeCreate] | type[EmployeeUpdate], fields: dict[str, Any]) -> Any:
+def _manager_value(user: ScimUser) -> str | None:
+    enterprise = user[EnterpriseUser]
+    manager = enterprise.manager if enterprise else None
+    return (manager.value or None) if manager else None
+
+
+async def _manager_by_id(
+    session: AsyncSession, principal: Principal, value: str | None
+) -> uuid.UUID | None:
+    """The employee ``value`` names by their User id, if it is one of this organisation."""
+    if value is None:
+        return None
+    try:
+        manager_id = uuid.UUID(value)
+    except ValueError:
+        return None
+    found = await session.exec(
+        select(Employee.id).where(
+            Employee.organization_id == principal.organization_id, col(Employee.id) == manager_id
+        )
+    )
+    return found.first()
+
+
+def _validated(
+    model: type[ProvisionedEmployee] | type[EmployeeUpdate], fields: dict[str, Any]
+) -> Any:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
@@ -131,7 +136,7 @@ def _validated(model: type[EmployeeCreate] | type[EmployeeUpdate], fields: dict[
 
 async def get_user(session: AsyncSession, principal: Principal, user_id: str) -> Employee:
     """A user; terminated employees are gone as far as SCIM is concerned."""
-    _require_scim(principal)
+    require_scim(principal)
     try:
         employee_id = uuid.UUID(user_id)
     except ValueError as exc:
@@ -143,11 +148,18 @@ async def get_user(session: AsyncSession, principal: Principal, user_id: str) ->
 
 
 async def create_user(session: AsyncSession, principal: Principal, user: ScimUser) -> Employee:
-    _require_scim(principal)
-    data = _validated(EmployeeCreate, employee_fields(user))
-    employee = await employees.create_employee(session, principal, data)
+    require_scim(principal)
+    fields = {name: value for name, value in _employee_fields(user).items() if value is not None}
+    manager = _manager_value(user)
+    fields["manager_id"] = await _manager_by_id(session, principal, manager)
+    employee = await employees.create_employee(
+        session, principal, _validated(ProvisionedEmployee, fields)
+    )
+    if manager is not None and employee.manager_id is None:
+        await sync.name_manager_by_external_id(session, principal, employee, manager)
     if user.active is False:
         employee = await employees.deactivate_employee(session, principal, employee.id)
+    await sync.link_waiting_reports(session, principal, employee)
     return employee
 
 
@@ -184,17 +196,31 @@ async def _apply(
     user: ScimUser,
     expected_version: int | None,
 ) -> Employee:
-    fields = employee_fields(user)
-    for name in _CLEARED_BY_REPLACE:
-        fields.setdefault(name, None)
+    """Make ``employee`` what ``user`` describes (a whole User: PUT, or PATCH applied)."""
+    fields = _employee_fields(user)
+    manager = _manager_value(user)
+    manager_id = await _manager_by_id(session, principal, manager)
+    if manager is None or manager_id is not None:
+        fields["manager_id"] = manager_id
     # SCIM clients rarely send If-Match; without one, the version just read is the one changed.
     version = expected_version if expected_version is not None else employee.version
     if user.active is True and employee.status != EmployeeStatus.ACTIVE:
         fields["status"] = EmployeeStatus.ACTIVE
-    data = _validated(EmployeeUpdate, fields)
-    employee = await employees.update_employee(session, principal, employee.id, data, version)
+    external_id = employee.external_id
+    employee = await employees.update_employee(
+        session,
+        principal,
+        employee.id,
+        _validated(EmployeeUpdate, fields),
+        version,
+        from_identity_provider=True,
+    )
+    if manager is not None and manager_id is None:
+        await sync.name_manager_by_external_id(session, principal, employee, manager)
     if user.active is False and employee.status == EmployeeStatus.ACTIVE:
         employee = await employees.deactivate_employee(session, principal, employee.id)
+    if employee.external_id != external_id:
+        await sync.link_waiting_reports(session, principal, employee)
     return employee
 
 
@@ -204,13 +230,6 @@ async def delete_user(session: AsyncSession, principal: Principal, user_id: str)
     await offboard(session, principal, employee.id)
 
 
-@dataclass(frozen=True, slots=True)
-class UserPage:
-    total: int
-    start_index: int
-    items: list[Employee]
-
-
 async def list_users(
     session: AsyncSession,
     principal: Principal,
@@ -218,20 +237,14 @@ async def list_users(
     filter: str | None,
     start_index: int,
     count: int,
-) -> UserPage:
-    """SCIM lists page by ``startIndex``/``count`` (RFC 7644 §3.4.2.4), an offset by design."""
-    _require_scim(principal)
+) -> ScimPage[Employee]:
+    require_scim(principal)
     statement = select(Employee).where(
         Employee.organization_id == principal.organization_id,
         Employee.status != EmployeeStatus.TERMINATED.value,
     )
     if filter:
-        statement = statement.where(where_clause(filter))
-    total = (await session.exec(select(func.count()).select_from(statement.subquery()))).one()
-    start = max(start_index, 1)
-    size = min(max(count, 0), MAX_RESULTS)
-    items: list[Employee] = []
-    if size and start <= total:  # past the end: an empty page, whatever the offset
-        page = statement.order_by(col(Employee.id)).offset(start - 1).limit(size)
-        items = list((await session.exec(page)).all())
-    return UserPage(total=total, start_index=start, items=items)
+        statement = statement.where(user_where(filter))
+    return await offset_page(
+        session, statement, col(Employee.id), start_index=start_index, count=count
+    )
