@@ -146,6 +146,9 @@ async def test_a_program_active_for_three_months(
     active = [p for p in pairs if p["status"] == "active"]
     assert 22 <= len(active) <= 26
     assert any(p["status"] == "ended_early" and p["end_reason"] for p in pairs)
+    origins = Counter(p["origin"] for p in pairs)
+    assert origins["manual"] == 1  # late joiners, paired by hand
+    assert origins["matching"] == len(pairs) - 1
     for pair in active:
         assert pair["agreement"]
         assert pair["agreement"]["acknowledged"]

@@ -20,7 +20,7 @@ from app.demo.context import (
     move,
 )
 from app.demo.directory import Level, Person
-from app.demo.pairing import Cohort, enrol_cohort, match, stories
+from app.demo.pairing import Cohort, enrol_cohort, match, pair_by_hand, pair_stories
 from app.demo.stories import (
     PairStory,
     Plan,
@@ -133,7 +133,10 @@ def _plans(count: int, rng: random.Random) -> list[Plan]:
     return plans
 
 
-def _cohort_people(demo: Demo, rng: random.Random) -> tuple[list[Person], list[Person]]:
+def _cohort_people(
+    demo: Demo, rng: random.Random
+) -> tuple[list[Person], list[Person], list[Person], list[Person]]:
+    """(mentors, mentees) matched by the run, then (mentors, mentees) who enrolled late."""
     people = demo.people
     runners = {"HR Director", "Director of Learning & Development"}
     # Not the CEO: everyone reports to her, so the same-reporting-line rule excludes every
@@ -141,16 +144,14 @@ def _cohort_people(demo: Demo, rng: random.Random) -> tuple[list[Person], list[P
     mentees = people.at(Level.CHIEF)
     mentees += [p for p in people.at(Level.DIRECTOR) if p.employee.job_title not in runners]
     mentees += [p for p in people.at(Level.OFFICE) if p.employee.seniority_level >= 10]
-    mentees += rng.sample(people.at(Level.EXPERIENCED), k=25 - len(mentees))
-    mentors = rng.sample(people.at(Level.JUNIOR), k=25)
-    return mentors, mentees
+    experienced = rng.sample(people.at(Level.EXPERIENCED), k=25 - len(mentees))
+    juniors = rng.sample(people.at(Level.JUNIOR), k=26)
+    return juniors[:24], mentees + experienced[:-1], juniors[24:], experienced[-1:]
 
 
-async def build(demo: Demo) -> ActiveProgram:
-    rng = demo.rng("active")
+async def _program(demo: Demo, manager: Person) -> tuple[Program, list[Objective]]:
+    """The program, its objectives, and the consultation it went through."""
     clock, people = demo.clock, demo.people
-    manager = people.titled("Director of Learning & Development")
-    co_manager = people.titled("HR Director")
     program, objectives = await create_program(
         demo,
         manager,
@@ -166,11 +167,10 @@ async def build(demo: Demo) -> ActiveProgram:
             ends_on=clock.day(90),
             cadence_days=14,
             meeting_minutes=60,
-            manager_ids=[manager.employee.id, co_manager.employee.id],
+            manager_ids=[manager.employee.id, people.titled("HR Director").employee.id],
         ),
         OBJECTIVES,
     )
-    ceo, cto = people.at(Level.CEO)[0], people.titled("Chief Technology Officer")
     await consult(
         demo,
         program,
@@ -178,7 +178,7 @@ async def build(demo: Demo) -> ActiveProgram:
         "Qu'attendez-vous d'un programme de mentorat inversé pour l'équipe de direction ?",
         [
             Contributed(
-                ceo,
+                people.at(Level.CEO)[0],
                 StakeholderRole.EXECUTIVE_SPONSOR,
                 ContributionCreate(
                     kind=ContributionKind.ENDORSEMENT, objective_id=objectives[0].id
@@ -186,7 +186,7 @@ async def build(demo: Demo) -> ActiveProgram:
                 ContributionResolution(decision=ContributionDecision.ACCEPTED),
             ),
             Contributed(
-                cto,
+                people.titled("Chief Technology Officer"),
                 StakeholderRole.IT,
                 ContributionCreate(
                     kind=ContributionKind.CONCERN,
@@ -210,15 +210,14 @@ async def build(demo: Demo) -> ActiveProgram:
         "Priorité à l'IA générative et aux usages des jeunes générations ; une heure toutes "
         "les deux semaines, sur le temps de travail, dans le respect de la charte informatique.",
     )
-    await move(demo, program, manager, ProgramStatus.ENROLLING)
-    mentors, mentees = _cohort_people(demo, rng)
-    favoured = [tag for o in objectives for tag in o.topic_tags]
-    cohort = await enrol_cohort(demo, program, manager, mentors, mentees, favoured, rng)
-    run = await match(demo, program, manager, cohort)
-    await move(demo, program, manager, ProgramStatus.MATCHING, ProgramStatus.ACTIVE)
-    told = await stories(
-        demo, program, cohort, lambda count: _plans(count, rng), STARTED_DAYS_AGO, rng
-    )
+    return program, objectives
+
+
+async def _tell(
+    demo: Demo, told: list[PairStory], objectives: list[Objective], manager: Person
+) -> None:
+    """Three months of each pair, the way its plan goes."""
+    rng = demo.rng("active-stories")
     disputed = False
     for story in told:
         await activate(demo, story, manager)
@@ -233,6 +232,25 @@ async def build(demo: Demo) -> ActiveProgram:
             await give_feedback(demo, story, FeedbackStage.MID, 46, rng)
         if story.plan == Plan.ENDED:
             await end(demo, story, manager, ENDED_EARLY_DAYS_AGO)
+
+
+async def build(demo: Demo) -> ActiveProgram:
+    rng = demo.rng("active")
+    clock = demo.clock
+    manager = demo.people.titled("Director of Learning & Development")
+    program, objectives = await _program(demo, manager)
+    await move(demo, program, manager, ProgramStatus.ENROLLING)
+    mentors, mentees, late_mentors, late_mentees = _cohort_people(demo, rng)
+    favoured = [tag for o in objectives for tag in o.topic_tags]
+    cohort = await enrol_cohort(demo, program, manager, mentors, mentees, favoured, rng)
+    run = await match(demo, program, manager)
+    late = await enrol_cohort(demo, program, manager, late_mentors, late_mentees, favoured, rng)
+    await pair_by_hand(demo, program, manager, cohort, late)
+    await move(demo, program, manager, ProgramStatus.MATCHING, ProgramStatus.ACTIVE)
+    told = await pair_stories(
+        demo, program, cohort, lambda count: _plans(count, rng), STARTED_DAYS_AGO, rng
+    )
+    await _tell(demo, told, objectives, manager)
     await backdate_consultation(demo, program, 150, 128)
     ran = clock.ago(100, hour=10)
     await backdate(demo.session, run, created_at=ran, finished_at=ran)

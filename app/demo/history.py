@@ -17,7 +17,7 @@ from app.demo.context import (
     move,
 )
 from app.demo.directory import Level
-from app.demo.pairing import enrol_cohort, match, stories
+from app.demo.pairing import enrol_cohort, match, pair_stories
 from app.demo.stories import (
     Plan,
     activate,
@@ -106,9 +106,9 @@ async def build(demo: Demo) -> Program:
     mentees = rng.sample(people.at(Level.EXPERIENCED), k=8)
     favoured = [tag for o in objectives for tag in o.topic_tags]
     cohort = await enrol_cohort(demo, program, manager, mentors, mentees, favoured, rng)
-    run = await match(demo, program, manager, cohort)
+    run = await match(demo, program, manager)
     await move(demo, program, manager, ProgramStatus.MATCHING, ProgramStatus.ACTIVE)
-    told = await stories(
+    told = await pair_stories(
         demo, program, cohort, lambda count: [Plan.COMPLETED] * count, STARTED_DAYS_AGO, rng
     )
     for story in told:

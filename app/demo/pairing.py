@@ -6,7 +6,6 @@ anyone the run left out is paired by hand with a free mentor when the rules allo
 """
 
 import random
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -84,38 +83,45 @@ async def enrol_cohort(
     return cohort
 
 
-async def match(demo: Demo, program: Program, manager: Person, cohort: Cohort) -> MatchingRun:
-    """Run the matching for real, accept every proposal, pair the rest by hand if possible."""
+async def match(demo: Demo, program: Program, manager: Person) -> MatchingRun:
+    """Run the matching for real and accept every proposal."""
     acting = manager.principal()
     run = await runs.create_run(demo.session, acting, program.id, MatchingRunCreate())
     await review.accept_proposals(demo.session, acting, program.id, run.id, ProposalSelection())
-    paired = await _paired(demo, program)
-    free_mentors = [m for m in cohort.mentors.values() if m[1].id not in paired]
-    for _person, mentee in cohort.mentees.values():
-        if mentee.id in paired:
-            continue
-        for index, (_mentor_person, mentor) in enumerate(free_mentors):
+    return run
+
+
+async def pair_by_hand(
+    demo: Demo,
+    program: Program,
+    manager: Person,
+    cohort: Cohort,
+    late: Cohort,
+) -> None:
+    """People who enrolled after the run, paired by the manager by hand.
+
+    A pair made by hand is scored and explained like a proposal, and refused (409) when a
+    hard rule excludes it; the manager then tries the next mentor.
+    """
+    cohort.mentors.update(late.mentors)
+    cohort.mentees.update(late.mentees)
+    free = dict(late.mentors)
+    for _person, mentee in late.mentees.values():
+        for key, (_mentor_person, mentor) in list(free.items()):
             try:
                 await pairs.create_pair(
                     demo.session,
-                    acting,
+                    manager.principal(),
                     program.id,
                     PairCreate(mentor_participant_id=mentor.id, mentee_participant_id=mentee.id),
                 )
             except Conflict:
-                continue  # an excluded pair (same reporting line, say): try the next mentor
-            free_mentors.pop(index)
+                continue  # an excluded pair (the same reporting line, say)
+            del free[key]
             break
-    return run
 
 
-async def _paired(demo: Demo, program: Program) -> set[uuid.UUID]:
-    """Participants (mentors and mentees) already in one of the program's pairs."""
-    rows = (await demo.session.exec(select(Pair).where(Pair.program_id == program.id))).all()
-    return {p.mentor_id for p in rows} | {p.mentee_id for p in rows}
-
-
-async def stories(
+async def pair_stories(
     demo: Demo,
     program: Program,
     cohort: Cohort,

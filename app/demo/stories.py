@@ -8,7 +8,7 @@ weeks ago *is* one that needs attention.
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.demo.clock import backdate
@@ -219,6 +219,63 @@ def _ratings(story: PairStory, rng: random.Random) -> tuple[int, int]:
     return rng.choice([3, 4, 4]), rng.choice([3, 4, 5])
 
 
+@dataclass
+class _Session:
+    """One session as each side tells it: the author's log and the other's confirmation."""
+
+    author: Person
+    other: Person
+    log: SessionLogCreate
+    confirmation: SessionLogConfirm
+
+
+def _session(
+    story: PairStory, index: int, held: datetime, last: bool, due: date, rng: random.Random
+) -> _Session:
+    names = story.names()
+    french = story.french
+    topic = story.topics[index % len(story.topics)]
+    craft = story.crafts[index % len(story.crafts)] if story.crafts else None
+    summary = topic.session.say(french, **names)
+    if craft is not None:
+        summary += " " + IN_RETURN.say(french, **names, craft=craft.label.say(french))
+    items = [
+        ActionItem(
+            text=topic.action.say(french, **names),
+            owner=Owner.MENTEE,
+            due=due,
+            done=not last or story.plan in (Plan.ENDED, Plan.COMPLETED),
+        )
+    ]
+    if index % 3 == 0:
+        items.append(
+            ActionItem(text=SEND_LINKS.say(french, **names), owner=Owner.MENTOR, done=True)
+        )
+    mentor_rating, mentee_rating = _ratings(story, rng)
+    mentee_side = SessionLogConfirm(learned=topic.learned.say(french), rating=mentee_rating)
+    mentor_side = SessionLogConfirm(
+        learned=craft.learned.say(french) if craft else None, rating=mentor_rating
+    )
+    by_mentee = index % 2 == 0  # they take turns
+    author_side = mentee_side if by_mentee else mentor_side
+    log = SessionLogCreate(
+        held_at=held,
+        duration_minutes=rng.choice([45, 60, 60, 30]),
+        format=LogFormat.IN_PERSON
+        if story.mentor.site == story.mentee.site and index % 2
+        else LogFormat.VIDEO,
+        topics=[topic.tag] + ([craft.tag] if craft else []),
+        summary=summary,
+        action_items=items,
+        learned=author_side.learned,
+        rating=author_side.rating,
+        private_note=NOTE_TO_SELF.say(french) if by_mentee and index == 0 else None,
+    )
+    if by_mentee:
+        return _Session(story.mentee, story.mentor, log, mentor_side)
+    return _Session(story.mentor, story.mentee, log, mentee_side)
+
+
 async def log_sessions(
     demo: Demo,
     story: PairStory,
@@ -227,83 +284,35 @@ async def log_sessions(
     ended_days_ago: int | None = None,
     dispute_one: bool = False,
 ) -> None:
-    """Log each session as one of the two, and have the other confirm it."""
+    """Log each session as one of the two, and have the other confirm it (the most recent
+    one may still wait); ``dispute_one`` adds a duplicate log that the other side disputes."""
     days = session_days(story, rng, ended_days_ago)
-    names = story.names()
     for index, day in enumerate(days):
         held = demo.clock.ago(day, hour=rng.choice([8, 9, 13, 14]))
         last = index == len(days) - 1
-        topic = story.topics[index % len(story.topics)]
-        craft = story.crafts[index % len(story.crafts)] if story.crafts else None
-        summary = topic.session.say(story.french, **names)
-        if craft is not None:
-            summary += " " + IN_RETURN.say(
-                story.french, **names, craft=craft.label.say(story.french)
-            )
         due = held.date() + timedelta(days=max(story.cadence, 10))
         if story.plan == Plan.OVERDUE and last:
             due = demo.clock.day(-3)
-        items = [
-            ActionItem(
-                text=topic.action.say(story.french, **names),
-                owner=Owner.MENTEE,
-                due=due,
-                done=not last or story.plan in (Plan.ENDED, Plan.COMPLETED),
-            )
-        ]
-        if index % 3 == 0:
-            items.append(
-                ActionItem(
-                    text=SEND_LINKS.say(story.french, **names), owner=Owner.MENTOR, done=True
-                )
-            )
-        author, confirmer = (
-            (story.mentee, story.mentor) if index % 2 == 0 else (story.mentor, story.mentee)
-        )
-        mentor_rating, mentee_rating = _ratings(story, rng)
-        learned = {
-            story.mentee.employee.id: (topic.learned.say(story.french), mentee_rating),
-            story.mentor.employee.id: (
-                craft.learned.say(story.french) if craft else None,
-                mentor_rating,
-            ),
-        }
-        text, rating = learned[author.employee.id]
+        told = _session(story, index, held, last, due, rng)
         log, _note = await session_logs.create_log(
-            demo.session,
-            author.principal(),
-            story.pair.id,
-            SessionLogCreate(
-                held_at=held,
-                duration_minutes=rng.choice([45, 60, 60, 30]),
-                format=LogFormat.IN_PERSON
-                if story.mentor.site == story.mentee.site and index % 2
-                else LogFormat.VIDEO,
-                topics=[topic.tag] + ([craft.tag] if craft else []),
-                summary=summary,
-                action_items=items,
-                learned=text,
-                rating=rating,
-                private_note=NOTE_TO_SELF.say(story.french)
-                if author is story.mentee and index == 0
-                else None,
-            ),
+            demo.session, told.author.principal(), story.pair.id, told.log
         )
         story.logs.append(log)
         answered = not (last and day <= 3 and story.plan != Plan.COMPLETED)
         if answered:
-            text, rating = learned[confirmer.employee.id]
             await session_logs.confirm_log(
                 demo.session,
-                confirmer.principal(),
+                told.other.principal(),
                 story.pair.id,
                 log.id,
-                SessionLogConfirm(learned=text, rating=rating),
+                told.confirmation,
                 log.version,
             )
         await _backdate_log(demo, log, held, answered)
         if dispute_one and index == len(days) // 2:
-            await _duplicate_disputed(demo, story, author, confirmer, held - timedelta(days=2))
+            await _duplicate_disputed(
+                demo, story, told.author, told.other, held - timedelta(days=2)
+            )
 
 
 async def _duplicate_disputed(
