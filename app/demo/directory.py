@@ -94,7 +94,7 @@ DEPARTMENTS = (
         "Paris",
         (("HR Director", "Bordeaux"), ("Director of Learning & Development", "Paris")),
         ("HR Business Partner", "Learning Designer", "Payroll Manager"),
-        ("HR Assistant", "Talent Acquisition Associate", "People Data Analyst"),
+        ("HR Coordinator", "Talent Acquisition Associate", "People Data Analyst"),
     ),
     Department(
         "Operations",
@@ -109,7 +109,7 @@ EXECUTIVE_OFFICE = (
     ("Chief of Staff", 13, (38, 46)),
     ("Head of Internal Communications", 10, (35, 48)),
     ("CSR & Inclusion Lead", 9, (30, 42)),
-    ("Executive Assistant", 4, (26, 40)),
+    ("Executive Office Coordinator", 4, (26, 40)),
     ("Strategy Analyst", 2, (23, 27)),
 )
 # Who runs the service in the demo: the People chief administers it, HR and L&D run programs.
