@@ -123,19 +123,52 @@ def create_api_key(
 def seed_demo(
     name: Annotated[str, typer.Option(help="The demo organisation's name.")] = "Acme Demo",
 ) -> None:
-    """Load a demo organisation with realistic employees and print an admin API key."""
-    from app.demo import seed
+    """Load a demo organisation where a reverse-mentoring program is alive; print what to try.
 
-    result = _run(seed, name)
-    console.print(
-        f"demo organisation [bold]{result.organization_name}[/bold] "
-        f"(slug {result.slug}): {result.employees} employees"
+    Each run builds a new, independent organisation (a second one is named "NAME 2"), in one
+    transaction: a failure leaves nothing behind.
+    """
+    import time
+
+    from app.db.engine import create_engine, create_session_factory
+    from app.demo import DemoResult, load
+    from app.demo.tryout import try_this
+    from app.domain.errors import DomainError
+
+    settings = get_settings()
+
+    async def main() -> DemoResult:
+        engine = create_engine(settings)
+        try:
+            return await load(create_session_factory(engine), name)
+        finally:
+            await engine.dispose()
+
+    started = time.perf_counter()
+    try:
+        result = asyncio.run(main())
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.detail}")
+        raise typer.Exit(1) from exc
+    elapsed = time.perf_counter() - started
+
+    def say(line: str) -> None:
+        console.print(line, markup=False, highlight=False)  # commands hold [ ] and quotes
+
+    say(
+        f"demo organisation {result.organization_name} (slug {result.slug}): "
+        f"{result.employees} employees, loaded in {elapsed:.1f} s"
     )
-    console.print(f"admin API key (shown once): [bold]{result.admin_token}[/bold]")
-    console.print(
-        "employee JWTs for development: "
-        f"mentorship dev-token --org {result.slug} --email {result.sample_email}"
-    )
+    if result.earlier is not None:
+        say(f"  ({result.earlier} exists already: this is a second, independent organisation)")
+    say("programs:")
+    for program in result.programs:
+        say(f"  {program.status:<13}{program.name:<44} {program.id}")
+    say(f"admin API key (shown once): {result.admin_token}")
+    host = settings.host if settings.host not in ("0.0.0.0", "::", "") else "127.0.0.1"  # noqa: S104
+    say("\nTry this once the service runs, then take the tour in docs/tour.md:\n")
+    for line in try_this(result, f"http://{host}:{settings.port}"):
+        say(line)
 
 
 @cli.command("dev-token")

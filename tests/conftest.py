@@ -29,6 +29,7 @@ from sqlalchemy import event
 from app.config import Settings
 from app.db.engine import unit_of_work
 from app.db.migrations import upgrade
+from app.demo import DemoResult, seed
 from app.domain.access import service as access
 from app.main import create_app
 
@@ -198,6 +199,16 @@ async def tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
 @pytest.fixture
 async def other_tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
     return await make_tenant(app, client, "Beta")
+
+
+@pytest.fixture(scope="session")
+async def demo_org(app: FastAPI) -> DemoResult:
+    """One demo organisation per database, as `mentorship seed-demo` builds it.
+
+    Shared by the tests of the demo and of the tour, which read it or add their own program.
+    """
+    async with unit_of_work(app.state.session_factory) as session:
+        return await seed(session, f"Acme Demo {secrets.token_hex(3)}")
 
 
 @dataclass

@@ -40,3 +40,19 @@ REST: list[Found] = [
         status=422,
     ),
 ]
+
+
+@dataclass(frozen=True)
+class FoundInGraphQL:
+    why: str
+    query: str
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+GRAPHQL: list[FoundInGraphQL] = [
+    FoundInGraphQL(
+        "internal_error on PostgreSQL: a NUL character in a text the database cannot store",
+        "mutation ($input: ProgramCreateInput!) { createProgram(input: $input) { id } }",
+        {"input": {"name": "\x00"}},
+    ),
+]

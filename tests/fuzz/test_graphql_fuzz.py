@@ -7,12 +7,14 @@ and every error must carry a code in ``extensions.code``.
 
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 
 from app.api.graphql.schema import schema as graphql_schema
 from tests.conftest import LiveServer
 from tests.fuzz import FUZZ_SETTINGS
+from tests.fuzz.regressions import GRAPHQL, FoundInGraphQL
 
 schema = schemathesis.graphql.from_dict({"data": graphql_schema.introspect()})
 
@@ -23,14 +25,29 @@ def graphql_headers(live_server: LiveServer) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-@schema.parametrize()
-@FUZZ_SETTINGS
-def test_every_field(case: Any, live_server: LiveServer, graphql_headers: dict[str, str]) -> None:
+def check_answer(response: Any) -> None:
     # Schemathesis counts any GraphQL error as a server error; here a refused request (an
     # unknown id, an invalid input) is fine as long as it says why with a stable code.
-    response = case.call(base_url=f"{live_server.url}/graphql", headers=graphql_headers)
     assert response.status_code == 200, response.text
     for error in response.json().get("errors") or []:
         code = error.get("extensions", {}).get("code")
         assert code, error
         assert code != "internal_error", error
+
+
+@pytest.mark.parametrize("found", GRAPHQL, ids=lambda found: found.why.split(":")[0])
+def test_what_was_found_once_stays_fixed(
+    found: FoundInGraphQL, live_server: LiveServer, graphql_headers: dict[str, str]
+) -> None:
+    response = httpx.post(
+        f"{live_server.url}/graphql",
+        json={"query": found.query, "variables": found.variables},
+        headers=graphql_headers,
+    )
+    check_answer(response)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_every_field(case: Any, live_server: LiveServer, graphql_headers: dict[str, str]) -> None:
+    check_answer(case.call(base_url=f"{live_server.url}/graphql", headers=graphql_headers))
