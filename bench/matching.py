@@ -63,7 +63,7 @@ PLACES = [("Paris", 1.0), ("Lyon", 1.0), ("Berlin", 1.0), ("London", 0.0), ("Mon
 
 def _topics(rng: random.Random, count: int) -> dict[str, int]:
     weights = [1.0 / (rank + 1) ** 0.7 for rank in range(len(TOPICS))]
-    chosen = set(rng.choices(TOPICS, weights=weights, k=count))
+    chosen = sorted(set(rng.choices(TOPICS, weights=weights, k=count)))
     return {t: rng.randint(1, 5) for t in chosen}
 
 

@@ -1,13 +1,16 @@
 """The background loop: apply HRIS deliveries left waiting, dispatch outbound webhooks,
-recompute pairs' health every so often.
+recompute pairs' health every so often, and run queued matching runs.
 
 It runs inside the API process by default and as ``mentorship worker`` in production;
-any number of copies can run at once (see ``app.db.locking``).
+any number of copies can run at once (see ``app.db.locking``). Matching runs are computed
+in a thread of their own, with its own event loop and database engine, so a run of minutes
+holds up neither the API's requests nor the other queues.
 """
 
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -16,8 +19,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import Settings
+from app.db.engine import create_engine, create_session_factory
 from app.domain.integrations.hris.webhooks import apply_waiting
 from app.domain.integrations.subscriptions.dispatch import Dispatcher, DispatchPolicy
+from app.domain.matching.job import MatchingJobs
 from app.domain.progress.health_check import check_pair_health
 
 log = logging.getLogger("app.integrations.worker")
@@ -32,6 +37,9 @@ class Worker:
     poll_seconds: float = 1.0
     # How often pairs' health is recomputed (app/domain/progress/health_check.py).
     pair_health_every: timedelta = timedelta(minutes=15)
+    # With settings, matching runs get a thread, an event loop and an engine of their own;
+    # without, they run on the caller's loop with ``factory``.
+    settings: Settings | None = None
 
     @classmethod
     def from_settings(
@@ -50,6 +58,7 @@ class Worker:
             hris_sweep_after=timedelta(seconds=settings.hris_sweep_after_seconds),
             poll_seconds=settings.worker_poll_seconds,
             pair_health_every=timedelta(seconds=settings.pair_health_interval_seconds),
+            settings=settings,
         )
 
     def __post_init__(self) -> None:
@@ -65,6 +74,7 @@ class Worker:
         return applied + await self.dispatcher.run_once()
 
     async def run(self, stop: asyncio.Event) -> None:
+        matching = asyncio.create_task(self.run_matching(stop))
         try:
             while not stop.is_set():
                 try:
@@ -76,4 +86,39 @@ class Worker:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), timeout=self.poll_seconds)
         finally:
+            stop.set()
+            await matching
             await self.dispatcher.aclose()
+
+    async def run_matching(self, stop: asyncio.Event) -> None:
+        """Run queued matching runs until ``stop`` is set (a run under way goes back to the
+        queue)."""
+        if self.settings is None:
+            await MatchingJobs(self.factory, stopping=stop.is_set).run(self.poll_seconds)
+            return
+        stopping = threading.Event()
+
+        async def relay() -> None:
+            await stop.wait()
+            stopping.set()
+
+        relaying = asyncio.create_task(relay())
+        try:
+            await asyncio.to_thread(_matching_thread, self.settings, stopping, self.poll_seconds)
+        finally:
+            relaying.cancel()
+
+
+def _matching_thread(settings: Settings, stopping: threading.Event, poll_seconds: float) -> None:
+    async def main() -> None:
+        engine = create_engine(settings)
+        try:
+            jobs = MatchingJobs(create_session_factory(engine), stopping=stopping.is_set)
+            await jobs.run(poll_seconds)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(main())
+    except Exception:
+        log.exception("the matching worker stopped")
