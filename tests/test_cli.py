@@ -235,3 +235,48 @@ def test_worker_sends_what_the_api_queued(
         assert [e["type"] for e in receiver.envelopes()] == ["employee.created"]
     finally:
         receiver.stop()
+
+
+def test_worker_once_runs_queued_matching_runs(cli_database: str) -> None:
+    import asyncio
+    import uuid
+    from collections.abc import Awaitable, Callable
+    from typing import Any
+
+    from tests.api.matching_support import queue
+    from tests.api.programs_support import url
+    from tests.api.rest.test_matching_jobs import a_program_to_match
+    from tests.conftest import Tenant
+
+    invoke("migrate")
+    admin = TOKEN.search(invoke("create-org", "Initech"))
+    assert admin
+
+    def through_the_api(steps: Callable[[Tenant], Awaitable[Any]]) -> Any:
+        async def call() -> Any:
+            app = create_app(Settings(database_url=cli_database))
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://cli") as client:
+                tenant = Tenant(client, app, uuid.uuid4(), "initech", admin.group(), "unused")
+                result = await steps(tenant)
+            await app.state.engine.dispose()
+            return result
+
+        return asyncio.run(call())
+
+    async def ask(tenant: Tenant) -> str:
+        program = await a_program_to_match(tenant)
+        queued = (await queue(tenant, program)).json()
+        assert queued["status"] == "queued"
+        return url(program, "matching-runs", queued["id"])
+
+    path: str = through_the_api(ask)
+
+    async def read(tenant: Tenant) -> dict[str, Any]:
+        return dict((await tenant.client.get(path, headers=tenant.admin)).json())
+
+    result = runner.invoke(cli, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    ran = through_the_api(read)
+    assert ran["status"] == "completed", ran
+    assert ran["summary"]["pairs"] == 3

@@ -242,7 +242,8 @@ class MatchingRunType:
         self, info: Info, first: int = DEFAULT_LIMIT, after: str | None = None
     ) -> Connection[ProposalType]:
         if self.status != RunStatus.COMPLETED:
-            return connection_from_page(Page[MatchingProposal]([], None), proposal_from_model)
+            nothing: Page[MatchingProposal] = Page(items=[], next_cursor=None)
+            return connection_from_page(nothing, proposal_from_model)
         page = await info.context.loader.proposals.load((self.id, first, after))
         return connection_from_page(page, proposal_from_model)
 

@@ -340,3 +340,32 @@ async def test_a_runs_proposals_come_in_pages_like_rest(tenant: Tenant) -> None:
         tenant, PROPOSAL_PAGE, {"program": program["id"], "run": run_id, "first": 2, "after": "x"}
     )
     assert error_of(bad_cursor)["code"] == "invalid_cursor"
+
+
+CANCEL = """
+mutation($program: UUID!, $run: UUID!) {
+  cancelMatchingRun(programId: $program, runId: $run) {
+    id status cancelledBy finishedAt progress { stage }
+  }
+}
+"""
+
+
+async def test_a_queued_run_is_cancelled_through_graphql(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant)
+    await enrol(tenant, program, await senior(tenant), "MENTEE", mindset=5)
+    await enrol(tenant, program, await junior(tenant), "MENTOR", mindset=5)
+    queued = await gql(tenant, RUN, {"program": program["id"]})
+    run_id = queued["data"]["runMatching"]["id"]
+    cancelled = await gql(tenant, CANCEL, {"program": program["id"], "run": run_id})
+    assert "errors" not in cancelled, cancelled
+    body = cancelled["data"]["cancelMatchingRun"]
+    assert (body["status"], body["progress"]["stage"]) == ("CANCELLED", "QUEUED")
+    assert body["cancelledBy"].startswith("api_key:")
+    assert body["finishedAt"]
+    assert await work(tenant, run_id) == 0
+    again = await gql(tenant, CANCEL, {"program": program["id"], "run": run_id})
+    assert error_of(again)["code"] == "matching_run_ended"
+    result = await gql(tenant, RUN_RESULT, {"program": program["id"], "id": run_id})
+    assert result["data"]["matchingRun"]["status"] == "CANCELLED"
+    assert result["data"]["matchingRun"]["proposals"]["nodes"] == []
