@@ -1,23 +1,36 @@
-"""Matching at scale: scoring and the optimal assignment for thousands of participants.
+"""Matching at scale: scoring, the optimal assignment and explanations for thousands.
 
 Builds realistic random profiles (topics drawn from a popularity-skewed catalogue, ages and
 seniority typical of reverse mentoring, languages, availability in several time zones,
 formats, departments and locations, reporting chains, a few preferences and avoidances),
-then times the vectorised scoring and the exact solver, reports peak memory, and compares
-the optimal total score with a greedy best-pair-first baseline.
+then runs what a matching run runs, timing each stage: encoding the people, scoring every
+mentee x mentor a slice at a time while keeping each person's best candidates (graph.py),
+the min-cost flow over those candidates, and the explanations of the pairs chosen. It
+reports peak memory, and compares the total score with a greedy best-pair-first baseline
+and, where the dense matrix fits (up to --dense-up-to cells), with the exact optimum of the
+whole matrix (the dense solver), for each --keep given.
 
-    .venv/bin/python -m bench.matching --mentors 2000 --mentees 3000
+Each size runs in a process of its own, so its peak memory is its own.
+
+    .venv/bin/python -m bench.matching                                  # both sizes
+    .venv/bin/python -m bench.matching --sizes 2000x3000 --keep 8,16,32,64,96,128 --seeds 1,2,3
 """
 
 import argparse
 import random
 import resource
+import subprocess
+import sys
 import time
 import tracemalloc
 import uuid
 
-from app.domain.matching.solver import assign, greedy
-from app.domain.participants.scoring import Candidate, ScoringConfig, score_matrix
+import numpy as np
+
+from app.domain.matching.computation import explained
+from app.domain.matching.graph import DEFAULT_KEEP, CandidateGraph, candidate_graph
+from app.domain.matching.solver import Assignment, assign, assign_sparse, greedy
+from app.domain.participants.scoring import Candidate, Population, ScoringConfig
 
 TOPICS = [
     "generative-ai",
@@ -115,55 +128,133 @@ def people(
     return mentor_list, mentee_list
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--mentors", type=int, default=2000)
-    parser.add_argument("--mentees", type=int, default=3000)
-    parser.add_argument("--seed", type=int, default=2026)
-    args = parser.parse_args()
+CONFIG = ScoringConfig(
+    min_motivation=2,
+    min_openness=2,
+    min_score=35.0,
+    diversity_objective=True,
+    objective_tags=frozenset({"generative-ai", "teams", "data-literacy", "inclusion"}),
+)
 
-    mentors, mentees = people(random.Random(args.seed), args.mentors, args.mentees)
-    config = ScoringConfig(
-        min_motivation=2,
-        min_openness=2,
-        min_score=35.0,
-        diversity_objective=True,
-        objective_tags=frozenset({"generative-ai", "teams", "data-literacy", "inclusion"}),
-    )
+
+def graph_greedy(graph: CandidateGraph, capacities: list[int]) -> float:
+    """Best pair first over the candidate graph: the baseline where no dense matrix fits."""
+    room = list(capacities)
+    taken: set[int] = set()
+    total = 0.0
+    for e in np.argsort(-graph.scores, kind="stable"):
+        i, j = int(graph.mentees[e]), int(graph.mentors[e])
+        if i not in taken and room[j] > 0:
+            taken.add(i)
+            room[j] -= 1
+            total += float(graph.scores[e])
+    return total
+
+
+def gib(size: float) -> str:
+    return f"{size / 2**30:.2f} GiB"
+
+
+def one_size(
+    mentor_count: int, mentee_count: int, seed: int, keeps: list[int], dense_up_to: int
+) -> None:
+    mentors, mentees = people(random.Random(seed), mentor_count, mentee_count)
     capacities = [m.capacity for m in mentors]
+    keep = keeps[-1]
+    print(
+        f"{mentor_count} mentors ({sum(capacities)} places), {mentee_count} mentees, seed {seed}, keep {keep}"
+    )
 
     tracemalloc.start()
     started = time.perf_counter()
-    matrix = score_matrix(mentees, mentors, config)
+    population = Population(mentees, mentors, CONFIG)
+    encoded = time.perf_counter()
+    graph = candidate_graph(population, capacities, CONFIG.min_score, keep=keep)
     scored = time.perf_counter()
-    result = assign(matrix, capacities, config.min_score)
+    result = assign_sparse(graph, capacities)
     solved = time.perf_counter()
+    documents = explained(population, CONFIG, [(i, j) for i, j, _ in result.pairs])
+    done = time.perf_counter()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    baseline = greedy(matrix, capacities, config.min_score)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    assert len(documents) == len(result.pairs)
 
-    slots = sum(capacities)
-    print(f"{args.mentors} mentors ({slots} places), {args.mentees} mentees, seed {args.seed}")
-    print(f"scoring          {scored - started:6.2f} s   ({matrix.total.size:,} pairs)")
-    print(f"optimal solver   {solved - scored:6.2f} s")
-    print(f"total            {solved - started:6.2f} s")
+    cells = mentee_count * mentor_count
+    print(f"encoding         {encoded - started:6.2f} s")
     print(
-        f"peak memory      {peak / 2**20:6.0f} MiB traced, {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB max RSS"
+        f"scoring          {scored - encoded:6.2f} s   ({cells:,} pairs, {graph.edges:,} kept as candidates)"
     )
-    print(f"eligible pairs   {int(matrix.eligible.sum()):,} ({matrix.eligible.mean():.0%})")
+    print(f"solving          {solved - scored:6.2f} s   (min-cost flow)")
+    print(f"explaining       {done - solved:6.2f} s   ({len(documents):,} pairs)")
+    print(f"total            {done - started:6.2f} s")
+    print(f"peak memory      {gib(peak)} traced, {gib(rss)} max RSS")
+    total = result.total_score
     print(
-        f"optimal          {len(result.pairs)} pairs, total score {result.total_score:,.1f}, mean {result.total_score / max(len(result.pairs), 1):.1f}"
+        f"optimal          {len(result.pairs)} pairs, total score {total:,.2f}, mean {total / max(len(result.pairs), 1):.2f}"
     )
-    print(
-        f"greedy           {len(baseline.pairs)} pairs, total score {baseline.total_score:,.1f}, mean {baseline.total_score / max(len(baseline.pairs), 1):.1f}"
-    )
-    print(f"optimal / greedy {result.total_score / baseline.total_score:.4f} total score")
     reasons: dict[str, int] = {}
     for why in result.unmatched_mentees.values():
         reasons[why.value] = reasons.get(why.value, 0) + 1
     print(f"unmatched mentees {sum(reasons.values())}: {reasons}")
+    baseline = graph_greedy(graph, capacities)
+    print(f"optimal / greedy {total / baseline:.4f} (greedy over the candidates: {baseline:,.2f})")
+    if cells > dense_up_to:
+        return
+
+    started = time.perf_counter()
+    matrix = population.block()
+    scored = time.perf_counter()
+    exact = assign(matrix, capacities, CONFIG.min_score)
+    solved = time.perf_counter()
+    whole = greedy(matrix, capacities, CONFIG.min_score)
+    print(
+        f"dense, all at once: scoring {scored - started:.2f} s, solver {solved - scored:.2f} s (scipy linear_sum_assignment)"
+    )
+    print(f"dense optimum    {len(exact.pairs)} pairs, total score {exact.total_score:,.2f}")
+    print(
+        f"dense greedy     total score {whole.total_score:,.2f}; optimal / greedy {exact.total_score / whole.total_score:.4f}"
+    )
+    print(f"eligible pairs   {int(matrix.eligible.sum()):,} ({matrix.eligible.mean():.0%})")
+    print("keep   candidates   sparse total    gap to dense   sparse / dense")
+    for k in keeps:
+        candidates = candidate_graph(population, capacities, CONFIG.min_score, keep=k)
+        sparse: Assignment = assign_sparse(candidates, capacities)
+        gap = exact.total_score - sparse.total_score
+        print(
+            f"{k:4d}   {candidates.edges:10,}   {sparse.total_score:12,.2f}   {gap:12,.2f}   {sparse.total_score / exact.total_score:.6f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="2000x3000,10000x15000", help="MENTORSxMENTEES,...")
+    parser.add_argument("--seeds", default="2026")
+    parser.add_argument(
+        "--keep",
+        default=str(DEFAULT_KEEP),
+        help="candidates kept per person; several (comma-separated) are compared with the "
+        "dense optimum, the last one is timed",
+    )
+    parser.add_argument("--dense-up-to", type=int, default=6_000_000, help="cells")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    keeps = [int(k) for k in args.keep.split(",")]
+    sizes = [tuple(int(x) for x in size.split("x")) for size in args.sizes.split(",")]
+    seeds = [int(s) for s in args.seeds.split(",")]
+    if args.one:
+        [(mentor_count, mentee_count)] = sizes
+        one_size(mentor_count, mentee_count, seeds[0], keeps, args.dense_up_to)
+        return
+    for mentor_count, mentee_count in sizes:
+        for seed in seeds:
+            command = [sys.executable, "-m", "bench.matching", "--one"]
+            command += ["--sizes", f"{mentor_count}x{mentee_count}", "--seeds", str(seed)]
+            command += ["--keep", args.keep, "--dense-up-to", str(args.dense_up_to)]
+            subprocess.run(command, check=True)
+            print(flush=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from app.domain.matching.run_models import MatchingRunCreate, PairRef, RunSummar
 from app.domain.matching.solver import UNMATCHED_TEXT, Assignment, assign_sparse
 from app.domain.participants.explanations import explain
 from app.domain.participants.models import ParticipantRole
-from app.domain.participants.scoring import Candidate, Population
+from app.domain.participants.scoring import Candidate, Population, ScoringConfig
 
 # Chosen pairs explained per block: at most this many mentees (and their mentors).
 EXPLAIN_BLOCK = 256
@@ -177,6 +177,23 @@ def outcome(pool: Pool, problem: Problem, assignment: Assignment) -> Outcome:
         for j, reason in sorted(assignment.unmatched_mentors.items())
     ]
     return Outcome(pairs, unmatched)
+
+
+def explained(
+    encoded: Population, config: ScoringConfig, pairs: list[tuple[int, int]]
+) -> list[dict[str, Any]]:
+    """The explanation of each (mentee index, mentor index) pair, each mentee at most once,
+    scored again in blocks of ``EXPLAIN_BLOCK`` mentees x their mentors."""
+    documents: list[dict[str, Any]] = []
+    for start in range(0, len(pairs), EXPLAIN_BLOCK):
+        part = pairs[start : start + EXPLAIN_BLOCK]
+        rows = np.array([i for i, _ in part], dtype=np.intp)
+        columns, at = np.unique(np.array([j for _, j in part], dtype=np.intp), return_inverse=True)
+        block = encoded.block(rows, columns)
+        documents += [
+            explanation_document(explain(block, p, int(at[p]), config)) for p in range(len(part))
+        ]
+    return documents
 
 
 def unmatched_documents(pool: Pool, outcome: Outcome) -> list[dict[str, Any]]:

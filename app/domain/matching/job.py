@@ -214,13 +214,13 @@ class MatchingJobs:
 
     async def report(self, claim: Claim, tracker: Tracker) -> None:
         """Write the progress and renew the lease; ``RunLost`` if the run is not ours."""
-        tracker.check()
         async with unit_of_work(self.factory) as session:
             run = await self._hold(session, claim)
             run.progress = tracker.progress.model_dump(mode="json")
             run.lease_expires_at = utcnow() + self.lease
 
     async def _stage(self, claim: Claim, tracker: Tracker, stage: RunStage, **counts: int) -> None:
+        tracker.check()
         tracker.progress = tracker.progress.model_copy(update={"stage": stage, **counts})
         await self.report(claim, tracker)
 
@@ -229,8 +229,8 @@ class MatchingJobs:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
                 await self.report(claim, tracker)
-            except (RunLost, RunReleased):
-                tracker.lost.set()
+            except RunLost:
+                tracker.lost.set()  # the thread scoring stops at its next slice
                 return
             except Exception:
                 log.warning("progress of matching run %s not saved", claim.run_id, exc_info=True)
