@@ -4,9 +4,8 @@ Scoring every mentee x mentor of a large program at once needs mentees x mentors
 numbers in memory (18.7 GiB at 15,000 x 10,000). A run scores slices of mentees instead and
 keeps, of each slice, what the assignment can use:
 
-- the usable pairs (eligible, at or above the program's minimum, with a mentor who has a
-  seat left) that rank among the mentee's best ``keep`` mentors or the mentor's best
-  ``keep`` mentees: the edges the solver chooses from;
+- each mentee's best ``keep`` usable mentors (eligible, at or above the program's minimum
+  score, with a seat left): the edges the solver chooses from;
 - whether each person has any eligible partner, and any partner at or above the minimum
   score, among everyone: the unmatched reasons stay exact, whatever was pruned.
 
@@ -26,9 +25,8 @@ Index = npt.NDArray[np.intp]
 Flags = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float64]
 
-# Each mentee's best mentors and each mentor's best mentees kept as edges. On the
-# 2,000 x 3,000 benchmark, 128 reaches the exact optimum on every seed tried (see
-# bench/README.md).
+# Each mentee's best mentors kept as edges. On the 2,000 x 3,000 benchmark, 128 gives the
+# exact optimum of the whole matrix on every seed tried (bench/README.md).
 DEFAULT_KEEP = 128
 # Cells scored at once: about 20 arrays of this many float64 numbers are alive per slice.
 SLICE_CELLS = 1_000_000
@@ -68,9 +66,6 @@ class _Builder:
         self.mentor_usable = np.zeros(m, dtype=bool)
         self.keys: list[npt.NDArray[np.int64]] = []
         self.values: list[Scores] = []
-        width = min(keep, n) if keep is not None else 0
-        self.column_best = np.full((width, m), -np.inf)  # each mentor's best scores so far
-        self.column_rows = np.zeros((width, m), dtype=np.int64)
 
     def add(self, first_row: int, matrix: ScoreMatrix, min_score: float) -> None:
         eligible, good = matrix.eligible, usable(matrix, min_score)
@@ -80,51 +75,30 @@ class _Builder:
         self.mentor_eligible |= eligible.any(axis=0)
         self.mentor_usable |= good.any(axis=0)
         good &= self.has_seat[None, :]
-        scores = np.where(good, matrix.total, -np.inf)
-        m = scores.shape[1]
+        m = good.shape[1]
         if self.keep is None or self.keep >= m:
             i, j = np.nonzero(good)
         else:  # each mentee's best mentors
+            scores = np.where(good, matrix.total, -np.inf)
             best = np.argpartition(scores, m - self.keep, axis=1)[:, m - self.keep :]
             i = np.repeat(np.arange(scores.shape[0]), self.keep)
             j = best.ravel()
             chosen = good[i, j]
             i, j = i[chosen], j[chosen]
-            self._column_best(first_row, scores)
         self.keys.append((first_row + i).astype(np.int64) * m + j)
         self.values.append(matrix.total[i, j])
 
-    def _column_best(self, first_row: int, scores: Scores) -> None:
-        """Merge this slice into each mentor's best ``keep`` mentees."""
-        together = np.vstack([self.column_best, scores])
-        rows = np.vstack(
-            [
-                self.column_rows,
-                np.broadcast_to(first_row + np.arange(scores.shape[0])[:, None], scores.shape),
-            ]
-        )
-        width = self.column_best.shape[0]
-        if together.shape[0] > width:
-            top = np.argpartition(together, together.shape[0] - width, axis=0)[-width:]
-            self.column_best = np.take_along_axis(together, top, axis=0)
-            self.column_rows = np.take_along_axis(rows, top, axis=0)
-
     def graph(self) -> CandidateGraph:
         m = self.shape[1]
-        keys, values = self.keys, self.values
-        finite = np.isfinite(self.column_best)
-        if finite.any():
-            columns = np.broadcast_to(np.arange(m), finite.shape)[finite]
-            keys = [*keys, self.column_rows[finite] * m + columns]
-            values = [*values, self.column_best[finite]]
-        all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-        all_values = np.concatenate(values) if values else np.zeros(0)
-        unique, first = np.unique(all_keys, return_index=True)
+        keys = np.concatenate(self.keys) if self.keys else np.zeros(0, dtype=np.int64)
+        values = np.concatenate(self.values) if self.values else np.zeros(0)
+        order = np.argsort(keys, kind="stable")
+        keys, values = keys[order], values[order]
         return CandidateGraph(
             shape=self.shape,
-            mentees=(unique // max(m, 1)).astype(np.intp),
-            mentors=(unique % max(m, 1)).astype(np.intp),
-            scores=all_values[first],
+            mentees=(keys // max(m, 1)).astype(np.intp),
+            mentors=(keys % max(m, 1)).astype(np.intp),
+            scores=values,
             mentee_eligible=self.mentee_eligible,
             mentee_usable=self.mentee_usable,
             mentor_eligible=self.mentor_eligible,

@@ -194,7 +194,7 @@ def test_the_graph_scored_in_slices_is_the_graph_of_the_whole_matrix(seed: int) 
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_pruning_keeps_each_persons_best_prospects_and_exact_reasons(seed: int) -> None:
+def test_pruning_keeps_each_mentees_best_mentors_and_exact_reasons(seed: int) -> None:
     rng = random.Random(seed)
     mentees, mentors = random_people(rng, 40, 25)
     config = ScoringConfig(min_score=30)
@@ -213,10 +213,6 @@ def test_pruning_keeps_each_persons_best_prospects_and_exact_reasons(seed: int) 
             sorted((matrix.total[i, j] for ii, j in edges if ii == i), reverse=True)[: len(best)]
             == best
         )
-    for j in range(len(mentors)):
-        best = sorted(scores[:, j][allowed[:, j]], reverse=True)[:keep]
-        mine = sorted((matrix.total[i, jj] for i, jj in edges if jj == j), reverse=True)
-        assert mine[: len(best)] == best
     # Reasons come from every pair scored, not from the edges kept.
     pruned = assign_sparse(graph, capacities)
     full = assign(matrix, capacities, config.min_score)
