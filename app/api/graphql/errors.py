@@ -5,20 +5,27 @@ import logging
 import strawberry
 from graphql.error import GraphQLError
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
+from app.api.problems import data_exception
 from app.domain.errors import DomainError
 
 log = logging.getLogger("app.errors")
+
+
+def _unstorable(original: Exception | None) -> bool:
+    """A value the database cannot hold (a NUL character in a text, say): the request is
+    wrong, not the service, as REST answers it."""
+    return isinstance(original, DBAPIError) and data_exception(original)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or isinstance(original, (DomainError, ValidationError)):
         return False
-    return not isinstance(original, GraphQLError)
+    return not isinstance(original, GraphQLError) and not _unstorable(original)
 
 
 class Schema(strawberry.Schema):
@@ -66,6 +73,12 @@ class ProblemErrors(MaskErrors):
             extensions = dict(error.extensions or {})
             extensions.setdefault("code", "graphql_validation_failed")
             return self._rebuild(error, error.message, extensions)
+        if _unstorable(original):
+            return self._rebuild(
+                error,
+                "A value cannot be stored as sent (for example, text with a NUL character).",
+                {"code": "unstorable_value", "status": 422},
+            )
         if isinstance(original, IntegrityError):
             return self._rebuild(
                 error,
