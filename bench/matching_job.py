@@ -4,17 +4,16 @@ Seeds a temporary database (PostgreSQL by default, or a SQLite file) with one pr
 --mentors mentors and --mentees mentees (bench/matching.py's profiles, as enrolments and
 directory entries), then:
 
-1. serves the API with no worker (`mentorship serve`, MENTOR_RUN_WORKER_IN_PROCESS=false),
-   queues a run and reads it at a constant rate for --baseline seconds: the read's latency
-   on an idle service;
-2. serves the API again, with the worker inside the API process (the default): the worker
-   picks the queued run up, and the same read goes on at the same rate until the run ends;
-3. (--separate-worker) the same with the worker in a process of its own
-   (`mentorship worker`), as in production.
+1. serves the API (`mentorship serve`, one process) with the worker inside it, the
+   default; after a warm-up, reads a finished run at a constant rate for --baseline
+   seconds (the idle figure), then queues --runs dry runs one after the other and reads
+   each, at the same rate, until it ends;
+2. (--separate-worker) the same with the worker in a process of its own
+   (`mentorship worker`, MENTOR_RUN_WORKER_IN_PROCESS=false), as in production.
 
-Prints p50, p90, p99 and max of the read's latency in each phase, the stages the run went
-through (as the reads saw them) and its duration. Bounded: each phase stops after
---timeout seconds; servers are stopped and the database dropped at the end.
+Prints p50, p90, p99 and max of the read's latency idle and during the runs (overall and by
+the stage the read saw), and when each run reached each stage. Bounded: each read loop
+stops after --timeout seconds; servers are stopped and the database dropped at the end.
 
     .venv/bin/python -m bench.matching_job --mentors 2000 --mentees 3000
 """
@@ -39,6 +38,7 @@ from app.db.engine import unit_of_work
 from app.db.migrations import upgrade
 from app.domain.access import service as access
 from app.domain.employees.models import Employee
+from app.domain.matching.run_models import RunStage
 from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program, ProgramStatus
 from app.main import create_app
@@ -156,59 +156,84 @@ def percentiles(samples: list[float]) -> str:
 
 
 async def read_at_rate(
-    base: str, path: str, token: str, rate: float, seconds: float, until_done: bool
-) -> tuple[list[float], list[tuple[float, str, str]]]:
+    client: httpx.AsyncClient, path: str, rate: float, seconds: float, until_done: bool
+) -> tuple[list[tuple[float, str]], list[tuple[float, str, str]]]:
     """GET ``path`` every 1/rate s (skipping ticks a slow answer overran) for ``seconds``,
-    or until the run has ended; latencies, and (time, status, stage) whenever they change."""
-    latencies: list[float] = []
+    or until the run has ended; (latency, stage seen) of each read, and (time, status,
+    stage) whenever they change."""
+    latencies: list[tuple[float, str]] = []
     changes: list[tuple[float, str, str]] = []
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
-        started = time.perf_counter()
-        tick = started
-        while time.perf_counter() - started < seconds:
-            sent = time.perf_counter()
-            response = await client.get(path)
-            latencies.append(time.perf_counter() - sent)
-            body = response.json()
-            seen = (body["status"], body["progress"]["stage"])
-            if not changes or changes[-1][1:] != seen:
-                changes.append((sent - started, *seen))
-            if until_done and body["status"] not in ("queued", "running"):
-                break
+    started = time.perf_counter()
+    tick = started
+    while time.perf_counter() - started < seconds:
+        sent = time.perf_counter()
+        response = await client.get(path)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        latencies.append((time.perf_counter() - sent, body["progress"]["stage"]))
+        seen = (body["status"], body["progress"]["stage"])
+        if not changes or changes[-1][1:] != seen:
+            changes.append((sent - started, *seen))
+        if until_done and body["status"] not in ("queued", "running"):
+            break
+        tick += 1 / rate
+        while tick < time.perf_counter():
             tick += 1 / rate
-            while tick < time.perf_counter():
-                tick += 1 / rate
-            await asyncio.sleep(tick - time.perf_counter())
+        await asyncio.sleep(tick - time.perf_counter())
     return latencies, changes
 
 
+async def read_runs(
+    base: str, token: str, program_id: str, idle_path: str, args: argparse.Namespace
+) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
+    """Warm up, read a finished run for --baseline seconds (the idle figure), then queue
+    --runs runs one after the other and read each until it ends."""
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+        for _ in range(20):
+            await client.get(idle_path)
+        idle, _ = await read_at_rate(client, idle_path, args.rate, args.baseline, False)
+        during: list[tuple[float, str]] = []
+        for _ in range(args.runs):
+            queued = await client.post(
+                f"/api/v1/programs/{program_id}/matching-runs", json={"dry_run": True}
+            )
+            assert queued.status_code == 202, queued.text
+            seen, changes = await read_at_rate(
+                client, queued.headers["Location"], args.rate, args.timeout, True
+            )
+            during += seen
+            print("    " + ", ".join(f"{at:.2f} s {stage}" for at, _, stage in changes[1:]))
+        return idle, during
+
+
 def phase(
-    title: str, env: dict[str, str], args: argparse.Namespace, path: str, token: str, **how: Any
+    title: str,
+    env: dict[str, str],
+    args: argparse.Namespace,
+    token: str,
+    program_id: str,
+    idle_path: str,
+    separate_worker: bool = False,
 ) -> None:
+    """Serve the API (and a worker process); the read's latency idle, then during runs."""
     port = free_port()
     server = start([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], env, port)
-    worker = None
+    worker = start_worker(env) if separate_worker else None
+    print(title)
     try:
-        if how.get("separate_worker"):
-            worker = start_worker(env)
-        latencies, changes = asyncio.run(
-            read_at_rate(
-                f"http://127.0.0.1:{port}",
-                path,
-                token,
-                args.rate,
-                how.get("seconds", args.timeout),
-                how.get("until_done", True),
-            )
+        idle, during = asyncio.run(
+            read_runs(f"http://127.0.0.1:{port}", token, program_id, idle_path, args)
         )
     finally:
         if worker is not None:
             stop(worker)
         stop(server)
-    print(f"{title}: {percentiles(latencies)}")
-    for at, status, stage in changes:
-        print(f"    {at:7.2f} s  {status:9s} {stage}")
+    print(f"  idle:       {percentiles([latency for latency, _ in idle])}")
+    print(f"  during:     {percentiles([latency for latency, _ in during])}")
+    stages = sorted({stage for _, stage in during}, key=[s.value for s in RunStage].index)
+    for stage in stages:
+        print(f"  {stage:11s} {percentiles([a for a, b in during if b == stage])}")
 
 
 def start_worker(env: dict[str, str]) -> Any:
@@ -223,18 +248,21 @@ def start_worker(env: dict[str, str]) -> Any:
     )
 
 
-async def queue_run(url: str, token: str, program_id: str) -> str:
+async def cancelled_run(url: str, token: str, program_id: str) -> str:
+    """A run queued then cancelled: what the idle figure reads."""
     app = create_app(Settings(database_url=url, run_worker_in_process=False))
     transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         response = await client.post(
-            f"/api/v1/programs/{program_id}/matching-runs",
-            json={"dry_run": True},
-            headers={"Authorization": f"Bearer {token}"},
+            f"/api/v1/programs/{program_id}/matching-runs", json={}, headers=headers
         )
         assert response.status_code == 202, response.text
+        path = str(response.headers["Location"])
+        cancelled = await client.post(f"{path}/cancel", headers=headers)
+        assert cancelled.status_code == 200, cancelled.text
     await app.state.engine.dispose()
-    return str(response.headers["Location"])
+    return path
 
 
 def main() -> None:
@@ -247,6 +275,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="reads per second")
     parser.add_argument("--baseline", type=float, default=10.0, help="seconds")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per phase")
+    parser.add_argument("--runs", type=int, default=5, help="runs, one after the other")
     parser.add_argument("--separate-worker", action="store_true")
     args = parser.parse_args()
 
@@ -278,33 +307,12 @@ def main() -> None:
             "MENTOR_WORKER_POLL_SECONDS": "0.2",
             "MENTOR_RUN_WORKER_IN_PROCESS": "false",
         }
-        path = asyncio.run(queue_run(url, token, program_id))
-        phase(
-            "idle API, the run queued",
-            env,
-            args,
-            path,
-            token,
-            seconds=args.baseline,
-            until_done=False,
-        )
-        phase(
-            "worker in the API process, during the run",
-            env | {"MENTOR_RUN_WORKER_IN_PROCESS": "true"},
-            args,
-            path,
-            token,
-        )
+        idle_path = asyncio.run(cancelled_run(url, token, program_id))
+        in_process = env | {"MENTOR_RUN_WORKER_IN_PROCESS": "true"}
+        phase("worker in the API process", in_process, args, token, program_id, idle_path)
         if args.separate_worker:
-            path = asyncio.run(queue_run(url, token, program_id))
-            phase(
-                "worker in its own process, during the run",
-                env,
-                args,
-                path,
-                token,
-                separate_worker=True,
-            )
+            title = "worker in its own process (mentorship worker)"
+            phase(title, env, args, token, program_id, idle_path, separate_worker=True)
     finally:
         if args.backend == "postgresql":
 

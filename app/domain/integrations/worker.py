@@ -3,17 +3,20 @@ recompute pairs' health every so often, and run queued matching runs.
 
 It runs inside the API process by default and as ``mentorship worker`` in production;
 any number of copies can run at once (see ``app.db.locking``). Matching runs are computed
-in a thread of their own, with its own event loop and database engine, so a run of minutes
-holds up neither the API's requests nor the other queues.
+in a process of their own that the loop starts (and starts again should it die), with its
+own database engine: a run of minutes of CPU holds up neither the API's requests (they do
+not even share the interpreter's lock) nor the other queues.
 """
 
 import asyncio
 import contextlib
 import logging
-import threading
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from multiprocessing.synchronize import Event as ProcessEvent
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,9 +40,11 @@ class Worker:
     poll_seconds: float = 1.0
     # How often pairs' health is recomputed (app/domain/progress/health_check.py).
     pair_health_every: timedelta = timedelta(minutes=15)
-    # With settings, matching runs get a thread, an event loop and an engine of their own;
-    # without, they run on the caller's loop with ``factory``.
+    # With settings, matching runs get a process and an engine of their own; without, they
+    # run on the caller's loop with ``factory``.
     settings: Settings | None = None
+    # How long to wait before starting the matching process again after it died.
+    matching_restart_seconds: float = 5.0
 
     @classmethod
     def from_settings(
@@ -96,20 +101,44 @@ class Worker:
         if self.settings is None:
             await MatchingJobs(self.factory, stopping=stop.is_set).run(self.poll_seconds)
             return
-        stopping = threading.Event()
+        context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        stopping = context.Event()
+        while not stop.is_set():
+            process = context.Process(
+                target=run_matching_process,
+                args=(self.settings, stopping, self.poll_seconds),
+                name="mentorship-matching",
+                daemon=True,
+            )
+            process.start()
+            try:
+                while process.is_alive() and not stop.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=0.5)
+            finally:
+                if process.is_alive():  # stopping: the run under way goes back to the queue
+                    stopping.set()
+                    await asyncio.to_thread(process.join, 30)
+                    if process.is_alive():
+                        process.terminate()
+            if not stop.is_set():
+                log.error("the matching process ended (%s); starting it again", process.exitcode)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.matching_restart_seconds)
 
-        async def relay() -> None:
-            await stop.wait()
-            stopping.set()
 
-        relaying = asyncio.create_task(relay())
-        try:
-            await asyncio.to_thread(_matching_thread, self.settings, stopping, self.poll_seconds)
-        finally:
-            relaying.cancel()
+def run_matching_process(settings: Settings, stopping: ProcessEvent, poll_seconds: float) -> None:
+    """The matching process: queued runs, one at a time, until ``stopping`` is set.
 
+    It runs at a lower CPU priority: on a machine it shares with the API and the database, a
+    run takes longer rather than slowing their answers down.
+    """
+    from app.observability import configure_logging
 
-def _matching_thread(settings: Settings, stopping: threading.Event, poll_seconds: float) -> None:
+    configure_logging(settings.log_level, settings.log_json)
+    with contextlib.suppress(OSError):
+        os.nice(settings.matching_nice)
+
     async def main() -> None:
         engine = create_engine(settings)
         try:
@@ -118,7 +147,5 @@ def _matching_thread(settings: Settings, stopping: threading.Event, poll_seconds
         finally:
             await engine.dispose()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
-    except Exception:
-        log.exception("the matching worker stopped")

@@ -189,7 +189,7 @@ class MatchingJobs:
                 )
 
     async def execute(self, claim: Claim) -> None:
-        tracker = Tracker(stopping=self.stopping)
+        tracker = Tracker(RunProgress(stage=RunStage.LOADING), stopping=self.stopping)
         heartbeat = asyncio.create_task(self._heartbeat(claim, tracker))
         try:
             pool, problem, outcome = await self._compute(claim, tracker)

@@ -270,3 +270,15 @@ async def test_proposals_are_saved_in_batches(tenant: Tenant) -> None:
     found = await proposals(tenant, program, body["id"])
     assert len(found) == 3
     assert len({p["id"] for p in found}) == 3
+
+
+async def test_heartbeats_report_the_stage_under_way(tenant: Tenant) -> None:
+    program = await a_program_to_match(tenant)
+    body = (await queue(tenant, program)).json()
+    worker = Watched(tenant, program, heartbeat_seconds=0.001)
+    assert await work(tenant, body["id"], worker) == 1
+    order = ["loading", "scoring", "solving", "explaining", "saving"]
+    stages = [seen["progress"]["stage"] for seen in worker.seen]
+    assert {seen["status"] for seen in worker.seen} == {"running"}
+    assert stages == sorted(stages, key=order.index)
+    assert (await get_run(tenant, program, body["id"]))["status"] == "completed"

@@ -1,5 +1,5 @@
-"""The worker loop runs queued matching runs in a thread of its own, with its own event loop
-and database engine, as it does inside the API process and in ``mentorship worker``."""
+"""The worker loop runs queued matching runs in a process of its own, with its own database
+engine, as it does inside the API process and in ``mentorship worker``."""
 
 import asyncio
 from typing import Any
@@ -11,7 +11,7 @@ from tests.api.rest.test_matching_jobs import a_program_to_match
 from tests.conftest import Tenant, live_settings
 
 
-async def test_the_worker_loop_runs_queued_runs_in_its_own_thread(
+async def test_the_worker_loop_runs_queued_runs_in_a_process_of_its_own(
     tenant: Tenant, database_url: str
 ) -> None:
     program = await a_program_to_match(tenant)
