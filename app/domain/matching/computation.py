@@ -16,7 +16,7 @@ import numpy as np
 
 from app.domain.errors import Conflict, Invalid, field_error
 from app.domain.matching.candidates import Pool, explanation_document
-from app.domain.matching.graph import DEFAULT_KEEP, CandidateGraph, candidate_graph
+from app.domain.matching.graph import CandidateGraph, candidate_graph, default_keep
 from app.domain.matching.run_models import MatchingRunCreate, PairRef, RunSummary
 from app.domain.matching.solver import UNMATCHED_TEXT, Assignment, assign_sparse
 from app.domain.participants.explanations import explain
@@ -132,10 +132,12 @@ def graph(
     pool: Pool,
     problem: Problem,
     *,
-    keep: int | None = DEFAULT_KEEP,
+    keep: int | None = None,
     scored: Callable[[int], None] | None = None,
 ) -> CandidateGraph:
-    """Every pair scored, a slice at a time; each person's best prospects kept."""
+    """Every pair scored, a slice at a time; each mentee's best ``keep`` mentors kept
+    (``default_keep`` of the mentors when None)."""
+    keep = keep if keep is not None else default_keep(len(problem.mentors))
     return candidate_graph(
         population(pool, problem),
         problem.capacities,

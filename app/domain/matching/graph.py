@@ -13,6 +13,7 @@ The hard exclusions (language, time zones, reporting line, the reverse rule...) 
 each slice's scoring, so an excluded pair never becomes an edge.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,9 +26,19 @@ Index = npt.NDArray[np.intp]
 Flags = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float64]
 
-# Each mentee's best mentors kept as edges. On the 2,000 x 3,000 benchmark, 128 gives the
-# exact optimum of the whole matrix on every seed tried (bench/README.md).
-DEFAULT_KEEP = 128
+# How many of each mentee's best mentors are kept as edges: a share of the mentors, at least
+# 128. On the benchmarks (bench/README.md), 128 gives the exact optimum of the whole matrix
+# at 2,000 x 3,000 on every seed tried, and 1/16 of the mentors at 10,000 x 15,000 gives
+# the total that keeping 1,024 gives: the more mentors, the deeper a mentee must look past
+# the popular ones, who fill up.
+MIN_KEEP = 128
+KEEP_SHARE = 1 / 16
+
+
+def default_keep(mentors: int) -> int:
+    return max(MIN_KEEP, math.ceil(mentors * KEEP_SHARE))
+
+
 # Cells scored at once: about 20 arrays of this many float64 numbers are alive per slice.
 SLICE_CELLS = 1_000_000
 
@@ -111,7 +122,7 @@ def candidate_graph(
     capacities: npt.ArrayLike,
     min_score: float,
     *,
-    keep: int | None = DEFAULT_KEEP,
+    keep: int | None,
     slice_cells: int = SLICE_CELLS,
     scored: Callable[[int], None] | None = None,
 ) -> CandidateGraph:

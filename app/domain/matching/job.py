@@ -37,7 +37,6 @@ from app.domain.errors import DomainError
 from app.domain.events.service import record_event
 from app.domain.matching import computation
 from app.domain.matching.candidates import Pool, build_pool, pool_rows
-from app.domain.matching.graph import DEFAULT_KEEP
 from app.domain.matching.run_models import (
     MatchingProposal,
     MatchingRun,
@@ -102,7 +101,7 @@ class MatchingJobs:
         lease_seconds: float = 120.0,
         heartbeat_seconds: float = 1.0,
         max_attempts: int = 3,
-        keep: int | None = DEFAULT_KEEP,
+        keep: int | None = None,  # candidates per mentee (graph.default_keep when None)
         batch_size: int = 500,
         stopping: Callable[[], bool] = lambda: False,
     ) -> None:
