@@ -256,11 +256,12 @@ def worker(
         bool, typer.Option("--once", help="Handle what is due now, then exit.")
     ] = False,
 ) -> None:
-    """Apply waiting HRIS deliveries, send outbound webhooks, check pair health (run many)."""
+    """Apply waiting HRIS deliveries, send webhooks, check pair health, run matching runs."""
     import signal
 
     from app.db.engine import create_engine, create_session_factory
     from app.domain.integrations.worker import Worker
+    from app.domain.matching.job import MatchingJobs
 
     settings = get_settings()
 
@@ -272,6 +273,8 @@ def worker(
                 while await loop_worker.run_once():
                     pass
                 await loop_worker.dispatcher.aclose()
+                while await MatchingJobs(loop_worker.factory).run_once():
+                    pass
                 return
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()

@@ -10,12 +10,17 @@ so a document cannot rely on one these tests do not understand.
 
 import re
 import shlex
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.matching.job import MatchingJobs
 
 ANY = "…"  # in an excerpt, a value that is there but varies (an id, a date)
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
@@ -143,3 +148,19 @@ def mismatch(expected: Any, actual: Any, where: str = "$") -> str | None:
     if expected != actual or (booleans and type(expected) is not type(actual)):
         return f"{where}: expected {expected!r}, got {actual!r}"
     return None
+
+
+async def run_pasted(
+    client: httpx.AsyncClient, pasted: Pasted, factory: async_sessionmaker[AsyncSession]
+) -> list[httpx.Response]:
+    """Send the pasted commands in order, as the person following them would: a queued
+    matching run's id goes into ``$RUN``, and a worker runs it before the next command."""
+    env = dict(pasted.env)
+    answers = []
+    for command in pasted.commands:
+        response = await send(client, parse_curl(command, env))
+        answers.append(response)
+        if response.status_code == 202 and "/matching-runs" in command:
+            env["RUN"] = response.json()["id"]
+            assert await MatchingJobs(factory).run_once(uuid.UUID(env["RUN"]))
+    return answers

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.config import Settings, get_settings
 from app.main import create_app
-from tests.shell_support import parse_curl, paste, send
+from tests.shell_support import paste, run_pasted
 
 runner = CliRunner()
 TOKEN = re.compile(r"mk_[A-Za-z0-9_-]{20,}")
@@ -92,7 +92,7 @@ def test_seed_demo_prints_what_to_try_and_it_works(cli_database: str) -> None:
     assert TOKEN.search(output)
     block = output[output.index("# Paste these first") :].splitlines()
     pasted = paste(block)
-    assert len(pasted.commands) == 4
+    assert len(pasted.commands) == 6
     mentee = re.search(r"# mentee: .* <(\S+)>", output).group(1)  # type: ignore[union-attr]
     token = invoke("dev-token", "--org", "acme-demo", "--email", mentee).strip()
 
@@ -102,9 +102,9 @@ def test_seed_demo_prints_what_to_try_and_it_works(cli_database: str) -> None:
         app = create_app(Settings(database_url=cli_database, run_worker_in_process=False))
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://cli") as client:
-            for command in pasted.commands:
-                response = await send(client, parse_curl(command, pasted.env))
-                assert response.status_code in (200, 201), (command, response.text)
+            answers = await run_pasted(client, pasted, app.state.session_factory)
+            for command, response in zip(pasted.commands, answers, strict=True):
+                assert response.status_code in (200, 202), (command, response.text)
                 assert "errors" not in response.json()
             # The health check ran after the load: pairs carry their health already.
             manager = {"Authorization": f"Bearer {pasted.env['MANAGER_TOKEN']}"}
@@ -239,3 +239,48 @@ def test_worker_sends_what_the_api_queued(
         assert [e["type"] for e in receiver.envelopes()] == ["employee.created"]
     finally:
         receiver.stop()
+
+
+def test_worker_once_runs_queued_matching_runs(cli_database: str) -> None:
+    import asyncio
+    import uuid
+    from collections.abc import Awaitable, Callable
+    from typing import Any
+
+    from tests.api.matching_support import queue
+    from tests.api.programs_support import url
+    from tests.api.rest.test_matching_jobs import a_program_to_match
+    from tests.conftest import Tenant
+
+    invoke("migrate")
+    admin = TOKEN.search(invoke("create-org", "Initech"))
+    assert admin
+
+    def through_the_api(steps: Callable[[Tenant], Awaitable[Any]]) -> Any:
+        async def call() -> Any:
+            app = create_app(Settings(database_url=cli_database))
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://cli") as client:
+                tenant = Tenant(client, app, uuid.uuid4(), "initech", admin.group(), "unused")
+                result = await steps(tenant)
+            await app.state.engine.dispose()
+            return result
+
+        return asyncio.run(call())
+
+    async def ask(tenant: Tenant) -> str:
+        program = await a_program_to_match(tenant)
+        queued = (await queue(tenant, program)).json()
+        assert queued["status"] == "queued"
+        return url(program, "matching-runs", queued["id"])
+
+    path: str = through_the_api(ask)
+
+    async def read(tenant: Tenant) -> dict[str, Any]:
+        return dict((await tenant.client.get(path, headers=tenant.admin)).json())
+
+    result = runner.invoke(cli, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    ran = through_the_api(read)
+    assert ran["status"] == "completed", ran
+    assert ran["summary"]["pairs"] == 3

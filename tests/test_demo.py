@@ -21,7 +21,7 @@ from app.demo.names import ENGLISH_GIVEN, FRENCH_GIVEN
 from app.demo.tryout import try_this
 from app.domain.access.models import Organization
 from app.domain.employees.models import Employee
-from tests.shell_support import parse_curl, paste, send
+from tests.shell_support import paste, run_pasted
 
 API = "/api/v1"
 
@@ -252,33 +252,32 @@ async def test_pairs_spread_over_every_health(
 
 
 async def test_the_printed_commands_work_as_printed(
-    client: httpx.AsyncClient, demo_org: DemoResult
+    app: FastAPI, client: httpx.AsyncClient, demo_org: DemoResult
 ) -> None:
     pasted = paste(try_this(demo_org, "http://127.0.0.1:8000"))
     assert set(pasted.env) == {"API", "ADMIN_KEY", "MANAGER_TOKEN", "MENTOR_TOKEN", "MENTEE_TOKEN"}
-    dashboard, progress, dry_run, graphql = [
-        await send(client, parse_curl(command, pasted.env)) for command in pasted.commands
-    ]
+    answers = await run_pasted(client, pasted, app.state.session_factory)
+    dashboard, progress, queued, dry_run, proposals, graphql = answers
     assert dashboard.status_code == 200, dashboard.text
     assert all(c["count"] for c in dashboard.json()["pairs_by_health"])
     assert progress.status_code == 200, progress.text
     assert progress.json()["sessions"] >= 4
     assert progress.json()["health"] == "on_track"
 
-    assert dry_run.status_code == 201, dry_run.text
+    assert queued.status_code == 202, queued.text
+    assert queued.json()["status"] == "queued"
+    assert dry_run.status_code == 200, dry_run.text
     run = dry_run.json()
+    assert run["id"] == queued.json()["id"]
+    assert run["status"] == "completed"
     assert run["dry_run"]
     assert run["summary"]["pairs"] >= 10
     assert run["unmatched"]
     assert all(u["reason"] and u["detail"] for u in run["unmatched"])
     assert len({u["reason"] for u in run["unmatched"]}) >= 2
-    proposals = await get(
-        client,
-        f"{API}/programs/{demo_org.enrolling_program_id}/matching-runs/{run['id']}/proposals",
-        pasted.env["MANAGER_TOKEN"],
-    )
-    assert len(proposals["items"]) == run["summary"]["pairs"]
-    assert all(p["explanation"]["reasons"] for p in proposals["items"])
+    assert proposals.status_code == 200, proposals.text
+    assert len(proposals.json()["items"]) == run["summary"]["pairs"]
+    assert all(p["explanation"]["reasons"] for p in proposals.json()["items"])
 
     assert graphql.status_code == 200, graphql.text
     data = graphql.json()

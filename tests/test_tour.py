@@ -2,21 +2,25 @@
 
 Each request block (```sh tour=NAME status=CODE) is a curl command; the answer block that
 follows it (```json tour=NAME) is an excerpt that must match the real answer (see
-``tests.shell_support.mismatch``). ``{{name.path}}`` stands for a field of an earlier
+``tests.shell_support.mismatch``). A matching run the tour queues is run by a worker before
+the next request, as a deployment's worker would. ``{{name.path}}`` stands for a field of an earlier
 answer, ``{{yesterday}}`` and ``{{next_week}}`` for those dates. The day the document stops
 telling the truth, this test fails.
 """
 
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 from markdown_it import MarkdownIt
 
 from app.demo import DemoResult
+from app.domain.matching.job import MatchingJobs
 from tests.conftest import REPO_ROOT
 from tests.shell_support import mismatch, parse_curl, send
 
@@ -100,7 +104,7 @@ def test_the_tour_is_a_program_s_whole_life() -> None:
 
 
 async def test_every_request_of_the_tour_answers_as_written(
-    client: httpx.AsyncClient, demo_org: DemoResult
+    app: FastAPI, client: httpx.AsyncClient, demo_org: DemoResult
 ) -> None:
     env = {
         "API": "http://127.0.0.1:8000",
@@ -119,3 +123,6 @@ async def test_every_request_of_the_tour_answers_as_written(
         expected = json.loads(fill(step.excerpt, answers))
         assert mismatch(expected, answer) is None, (step.name, mismatch(expected, answer))
         answers[step.name] = answer
+        if request.path.endswith("/matching-runs") and answer.get("status") == "queued":
+            # What a deployment's worker does between this request and the next.
+            assert await MatchingJobs(app.state.session_factory).run_once(uuid.UUID(answer["id"]))

@@ -16,7 +16,7 @@ from app.demo.directory import Person
 from app.demo.stories import PairStory, Plan
 from app.demo.topics import CRAFT, CRAFTS, DIGITAL, TOPICS
 from app.domain.errors import Conflict
-from app.domain.matching import review, runs
+from app.domain.matching import job, review, runs
 from app.domain.matching.run_models import MatchingRun, MatchingRunCreate, ProposalSelection
 from app.domain.pairs import service as pairs
 from app.domain.pairs.models import Pair
@@ -87,6 +87,7 @@ async def match(demo: Demo, program: Program, manager: Person) -> MatchingRun:
     """Run the matching for real and accept every proposal."""
     acting = manager.principal()
     run = await runs.create_run(demo.session, acting, program.id, MatchingRunCreate())
+    await job.run_in_transaction(demo.session, run)
     await review.accept_proposals(demo.session, acting, program.id, run.id, ProposalSelection())
     return run
 

@@ -29,6 +29,7 @@ def try_this(result: DemoResult, base_url: str) -> list[str]:
     bearer = '-H "Authorization: Bearer ${}"'.format
     as_json = '-H "Content-Type: application/json"'
     graphql = json.dumps({"query": GRAPHQL_QUERY})
+    runs = f"{api}/programs/{result.enrolling_program_id}/matching-runs"
     return [
         "# Paste these first. The tokens last 24 hours; mint one for anyone with",
         f"#   mentorship dev-token --org {result.slug} --email <their e-mail>",
@@ -45,10 +46,13 @@ def try_this(result: DemoResult, base_url: str) -> list[str]:
         f"# {result.mentee.name}'s pair: sessions, cadence, goals, ratings, open actions, health.",
         f"curl -s {api}/pairs/{result.mentee_pair_id}/progress {bearer('MENTEE_TOKEN')}",
         "",
-        "# A dry run of the enrolling program's matching: a summary and who stays unmatched, and",
-        "# why. Its proposals, each explained: GET .../matching-runs/{the run's id}/proposals",
-        f"curl -s -X POST {api}/programs/{result.enrolling_program_id}/matching-runs "
-        f"{bearer('MANAGER_TOKEN')} {as_json} -d '{{\"dry_run\": true}}'",
+        "# A dry run of the enrolling program's matching. A run is a job: this answers 202, the",
+        "# run queued with its id, and the worker completes it in a second or two.",
+        f"curl -s -X POST {runs} {bearer('MANAGER_TOKEN')} {as_json} -d '{{\"dry_run\": true}}'",
+        "# Then, with RUN set to the id it answered (export RUN=...): the summary and who stays",
+        "# unmatched and why, then each proposal explained.",
+        f"curl -s {runs}/$RUN {bearer('MANAGER_TOKEN')}",
+        f"curl -s {runs}/$RUN/proposals {bearer('MANAGER_TOKEN')}",
         "",
         "# GraphQL: who you are, your pairs and their progress, in one request.",
         f"curl -s $API/graphql {bearer('MENTEE_TOKEN')} {as_json} -d '{graphql}'",

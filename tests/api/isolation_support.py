@@ -165,7 +165,7 @@ async def build_world(tenant: Tenant) -> World:
             await enrolled(tenant, matching, mentor_person, "mentor", teaches=wants, mindset=5)
         )
     world.keep("mentor_participant", mentors[0])
-    matching_run = world.keep("run", await _ok(await run(tenant, matching, dry_run=True)))
+    matching_run = world.keep("run", await _ok(await run(tenant, matching, dry_run=True), 200))
     found = await proposals(tenant, matching, matching_run["id"])
     assert found, "the run proposed no pair"
     world.keep("proposal", found[0])

@@ -1,9 +1,11 @@
 """Shortcuts for tests of enrolment and matching through REST."""
 
+import uuid
 from typing import Any
 
 import httpx
 
+from app.domain.matching.job import MatchingJobs
 from tests.api.programs_support import move_to, ready_to_enroll, url
 from tests.conftest import Tenant
 
@@ -49,15 +51,36 @@ async def enrolled(
     return participant
 
 
+async def queue(
+    tenant: Tenant,
+    program: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    **options: Any,
+) -> httpx.Response:
+    """Ask for a run (202 with the run queued, or the refusal)."""
+    return await tenant.client.post(
+        url(program, "matching-runs"), json=options, headers=headers or tenant.admin
+    )
+
+
+async def work(tenant: Tenant, run_id: str, jobs: MatchingJobs | None = None) -> int:
+    """A worker's pass over this run: it runs it if it is due. The number of runs run."""
+    worker = jobs or MatchingJobs(tenant.app.state.session_factory)
+    return await worker.run_once(uuid.UUID(run_id))
+
+
 async def run(
     tenant: Tenant,
     program: dict[str, Any],
     headers: dict[str, str] | None = None,
     **options: Any,
 ) -> httpx.Response:
-    return await tenant.client.post(
-        url(program, "matching-runs"), json=options, headers=headers or tenant.admin
-    )
+    """Queue a run and have a worker run it: the run as it ended (or the refusal)."""
+    queued = await queue(tenant, program, headers, **options)
+    if queued.status_code != 202:
+        return queued
+    await work(tenant, queued.json()["id"])
+    return await tenant.client.get(queued.headers["Location"], headers=tenant.admin)
 
 
 async def proposals(tenant: Tenant, program: dict[str, Any], run_id: str) -> list[dict[str, Any]]:

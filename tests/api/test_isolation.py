@@ -81,6 +81,7 @@ ROUTES: dict[str, dict[str, str]] = {
     f"{P}/matching-runs/{{run_id}}/accept": MATCHING | {"run_id": "run"},
     f"{P}/matching-runs/{{run_id}}/reject": MATCHING | {"run_id": "run"},
     f"{P}/matching-runs/{{run_id}}/swap": MATCHING | {"run_id": "run"},
+    f"{P}/matching-runs/{{run_id}}/cancel": MATCHING | {"run_id": "run"},
     f"{P}/mentor-suggestions": MATCHING,
     f"{P}/match-requests": MATCHING,
     f"{P}/match-requests/{{request_id}}": MATCHING | {"request_id": "match_request"},

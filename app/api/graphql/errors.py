@@ -15,8 +15,9 @@ from app.domain.errors import DomainError
 log = logging.getLogger("app.errors")
 
 
-def _unstorable(original: Exception) -> bool:
-    """A value the database cannot hold (a NUL character in a text, say), as REST says."""
+def _unstorable(original: Exception | None) -> bool:
+    """A value the database cannot hold (a NUL character in a text, say): the request is
+    wrong, not the service, as REST answers it."""
     return isinstance(original, DBAPIError) and data_exception(original)
 
 
@@ -72,17 +73,17 @@ class ProblemErrors(MaskErrors):
             extensions = dict(error.extensions or {})
             extensions.setdefault("code", "graphql_validation_failed")
             return self._rebuild(error, error.message, extensions)
-        if isinstance(original, IntegrityError):
-            return self._rebuild(
-                error,
-                "The change conflicts with another one made at the same time; retry.",
-                {"code": "concurrent_conflict", "status": 409},
-            )
         if _unstorable(original):
             return self._rebuild(
                 error,
                 "A value cannot be stored as sent (for example, text with a NUL character).",
                 {"code": "unstorable_value", "status": 422},
+            )
+        if isinstance(original, IntegrityError):
+            return self._rebuild(
+                error,
+                "The change conflicts with another one made at the same time; retry.",
+                {"code": "concurrent_conflict", "status": 409},
             )
         if isinstance(original, (OperationalError, InterfaceError, ConnectionError, OSError)):
             return self._rebuild(

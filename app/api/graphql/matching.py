@@ -198,7 +198,10 @@ class MatchingMutation:
             )
         return participant_from_model(participant)
 
-    @strawberry.mutation(description="Run the matching of a program (managers).")
+    @strawberry.mutation(
+        description="Queue a matching run of a program (managers): the run answers QUEUED "
+        "and a worker computes it; read matchingRun for its progress and result."
+    )
     async def run_matching(
         self, info: Info, program_id: uuid.UUID, input: MatchingRunInput | None = None
     ) -> MatchingRunType | None:
@@ -213,6 +216,17 @@ class MatchingMutation:
         )
         async with ctx.mutation() as session:
             run = await runs.create_run(session, ctx.principal, program_id, data)
+        return run_from_model(run)
+
+    @strawberry.mutation(
+        description="Cancel a queued or running matching run (managers); it proposes nothing."
+    )
+    async def cancel_matching_run(
+        self, info: Info, program_id: uuid.UUID, run_id: uuid.UUID
+    ) -> MatchingRunType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            run = await runs.cancel_run(session, ctx.principal, program_id, run_id)
         return run_from_model(run)
 
     @strawberry.mutation(description="Accept proposals (all open ones when none are named).")

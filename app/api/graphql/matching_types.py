@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 import strawberry
+from strawberry.experimental.pydantic import type as pydantic_type
 
 from app.api.graphql.context import Info
 from app.api.graphql.relay import Connection, connection_from_page
@@ -19,9 +20,11 @@ from app.domain.matching.run_models import (
     ProposalStatus,
     RequestStatus,
     ReviewResult,
+    RunProgress,
+    RunStage,
     RunStatus,
 )
-from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from app.domain.participants import enrolment
 from app.domain.participants.models import (
     MeetingFormat,
@@ -34,6 +37,7 @@ ParticipantRoleEnum = strawberry.enum(ParticipantRole, name="ParticipantRole")
 ParticipantStatusEnum = strawberry.enum(ParticipantStatus, name="ParticipantStatus")
 MeetingFormatEnum = strawberry.enum(MeetingFormat, name="MeetingFormat")
 RunStatusEnum = strawberry.enum(RunStatus, name="MatchingRunStatus")
+RunStageEnum = strawberry.enum(RunStage, name="MatchingRunStage")
 ProposalStatusEnum = strawberry.enum(ProposalStatus, name="ProposalStatus")
 
 
@@ -200,26 +204,46 @@ class MatchingRunSummary:
     objective_topics_covered: list[str]
 
 
+@pydantic_type(
+    model=RunProgress,
+    all_fields=True,
+    name="MatchingRunProgress",
+    description="Where a run is: the stage under way and the pairs scored so far.",
+)
+class RunProgressType:
+    stage: RunStageEnum  # type: ignore[valid-type]
+
+
 @strawberry.type(name="MatchingRun")
 class MatchingRunType:
     id: uuid.UUID
     program_id: uuid.UUID
-    status: RunStatusEnum  # type: ignore[valid-type]
+    status: RunStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="QUEUED, RUNNING, then COMPLETED, FAILED (see errorCode) or CANCELLED."
+    )
     dry_run: bool
     requested_by: str
     created_at: dt.datetime
+    started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    progress: RunProgressType
     summary: MatchingRunSummary
     unmatched: list[UnmatchedParticipant]
     refused: list[RefusedPair]
+    cancelled_by: str | None
+    error_code: str | None = strawberry.field(description="Why the run failed, a stable code.")
+    error: str | None
 
     @strawberry.field(
-        description="The proposed pairs, each with its score and explanation; "
-        f"`first` at most {MAX_LIMIT}, batched."
+        description="The proposed pairs, each with its score and explanation, once the run "
+        f"has completed; `first` at most {MAX_LIMIT}, batched."
     )
     async def proposals(
         self, info: Info, first: int = DEFAULT_LIMIT, after: str | None = None
     ) -> Connection[ProposalType]:
+        if self.status != RunStatus.COMPLETED:
+            nothing: Page[MatchingProposal] = Page(items=[], next_cursor=None)
+            return connection_from_page(nothing, proposal_from_model)
         page = await info.context.loader.proposals.load((self.id, first, after))
         return connection_from_page(page, proposal_from_model)
 
@@ -233,10 +257,15 @@ def run_from_model(run: MatchingRun) -> MatchingRunType:
         dry_run=view.dry_run,
         requested_by=view.requested_by,
         created_at=view.created_at,
+        started_at=view.started_at,
         finished_at=view.finished_at,
+        progress=RunProgressType.from_pydantic(view.progress),
         summary=MatchingRunSummary(**view.summary.model_dump()),
         unmatched=[UnmatchedParticipant(**u.model_dump()) for u in view.unmatched],
         refused=[RefusedPair(**r.model_dump()) for r in view.refused],
+        cancelled_by=view.cancelled_by,
+        error_code=view.error_code,
+        error=view.error,
     )
 
 

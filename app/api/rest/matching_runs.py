@@ -26,15 +26,19 @@ router = APIRouter(tags=["matching"], responses=common_responses())
 
 @router.post(
     RUNS,
-    status_code=status.HTTP_201_CREATED,
+    status_code=status.HTTP_202_ACCEPTED,
     summary="Run the matching",
     description=(
-        "Managers. Computes the optimal assignment of the approved participants who are not "
+        "Managers. Queues a run and answers at once with it (`queued`, `Location` names it); "
+        "a worker computes the optimal assignment of the approved participants who are not "
         "in an open pair (mentors offer their remaining seats), keeping and forbidding the "
-        "pairs named. The result holds proposals with scores and explanations, unmatched "
-        "participants with reasons, and a summary. A pair to keep that a hard exclusion "
-        "refuses is never proposed: `refused` lists it with its reason. The same input gives "
-        "the same result."
+        "pairs named. Read the run for its `status` and `progress` (`running`: the stage and "
+        "the pairs scored), then `completed` with its proposals (scores and explanations), "
+        "unmatched participants with reasons and a summary, or `failed` with `error_code` "
+        "and `error`. A pair to keep that a hard exclusion refuses is never proposed: "
+        "`refused` lists it with its reason. Pairs to keep or forbid that name no approved "
+        "participant answer 422, a pair to keep whose people are not free 409. The same "
+        "input gives the same result. Dry runs are queued the same way."
     ),
     responses=responses(404, 409),
 )
@@ -58,17 +62,38 @@ async def list_runs(
     return Page(items=[runs.run_to_read(r) for r in page.items], next_cursor=page.next_cursor)
 
 
-@router.get(RUN, summary="Get a matching run", responses=responses(404))
+@router.get(
+    RUN,
+    summary="Get a matching run",
+    description="Managers. Its status and progress while it runs, its result once it ends.",
+    responses=responses(404),
+)
 async def get_run(
     program_id: uuid.UUID, run_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
 ) -> MatchingRunRead:
     return runs.run_to_read(await runs.get_run(db, principal, program_id, run_id))
 
 
+@router.post(
+    f"{RUN}/cancel",
+    summary="Cancel a matching run",
+    description=(
+        "Managers. A `queued` or `running` run becomes `cancelled` and proposes nothing (a "
+        "worker computing it stops at its next step); a run that has ended answers 409 "
+        "`matching_run_ended`."
+    ),
+    responses=responses(404, 409),
+)
+async def cancel_run(
+    program_id: uuid.UUID, run_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
+) -> MatchingRunRead:
+    return runs.run_to_read(await runs.cancel_run(db, principal, program_id, run_id))
+
+
 @router.get(
     f"{RUN}/proposals",
     summary="List a run's proposed pairs",
-    description="Each with its score and explanation.",
+    description="Each with its score and explanation; empty until the run has completed.",
     responses=responses(404),
 )
 async def list_proposals(
@@ -88,7 +113,8 @@ async def list_proposals(
     f"{RUN}/accept",
     summary="Accept proposals",
     description=(
-        "Opens a pair for each proposal named (or every open one), all or none: a proposal "
+        "Opens a pair for each proposal named (or every open one) of a completed run (409 "
+        "`matching_run_not_completed` otherwise), all or none: a proposal "
         "whose people were paired meanwhile, or that a hard exclusion refuses with today's "
         "directory (409 `pair_ineligible`, say a new manager since the run), answers 409 and "
         "nothing is created."

@@ -6,6 +6,7 @@ opens a pair uses too, so a run, a suggestion and a pair all judge a pair the sa
 """
 
 import uuid
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import col, func, select
@@ -17,7 +18,7 @@ from app.domain.pairs.models import Pair, PairSeat
 from app.domain.participants import fit
 from app.domain.participants.explanations import Explanation, explain
 from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
-from app.domain.participants.scoring import Candidate, Ineligible, ScoreMatrix, ScoringConfig
+from app.domain.participants.scoring import Candidate, Population, ScoreMatrix, ScoringConfig
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.programs.models import Program
 
@@ -55,22 +56,44 @@ class Pool:
     def score(self, mentees: list[Candidate], mentors: list[Candidate]) -> ScoreMatrix:
         return fit.score(self.rules, mentees, mentors, self.previous_pairs)
 
+    def population(
+        self,
+        mentees: Sequence[Candidate],
+        mentors: Sequence[Candidate],
+        forbidden: Iterable[tuple[int, int]] = (),
+    ) -> Population:
+        """Mentees x mentors encoded for scoring by blocks; ``forbidden`` holds (mentee
+        index, mentor index) pairs a manager excluded."""
+        return Population(mentees, mentors, self.config, self.previous_pairs, forbidden)
 
-async def load_pool(session: AsyncSession, program: Program) -> Pool:
-    """The approved participants of ``program`` with their employees, seats and history."""
+
+@dataclass
+class PoolRows:
+    """What a pool is built from, as read from the database."""
+
+    program: Program
+    rules: fit.FitRules
+    participants: dict[uuid.UUID, Participant]
+    employees: dict[uuid.UUID, Employee]
+    chains: dict[uuid.UUID, frozenset[uuid.UUID]]
+    seats: dict[uuid.UUID, int]
+    history: list[tuple[uuid.UUID, uuid.UUID]]
+
+
+async def pool_rows(
+    session: AsyncSession, program: Program, only: Collection[uuid.UUID] | None = None
+) -> PoolRows:
+    """The approved participants of ``program`` (or those of ``only``) with their
+    employees, reporting chains, seats and past pairs."""
     rules = await fit.fit_rules(session, program)
+    statement = select(Participant).where(
+        Participant.program_id == program.id,
+        Participant.status == ParticipantStatus.APPROVED.value,
+    )
+    if only is not None:
+        statement = statement.where(col(Participant.id).in_(list(only)))
     participants = {
-        p.id: p
-        for p in (
-            await session.exec(
-                select(Participant)
-                .where(
-                    Participant.program_id == program.id,
-                    Participant.status == ParticipantStatus.APPROVED.value,
-                )
-                .order_by(col(Participant.id))
-            )
-        ).all()
+        p.id: p for p in (await session.exec(statement.order_by(col(Participant.id)))).all()
     }
     employee_ids = [p.employee_id for p in participants.values()]
     employees = {
@@ -97,18 +120,24 @@ async def load_pool(session: AsyncSession, program: Program) -> Pool:
             )
         )
     ).all()
+    return PoolRows(program, rules, participants, employees, chains, seats, list(history))
+
+
+def build_pool(rows: PoolRows) -> Pool:
+    """The scorer's view of the rows (CPU work: a matching run does it off the event loop)."""
+    program = rows.program
     pool = Pool(
         program=program,
-        rules=rules,
-        participants=participants,
+        rules=rows.rules,
+        participants=rows.participants,
         candidates={},
         inactive=[],
-        seats_taken=seats,
-        previous_pairs=frozenset((a, b) for a, b in history),
-        objective_tags=rules.objective_tags,
+        seats_taken=rows.seats,
+        previous_pairs=frozenset((a, b) for a, b in rows.history),
+        objective_tags=rows.rules.objective_tags,
     )
-    for participant in participants.values():
-        employee = employees[participant.employee_id]
+    for participant in rows.participants.values():
+        employee = rows.employees[participant.employee_id]
         if employee.status != EmployeeStatus.ACTIVE:
             pool.inactive.append(participant)
             continue
@@ -117,8 +146,17 @@ async def load_pool(session: AsyncSession, program: Program) -> Pool:
             if participant.role == ParticipantRole.MENTOR
             else 1
         )
-        pool.candidates[participant.id] = fit.candidate(participant, employee, chains, capacity)
+        pool.candidates[participant.id] = fit.candidate(
+            participant, employee, rows.chains, capacity
+        )
     return pool
+
+
+async def load_pool(
+    session: AsyncSession, program: Program, only: Collection[uuid.UUID] | None = None
+) -> Pool:
+    """The approved participants of ``program`` (or of ``only``) as the scorer sees them."""
+    return build_pool(await pool_rows(session, program, only))
 
 
 def explain_pair(pool: Pool, mentee: Participant, mentor: Participant) -> Explanation:
@@ -128,9 +166,3 @@ def explain_pair(pool: Pool, mentee: Participant, mentor: Participant) -> Explan
         raise LookupError("both participants must be approved and active")
     matrix = pool.score([candidates[0]], [candidates[1]])
     return explain(matrix, 0, 0, pool.config)
-
-
-def forbid(matrix: ScoreMatrix, cells: list[tuple[int, int]]) -> None:
-    for i, j in cells:
-        if matrix.ineligible[i, j] == Ineligible.ELIGIBLE:
-            matrix.ineligible[i, j] = Ineligible.FORBIDDEN

@@ -24,7 +24,12 @@ from app.domain.matching.run_models import (
     ProposalSwap,
     ReviewResult,
 )
-from app.domain.matching.runs import proposal_to_read, require_matchable, run_of
+from app.domain.matching.runs import (
+    proposal_to_read,
+    require_completed,
+    require_matchable,
+    run_of,
+)
 from app.domain.pairs.door import PairOpening, excluded, open_pairs
 from app.domain.pairs.models import Pair, PairOrigin
 from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
@@ -117,6 +122,7 @@ async def accept_proposals(
     program = await program_for_change(session, principal, program_id)
     require_matchable(program)
     run = await run_of(session, program, run_id, lock=True)
+    require_completed(run)
     if run.dry_run:
         raise Conflict("A dry run's proposals cannot be accepted.", code="dry_run")
     proposals = await _selected(session, run.id, selection)
@@ -160,6 +166,7 @@ async def reject_proposals(
 ) -> ReviewResult:
     program = await program_for_change(session, principal, program_id)
     run = await run_of(session, program, run_id, lock=True)
+    require_completed(run)
     proposals = await _selected(session, run.id, selection)
     now = utcnow()
     for proposal in proposals:
@@ -195,6 +202,7 @@ async def swap_proposals(
     program = await program_for_change(session, principal, program_id)
     require_matchable(program)
     run = await run_of(session, program, run_id, lock=True)
+    require_completed(run)
     if run.dry_run:
         raise Conflict("A dry run's proposals cannot be changed.", code="dry_run")
     if len(set(data.proposal_ids)) != 2:

@@ -9,14 +9,32 @@ from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
+from app.db.indexes import partial_index
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.schemas import InputSchema
 
 
 class RunStatus(StrEnum):
+    QUEUED = "queued"
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+OPEN_RUN_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+
+
+class RunStage(StrEnum):
+    """Where a run is: waiting, then each step of the work in turn."""
+
+    QUEUED = "queued"
+    LOADING = "loading"  # reading the participants, their profiles and the directory
+    SCORING = "scoring"  # every mentee x mentor, a slice at a time
+    SOLVING = "solving"  # the optimal assignment over the best candidates
+    EXPLAINING = "explaining"  # the chosen pairs' explanations
+    SAVING = "saving"  # writing the proposals
+    DONE = "done"
 
 
 class ProposalStatus(StrEnum):
@@ -33,18 +51,37 @@ class RequestStatus(StrEnum):
 
 
 class MatchingRun(IdMixin, TenantMixin, TimestampMixin, table=True):
+    """A request to match a program's participants, queued then run by a worker."""
+
     __tablename__ = "matching_runs"
-    __table_args__ = (Index("ix_matching_runs_program_id", "program_id"),)
+    __table_args__ = (
+        Index("ix_matching_runs_program_id", "program_id"),
+        # The workers' queue: runs waiting, or running under a lease that may run out.
+        partial_index(
+            "ix_matching_runs_open", "created_at", where="status IN ('queued', 'running')"
+        ),
+    )
 
     program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
-    status: RunStatus = Field(default=RunStatus.RUNNING, sa_type=String(12))
+    status: RunStatus = Field(default=RunStatus.QUEUED, sa_type=String(12))
     dry_run: bool = Field(default=False)
     # {"keep": [[mentee participant id, mentor participant id], ...], "forbid": [...]}
     options: dict[str, Any] = Field(
         default_factory=empty_dict, sa_type=JSONDocument, nullable=False
     )
     requested_by: str = Field(sa_type=String(80))
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # RunProgress: the stage, pairs scored of pairs to score, candidate pairs kept.
+    progress: dict[str, Any] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
+    # The worker's claim: a new token for each attempt, valid until the lease runs out
+    # (each progress report renews it). Every write of the worker checks its token.
+    attempts: int = Field(default=0)
+    lease_token: uuid.UUID | None = Field(default=None)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cancelled_by: str | None = Field(default=None, sa_type=String(80))
     # Counts, mean and minimum score, objective topics covered.
     summary: dict[str, Any] = Field(
         default_factory=empty_dict, sa_type=JSONDocument, nullable=False
@@ -58,6 +95,7 @@ class MatchingRun(IdMixin, TenantMixin, TimestampMixin, table=True):
     refused: list[dict[str, Any]] = Field(
         default_factory=empty_list, sa_type=JSONDocument, nullable=False
     )
+    error_code: str | None = Field(default=None, sa_type=String(40))
     error: str | None = Field(default=None, sa_type=Text)
 
 
@@ -173,20 +211,40 @@ class RunSummary(SQLModel):
     objective_topics_covered: list[str] = Field(default_factory=list)
 
 
+class RunProgress(SQLModel):
+    stage: RunStage = Field(default=RunStage.QUEUED, description="The step under way.")
+    pairs_to_score: int = Field(default=0, description="Mentees to pair x mentors.")
+    pairs_scored: int = 0
+    candidate_pairs: int = Field(
+        default=0,
+        description="Pairs kept for the solver: each person's best-scoring eligible partners.",
+    )
+
+
 class MatchingRunRead(SQLModel):
     id: uuid.UUID
     program_id: uuid.UUID
-    status: RunStatus
+    status: RunStatus = Field(
+        description="`queued`, `running`, then `completed`, `failed` (see `error_code`) or "
+        "`cancelled`."
+    )
     dry_run: bool
     keep: list[PairRef]
     forbid: list[PairRef]
     requested_by: str
     created_at: datetime
+    started_at: datetime | None
     finished_at: datetime | None
+    progress: RunProgress
     summary: RunSummary
     unmatched: list[UnmatchedRead]
     refused: list[RefusedPair] = Field(
         description="Pairs to keep that a hard exclusion refused; they were never proposed."
+    )
+    cancelled_by: str | None
+    error_code: str | None = Field(
+        description="Why a run failed, a stable code: `program_not_matching`, "
+        "`keep_unavailable`, `worker_lost`, `internal_error`..."
     )
     error: str | None
 

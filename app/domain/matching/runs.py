@@ -1,27 +1,27 @@
-"""Matching runs: the optimal assignment of a program's approved participants, explained.
+"""Matching runs: a manager asks for one, a worker computes it (job.py), managers read it.
 
-A run takes the program's lock, so two runs (or a run and an acceptance) of one program
-queue behind each other; the seats' unique constraint is the last word on who is paired.
-People in an open pair are left alone: mentees with a pair are not matched again, mentors
-only offer the seats they have left. The numeric part runs in a worker thread so the event
-loop keeps serving other requests.
+A run is queued (``create_run`` checks the request and answers at once), then a worker runs
+it: the optimal assignment of the program's approved participants who are not in an open
+pair (mentors offer the seats they have left), explained. A manager may cancel a run that
+is queued or running. Runs never open pairs: accepting a run's proposals does, through the
+door (app/domain/pairs/door.py), which is why two runs of one program cannot pair anyone
+twice.
 """
 
-import asyncio
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
 from app.domain import pagination
 from app.domain.access.principal import Principal
-from app.domain.errors import Conflict, Invalid, NotFound, field_error
+from app.domain.errors import Conflict, NotFound
 from app.domain.events.service import record_event
-from app.domain.matching.candidates import Pool, explanation_document, forbid, load_pool
+from app.domain.matching import computation
+from app.domain.matching.candidates import load_pool
 from app.domain.matching.run_models import (
+    OPEN_RUN_STATUSES,
     ExplanationRead,
     MatchingProposal,
     MatchingRun,
@@ -30,14 +30,11 @@ from app.domain.matching.run_models import (
     PairRef,
     ProposalRead,
     RefusedPair,
+    RunProgress,
     RunStatus,
     RunSummary,
     UnmatchedRead,
 )
-from app.domain.matching.solver import UNMATCHED_TEXT, assign
-from app.domain.participants.explanations import explain
-from app.domain.participants.models import ParticipantRole
-from app.domain.participants.scoring import Candidate, ScoringConfig
 from app.domain.programs import access
 from app.domain.programs.models import Program, ProgramStatus
 from app.domain.programs.service import get_program, program_for_change
@@ -55,10 +52,14 @@ def run_to_read(run: MatchingRun) -> MatchingRunRead:
         forbid=[PairRef.model_validate(p) for p in run.options.get("forbid", [])],
         requested_by=run.requested_by,
         created_at=run.created_at,
+        started_at=run.started_at,
         finished_at=run.finished_at,
+        progress=RunProgress.model_validate(run.progress),
         summary=RunSummary.model_validate(run.summary),
         unmatched=[UnmatchedRead.model_validate(u) for u in run.unmatched],
         refused=[RefusedPair.model_validate(r) for r in run.refused],
+        cancelled_by=run.cancelled_by,
+        error_code=run.error_code,
         error=run.error,
     )
 
@@ -92,169 +93,27 @@ def require_matchable(program: Program) -> None:
         )
 
 
-@dataclass
-class _Problem:
-    mentees: list[Candidate]
-    mentors: list[Candidate]
-    capacities: list[int]
-    forbidden: list[tuple[int, int]]
-    kept: list[tuple[Candidate, Candidate]]
-    refused: list[dict[str, str]]  # pairs to keep that a hard exclusion refuses
-
-
-@dataclass
-class _Outcome:
-    pairs: list[tuple[Candidate, Candidate, float, dict[str, Any]]]
-    unmatched: list[tuple[Candidate, str, str]]  # candidate, role, reason code
-
-
-def _pair_refs(
-    pool: Pool, refs: list[PairRef], name: str, *, must_be_free: bool
-) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    errors = []
-    for index, ref in enumerate(refs):
-        mentee = pool.participants.get(ref.mentee_id)
-        mentor = pool.participants.get(ref.mentor_id)
-        if mentee is None or mentee.role != ParticipantRole.MENTEE:
-            errors.append(field_error(f"{name}.{index}.mentee_id", "not an approved mentee"))
-        if mentor is None or mentor.role != ParticipantRole.MENTOR:
-            errors.append(field_error(f"{name}.{index}.mentor_id", "not an approved mentor"))
-    if errors:
-        raise Invalid("Some pairs do not name approved participants.", errors=errors)
-    if must_be_free:
-        mentees = [ref.mentee_id for ref in refs]
-        if len(set(mentees)) != len(mentees):
-            raise Invalid(
-                "A mentee can be kept in one pair only.",
-                errors=[field_error(name, "a mentee appears twice", "duplicate")],
-            )
-    return [(ref.mentee_id, ref.mentor_id) for ref in refs]
-
-
-def _problem(pool: Pool, data: MatchingRunCreate) -> _Problem:
-    keep = _pair_refs(pool, data.keep, "keep", must_be_free=True)
-    banned = set(_pair_refs(pool, data.forbid, "forbid", must_be_free=False))
-    free = {pid: pool.free_seats(pool.participants[pid]) for pid in pool.candidates}
-    kept: list[tuple[Candidate, Candidate]] = []
-    refused: list[dict[str, str]] = []
-    for mentee_id, mentor_id in keep:
-        mentee, mentor = pool.candidates.get(mentee_id), pool.candidates.get(mentor_id)
-        if mentee is None or mentor is None or free[mentee_id] < 1 or free[mentor_id] < 1:
-            raise Conflict(
-                "A pair to keep names someone inactive, already paired or without a free seat.",
-                code="keep_unavailable",
-                mentee_id=str(mentee_id),
-                mentor_id=str(mentor_id),
-            )
-        why = _exclusion(pool, mentee, mentor, (mentee_id, mentor_id) in banned)
-        if why is not None:
-            # Never proposed: the two are matched like everyone else, and the run says why.
-            refused.append({"mentee_id": str(mentee_id), "mentor_id": str(mentor_id), **why})
-            continue
-        free[mentee_id] -= 1
-        free[mentor_id] -= 1
-        kept.append((mentee, mentor))
-    mentees = [c for pid, c in pool.candidates.items() if _role(pool, pid, "mentee")]
-    mentors = [c for pid, c in pool.candidates.items() if _role(pool, pid, "mentor")]
-    mentees = sorted((c for c in mentees if free[c.id] > 0), key=lambda c: c.id)
-    # Full mentors stay in (with no seat to give) so a waiting mentee learns that every
-    # eligible mentor is full rather than that none is eligible.
-    mentors = sorted(mentors, key=lambda c: c.id)
-    row = {c.id: i for i, c in enumerate(mentees)}
-    column = {c.id: j for j, c in enumerate(mentors)}
-    forbidden = [(row[a], column[b]) for a, b in sorted(banned) if a in row and b in column]
-    return _Problem(mentees, mentors, [free[c.id] for c in mentors], forbidden, kept, refused)
-
-
-def _exclusion(
-    pool: Pool, mentee: Candidate, mentor: Candidate, forbidden: bool
-) -> dict[str, str] | None:
-    """Why a pair to keep may not be kept (the door would refuse it), or None."""
-    matrix = pool.score([mentee], [mentor])
-    if forbidden:
-        forbid(matrix, [(0, 0)])
-    verdict = explain(matrix, 0, 0, pool.config)
-    if verdict.eligible:
-        return None
-    return {"reason": str(verdict.ineligible_code), "detail": str(verdict.ineligible_reason)}
-
-
-def _role(pool: Pool, participant_id: uuid.UUID, role: str) -> bool:
-    return str(pool.participants[participant_id].role) == role
-
-
-def _solve(problem: _Problem, pool: Pool, config: ScoringConfig) -> _Outcome:
-    """The numeric part, run in a worker thread: scores, the assignment, explanations."""
-    pairs: list[tuple[Candidate, Candidate, float, dict[str, Any]]] = []
-    for mentee, mentor in problem.kept:
-        one = pool.score([mentee], [mentor])
-        pairs.append(
-            (
-                mentee,
-                mentor,
-                float(one.total[0, 0]),
-                explanation_document(explain(one, 0, 0, config)),
-            )
+def require_completed(run: MatchingRun) -> None:
+    if run.status != RunStatus.COMPLETED:
+        raise Conflict(
+            f"The run is {run.status}; proposals are decided once it has completed.",
+            code="matching_run_not_completed",
+            current_status=str(run.status),
         )
-    unmatched: list[tuple[Candidate, str, str]] = []
-    if problem.mentees and problem.mentors:
-        matrix = pool.score(problem.mentees, problem.mentors)
-        forbid(matrix, problem.forbidden)
-        assignment = assign(matrix, problem.capacities, config.min_score)
-        for i, j, score in assignment.pairs:
-            document = explanation_document(explain(matrix, i, j, config))
-            pairs.append((problem.mentees[i], problem.mentors[j], score, document))
-        unmatched += [
-            (problem.mentees[i], "mentee", str(reason))
-            for i, reason in sorted(assignment.unmatched_mentees.items())
-        ]
-        unmatched += [
-            (problem.mentors[j], "mentor", str(reason))
-            for j, reason in sorted(assignment.unmatched_mentors.items())
-        ]
-    else:
-        unmatched += [(c, "mentee", "no_eligible_partner") for c in problem.mentees]
-        unmatched += [(c, "mentor", "no_eligible_partner") for c in problem.mentors]
-    return _Outcome(pairs, unmatched)
-
-
-def _summary(pool: Pool, outcome: _Outcome, unmatched: int) -> RunSummary:
-    scores = [score for _, _, score, _ in outcome.pairs]
-    covered = sorted(
-        {
-            tag
-            for mentee, mentor, _, _ in outcome.pairs
-            for tag in pool.objective_tags
-            if (tag in mentee.learns and tag in mentor.teaches)
-            or (tag in mentor.learns and tag in mentee.teaches)
-        }
-    )
-    return RunSummary(
-        participants=len(pool.participants),
-        pairs=len(scores),
-        unmatched=unmatched,
-        mean_score=round(sum(scores) / len(scores), 2) if scores else None,
-        min_score=min(scores) if scores else None,
-        total_score=round(sum(scores), 2),
-        objective_topics=pool.objective_tags,
-        objective_topics_covered=covered,
-    )
-
-
-def _unmatched_text(role: str, reason: str) -> str:
-    for (side, code), text in UNMATCHED_TEXT.items():
-        if side == role and str(code) == reason:
-            return text
-    return reason.replace("_", " ")
 
 
 async def create_run(
     session: AsyncSession, principal: Principal, program_id: uuid.UUID, data: MatchingRunCreate
 ) -> MatchingRun:
+    """Queue a run. Pairs to keep or forbid that name no approved participant (422), or a
+    pair to keep whose people are no longer free (409), are refused now; a worker runs the
+    rest (and checks the pairs again with the data as they are then)."""
     program = await program_for_change(session, principal, program_id)
     require_matchable(program)
-    pool = await load_pool(session, program)
-    problem = _problem(pool, data)
+    named = {ref.mentee_id for ref in [*data.keep, *data.forbid]}
+    named |= {ref.mentor_id for ref in [*data.keep, *data.forbid]}
+    if named:
+        computation.problem(await load_pool(session, program, only=named), data)
     run = MatchingRun(
         organization_id=program.organization_id,
         program_id=program.id,
@@ -264,67 +123,58 @@ async def create_run(
             "forbid": [ref.model_dump(mode="json") for ref in data.forbid],
         },
         requested_by=principal.actor,
+        progress=RunProgress().model_dump(mode="json"),
     )
-    outcome = await asyncio.to_thread(_solve, problem, pool, pool.config)
-    unmatched = [
-        {
-            "participant_id": str(c.id),
-            "employee_id": str(c.employee_id),
-            "role": role,
-            "reason": reason,
-            "detail": _unmatched_text(role, reason),
-        }
-        for c, role, reason in outcome.unmatched
-    ] + [
-        {
-            "participant_id": str(p.id),
-            "employee_id": str(p.employee_id),
-            "role": str(p.role),
-            "reason": "employee_not_active",
-            "detail": "the employee is no longer active",
-        }
-        for p in pool.inactive
-    ]
-    run.unmatched = unmatched
-    run.refused = problem.refused
-    run.summary = _summary(pool, outcome, len(unmatched)).model_dump(mode="json")
-    run.status = RunStatus.COMPLETED
-    run.finished_at = utcnow()
     session.add(run)
     await session.flush()
-    kept_ids = {(m.id, t.id) for m, t in problem.kept}
-    session.add_all(
-        [
-            MatchingProposal(
-                organization_id=program.organization_id,
-                run_id=run.id,
-                program_id=program.id,
-                mentee_id=mentee.id,
-                mentor_id=mentor.id,
-                mentee_employee_id=mentee.employee_id,
-                mentor_employee_id=mentor.employee_id,
-                score=score,
-                explanation=document,
-                kept=(mentee.id, mentor.id) in kept_ids,
-            )
-            for mentee, mentor, score, document in sorted(
-                outcome.pairs, key=lambda p: (p[0].id, p[1].id)
-            )
-        ]
-    )
+    return run
+
+
+def run_event(run: MatchingRun) -> dict[str, object]:
+    """What subscribers learn of a run that ended."""
+    return {
+        "id": str(run.id),
+        "program_id": str(run.program_id),
+        "status": str(run.status),
+        "dry_run": run.dry_run,
+        "summary": run.summary,
+        "error_code": run.error_code,
+        "error": run.error,
+    }
+
+
+async def drop_proposals(session: AsyncSession, run_id: uuid.UUID) -> None:
+    """A run's proposals, saved in part before it stopped."""
+    await session.exec(delete(MatchingProposal).where(col(MatchingProposal.run_id) == run_id))
+
+
+async def cancel_run(
+    session: AsyncSession, principal: Principal, program_id: uuid.UUID, run_id: uuid.UUID
+) -> MatchingRun:
+    """Cancel a queued or running run (managers). A worker running it stops at its next
+    step and saves nothing."""
+    program = await program_for_change(session, principal, program_id, allow_archived=True)
+    run = await run_of(session, program, run_id, lock=True)
+    if run.status not in OPEN_RUN_STATUSES:
+        raise Conflict(
+            f"The run is {run.status} already.",
+            code="matching_run_ended",
+            current_status=str(run.status),
+        )
+    run.status = RunStatus.CANCELLED
+    run.cancelled_by = principal.actor
+    run.finished_at = utcnow()
+    run.lease_token = None
+    run.lease_expires_at = None
+    await drop_proposals(session, run.id)
     await session.flush()
     await record_event(
         session,
         organization_id=run.organization_id,
-        type="matching_run.completed",
+        type="matching_run.cancelled",
         subject_type="matching_run",
         subject_id=run.id,
-        data={
-            "id": str(run.id),
-            "program_id": str(program.id),
-            "dry_run": run.dry_run,
-            "summary": run.summary,
-        },
+        data=run_event(run),
         actor=principal,
     )
     return run
@@ -390,6 +240,8 @@ async def list_proposals(
     cursor: str | None,
 ) -> pagination.Page[MatchingProposal]:
     run = await get_run(session, principal, program_id, run_id)
+    if run.status != RunStatus.COMPLETED:
+        return pagination.Page(items=[], next_cursor=None)  # proposals show once it completes
     statement = select(MatchingProposal).where(MatchingProposal.run_id == run.id)
     return await pagination.paginate(
         session, statement, keys=[MatchingProposal.id], limit=limit, cursor=cursor

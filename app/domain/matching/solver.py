@@ -4,9 +4,18 @@ Maximises the total score over all pairs, with each mentor taking at most their 
 and each mentee at most one mentor, never using an ineligible pair or one scoring below the
 program's minimum; people who cannot be paired well stay unmatched, with a reason.
 
-Solved exactly with scipy's ``linear_sum_assignment`` on a mentees x capacity-slots matrix:
-each mentor contributes one column per unit of capacity. An entry that may not be used costs
-0, the same as leaving the mentee unmatched, so the optimum never prefers a forbidden pair.
+Two exact solvers of that problem:
+
+- ``assign_sparse``, what a matching run uses: a min-cost flow (OR-Tools'
+  ``SimpleMinCostFlow``) over a candidate graph's edges (graph.py): source -> each mentee
+  (capacity 1) -> each mentor the graph links them to (cost: minus the score, in hundredths,
+  so integers and exact) -> sink (the mentor's capacity), plus a source -> sink arc of cost
+  0 that lets anyone stay unmatched. Memory and time grow with the edges, not with
+  mentees x mentors.
+- ``assign``, on a dense score matrix: scipy's ``linear_sum_assignment`` on a mentees x
+  capacity-slots matrix, each mentor contributing one column per unit of capacity. An entry
+  that may not be used costs 0, the same as leaving the mentee unmatched. Kept as the
+  reference the sparse solver is measured against (bench/matching.py) and tested with.
 """
 
 from dataclasses import dataclass, field
@@ -14,9 +23,21 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
+from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 from scipy.optimize import linear_sum_assignment
 
+from app.domain.matching.graph import CandidateGraph, Flags, usable
 from app.domain.participants.scoring import ScoreMatrix
+
+__all__ = [
+    "UNMATCHED_TEXT",
+    "Assignment",
+    "UnmatchedReason",
+    "assign",
+    "assign_sparse",
+    "greedy",
+    "usable",
+]
 
 
 class UnmatchedReason(StrEnum):
@@ -55,13 +76,6 @@ class Assignment:
         return float(sum(score for _, _, score in self.pairs))
 
 
-def usable(matrix: ScoreMatrix, min_score: float) -> npt.NDArray[np.bool_]:
-    result: npt.NDArray[np.bool_] = (
-        matrix.eligible & (matrix.total >= min_score) & (matrix.total > 0)
-    )
-    return result
-
-
 def assign(
     matrix: ScoreMatrix, capacities: npt.NDArray[np.int_] | list[int], min_score: float
 ) -> Assignment:
@@ -81,24 +95,73 @@ def assign(
                 i, j = int(rows[r]), int(slot_mentor[s])
                 pairs.append((i, j, float(matrix.total[i, j])))
     pairs.sort()
+    eligible, good = matrix.eligible, usable(matrix, min_score)
+    return _with_reasons(
+        pairs,
+        (np.asarray(eligible.any(axis=1)), np.asarray(good.any(axis=1))),
+        (np.asarray(eligible.any(axis=0)), np.asarray(good.any(axis=0))),
+        capacity,
+    )
+
+
+def assign_sparse(graph: CandidateGraph, capacities: npt.ArrayLike) -> Assignment:
+    """Optimal pairs among the edges of ``graph``; ``capacities[j]`` as in ``assign``."""
+    n, m = graph.shape
+    capacity = np.asarray(capacities, dtype=np.int64)
+    pairs: list[tuple[int, int, float]] = []
+    if graph.edges:
+        source, sink = n + m, n + m + 1
+        flow = SimpleMinCostFlow()
+        edges = graph.edges
+        tails = np.concatenate([np.full(n, source), graph.mentees, n + np.arange(m), [source]])
+        heads = np.concatenate([np.arange(n), n + graph.mentors, np.full(m, sink), [sink]])
+        capacities_ = np.concatenate([np.ones(n + edges), np.maximum(capacity, 0), [n]])
+        costs = np.concatenate([np.zeros(n), -np.round(graph.scores * 100), np.zeros(m + 1)])
+        flow.add_arcs_with_capacity_and_unit_cost(
+            tails.astype(np.int32),
+            heads.astype(np.int32),
+            capacities_.astype(np.int64),
+            costs.astype(np.int64),
+        )
+        supplies = np.zeros(n + m + 2, dtype=np.int64)
+        supplies[source], supplies[sink] = n, -n
+        flow.set_nodes_supplies(np.arange(n + m + 2, dtype=np.int32), supplies)
+        status = flow.solve()
+        if status != SimpleMinCostFlow.OPTIMAL:
+            raise RuntimeError(f"the min-cost flow ended with {status.name}")
+        used = np.asarray(flow.flows(np.arange(n, n + edges, dtype=np.int32))) > 0
+        pairs = [
+            (int(i), int(j), float(score))
+            for i, j, score in zip(
+                graph.mentees[used], graph.mentors[used], graph.scores[used], strict=True
+            )
+        ]
+    return _with_reasons(
+        pairs,
+        (graph.mentee_eligible, graph.mentee_usable),
+        (graph.mentor_eligible, graph.mentor_usable),
+        capacity,
+    )
+
+
+def _with_reasons(
+    pairs: list[tuple[int, int, float]],
+    mentees: tuple[Flags, Flags],
+    mentors: tuple[Flags, Flags],
+    capacity: npt.NDArray[np.int64] | npt.NDArray[np.int_],
+) -> Assignment:
+    """The pairs, and why each person left out is: (has an eligible partner, has one at or
+    above the minimum) per mentee and per mentor. Full mentors are not listed."""
     return Assignment(
         pairs=pairs,
-        unmatched_mentees=_unmatched(matrix, {i for i, _, _ in pairs}, min_score, axis=1),
-        unmatched_mentors=_unmatched(
-            matrix, {j for _, j, _ in pairs}, min_score, axis=0, skip=capacity <= 0
-        ),
+        unmatched_mentees=_unmatched(*mentees, {i for i, _, _ in pairs}),
+        unmatched_mentors=_unmatched(*mentors, {j for _, j, _ in pairs}, skip=capacity <= 0),
     )
 
 
 def _unmatched(
-    matrix: ScoreMatrix,
-    matched: set[int],
-    min_score: float,
-    axis: int,
-    skip: npt.NDArray[np.bool_] | None = None,
+    eligible: Flags, good_enough: Flags, matched: set[int], skip: Flags | None = None
 ) -> dict[int, UnmatchedReason]:
-    eligible: npt.NDArray[np.bool_] = np.asarray(matrix.eligible.any(axis=axis))
-    good_enough: npt.NDArray[np.bool_] = np.asarray(usable(matrix, min_score).any(axis=axis))
     reasons: dict[int, UnmatchedReason] = {}
     for index in range(eligible.size):
         if index in matched or (skip is not None and skip[index]):

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,7 +22,6 @@ from app.domain.participants.models import Participant
 from app.domain.participants.scoring import (
     WEEK_SLOTS,
     Candidate,
-    Ineligible,
     ScoreMatrix,
     ScoringConfig,
     score_matrix,
@@ -56,6 +54,8 @@ def scoring_config(program: Program, objectives: list[Objective]) -> ScoringConf
         diversity_objective=any(
             o.category == ObjectiveCategory.DIVERSITY_INCLUSION for o in objectives
         ),
+        min_topic_overlap=settings.mutual_learning.min_topic_overlap,
+        max_timezone_gap_hours=settings.practical_fit.max_timezone_gap_hours,
     )
 
 
@@ -184,41 +184,7 @@ def score(
     previous_pairs: PairHistory,
 ) -> ScoreMatrix:
     """Every mentee x mentor: scores, and which pairs the program's rules exclude."""
-    matrix = score_matrix(mentees, mentors, rules.config, previous_pairs)
-    apply_program_rules(matrix, rules.settings)
-    return matrix
-
-
-def apply_program_rules(matrix: ScoreMatrix, settings: MatchingSettings) -> None:
-    """The program's hard limits the generic scorer does not know: a minimum share of the
-    mentee's wanted topics the mentor must offer, and a maximum time-zone gap."""
-    mentees: Sequence[Candidate] = matrix.mentees
-    mentors: Sequence[Candidate] = matrix.mentors
-    if not mentees or not mentors:
-        return
-    floor = settings.mutual_learning.min_topic_overlap
-    if floor > 0:
-        shares = np.array(
-            [
-                [
-                    sum(1 for tag in e.learns if t.teaches.get(tag, 0) > 0) / len(e.learns)
-                    if e.learns
-                    else 1.0
-                    for t in mentors
-                ]
-                for e in mentees
-            ]
-        )
-        _mark(matrix, shares < floor - 1e-9, Ineligible.TOPIC_OVERLAP_LOW)
-    gap = np.abs(
-        np.array([c.utc_offset_hours for c in mentees])[:, None]
-        - np.array([c.utc_offset_hours for c in mentors])[None, :]
-    )
-    _mark(matrix, gap > settings.practical_fit.max_timezone_gap_hours, Ineligible.TIMEZONE_GAP)
-
-
-def _mark(matrix: ScoreMatrix, mask: Any, why: Ineligible) -> None:
-    matrix.ineligible[(matrix.ineligible == Ineligible.ELIGIBLE) & mask] = why
+    return score_matrix(mentees, mentors, rules.config, previous_pairs)
 
 
 def judge(

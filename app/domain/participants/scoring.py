@@ -1,4 +1,4 @@
-"""Pair scores, computed for every mentee x mentor at once with NumPy, and explained.
+"""Pair scores, computed for blocks of mentees x mentors at once with NumPy, and explained.
 
 A score is a weighted mean of components, each in [0, 1], scaled to 0-100:
 
@@ -12,185 +12,50 @@ A score is a weighted mean of components, each in [0, 1], scaled to 0-100:
 - preference: people who asked for each other.
 
 Some pairs are not eligible at all, whatever their score (``Ineligible``). ``explain``
-computes one pair with the very same code as the matrix, and says why in words.
+(explanations.py) reads one pair of a scored block, and says why in words.
+
+A ``Population`` encodes every mentee and mentor once, as arrays; ``Population.block``
+scores any block of mentees x mentors with the same code. A matching run of 15,000 x 10,000
+scores slices of mentees that fit in memory; the door scores a 1 x 1 block.
 """
 
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import IntEnum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-Matrix = npt.NDArray[np.float64]
+from app.domain.participants.criteria import (
+    COMPONENTS,
+    INELIGIBLE_TEXT,
+    WEEK_SLOTS,
+    Candidate,
+    Format,
+    Ineligible,
+    Matrix,
+    ScoreMatrix,
+    ScoringConfig,
+)
 
-WEEK_SLOTS = 7 * 48  # half-hours of a week, in UTC
+__all__ = [
+    "COMPONENTS",
+    "INELIGIBLE_TEXT",
+    "WEEK_SLOTS",
+    "Candidate",
+    "Format",
+    "Ineligible",
+    "Matrix",
+    "Population",
+    "ScoreMatrix",
+    "ScoringConfig",
+    "score_matrix",
+]
 
-
-class Format:
-    IN_PERSON = "in_person"
-    REMOTE = "remote"
-    EITHER = "either"
-
-
-class Ineligible(IntEnum):
-    """Why a mentee and a mentor may not be paired (0: they may). Lower values win."""
-
-    ELIGIBLE = 0
-    SAME_PERSON = 1
-    REPORTING_LINE = 2
-    AVOIDED = 3
-    PAIRED_BEFORE = 4
-    NO_SHARED_LANGUAGE = 5
-    MENTOR_MOTIVATION_LOW = 6
-    MENTEE_OPENNESS_LOW = 7
-    NOT_REVERSE = 8
-    FORBIDDEN = 9  # a manager excluded the pair from a run
-    TOPIC_OVERLAP_LOW = 10
-    TIMEZONE_GAP = 11
-
-
-INELIGIBLE_TEXT = {
-    Ineligible.SAME_PERSON: "the same person",
-    Ineligible.REPORTING_LINE: "same reporting line",
-    Ineligible.AVOIDED: "one asked not to be paired with the other",
-    Ineligible.PAIRED_BEFORE: "they were paired before",
-    Ineligible.NO_SHARED_LANGUAGE: "no shared language",
-    Ineligible.MENTOR_MOTIVATION_LOW: "mentor motivation below the program's threshold",
-    Ineligible.MENTEE_OPENNESS_LOW: "mentee openness below the program's threshold",
-    Ineligible.NOT_REVERSE: "the mentor is neither younger nor less senior than the mentee",
-    Ineligible.FORBIDDEN: "a manager excluded this pair",
-    Ineligible.TOPIC_OVERLAP_LOW: "the mentor offers too few of the mentee's wanted topics",
-    Ineligible.TIMEZONE_GAP: "time zones further apart than the program allows",
-}
-
-COMPONENTS = ("learning", "reverse", "mindset", "practical", "diversity", "preference")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One enrolled participant, as the scorer sees them."""
-
-    id: uuid.UUID
-    employee_id: uuid.UUID
-    name: str = ""
-    teaches: Mapping[str, int] = field(default_factory=dict)  # tag -> proficiency 1-5
-    learns: Mapping[str, int] = field(default_factory=dict)  # tag -> priority 1-5
-    mindset: int = 3  # motivation for a mentor, openness for a mentee, 1-5
-    birth_year: int | None = None
-    seniority: int = 0
-    languages: frozenset[str] = frozenset()
-    availability: frozenset[int] = frozenset()  # UTC half-hour slots of the week
-    utc_offset_hours: float = 0.0
-    format: str = Format.EITHER
-    location: str | None = None
-    department: str | None = None
-    capacity: int = 1
-    avoid: frozenset[uuid.UUID] = frozenset()  # employee ids
-    prefer: frozenset[uuid.UUID] = frozenset()  # employee ids
-    managers: frozenset[uuid.UUID] = frozenset()  # employee ids of the whole chain above
-
-
-@dataclass(frozen=True)
-class ScoringConfig:
-    weight_learning: float = 0.40
-    weight_reverse: float = 0.15
-    weight_mindset: float = 0.15
-    weight_practical: float = 0.15
-    weight_diversity: float = 0.10
-    weight_preference: float = 0.05
-    reverse_required: bool = False
-    # With a hard reverse rule: how many seniority levels the mentee must be above the mentor
-    # (when birth years do not already show the mentor younger).
-    min_seniority_gap: int = 1
-    require_common_language: bool = True
-    # What counts as diverse when the program has a diversity objective.
-    diversity_department: bool = True
-    diversity_location: bool = True
-    min_motivation: int = 1
-    min_openness: int = 1
-    min_score: float = 0.0
-    objective_tags: frozenset[str] = frozenset()
-    objective_bonus: float = 0.5
-    diversity_objective: bool = False
-    reverse_learning_share: float = 0.3
-    min_overlap_hours: float = 2.0
-
-    def weights(self) -> dict[str, float]:
-        """Component weights. Diversity counts only for programs with a diversity objective.
-
-        A hard reverse rule gates eligibility; how strongly reverse a pair is still counts.
-        """
-        return {
-            "learning": self.weight_learning,
-            "reverse": self.weight_reverse,
-            "mindset": self.weight_mindset,
-            "practical": self.weight_practical,
-            "diversity": self.weight_diversity if self.diversity_objective else 0.0,
-            "preference": self.weight_preference,
-        }
-
-
-@dataclass
-class ScoreMatrix:
-    """Scores (N mentees x M mentors, 0-100) with components and eligibility."""
-
-    mentees: Sequence[Candidate]
-    mentors: Sequence[Candidate]
-    total: Matrix
-    components: dict[str, Matrix]
-    ineligible: npt.NDArray[np.int8]
-
-    @property
-    def eligible(self) -> npt.NDArray[np.bool_]:
-        result: npt.NDArray[np.bool_] = self.ineligible == Ineligible.ELIGIBLE
-        return result
-
-
-def _vocabulary(groups: Sequence[Sequence[Mapping[str, int]]]) -> dict[str, int]:
-    tags = sorted({tag for group in groups for mapping in group for tag in mapping})
-    return {tag: i for i, tag in enumerate(tags)}
-
-
-def _topic_matrix(
-    mappings: Sequence[Mapping[str, int]], vocabulary: Mapping[str, int], scale: Matrix | None
-) -> Matrix:
-    matrix = np.zeros((len(mappings), len(vocabulary)))
-    for row, mapping in enumerate(mappings):
-        for tag, value in mapping.items():
-            matrix[row, vocabulary[tag]] = value
-    if scale is not None:
-        matrix *= scale
-    return matrix
-
-
-def _coverage(wants: Matrix, offers: Matrix) -> Matrix:
-    """Share of the wanted weight that the other side can teach (proficiency / 5)."""
-    totals = wants.sum(axis=1)
-    covered = wants @ (offers / 5.0).T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        result: Matrix = np.where(totals[:, None] > 0, covered / totals[:, None], 0.0)
-    return result
-
-
-def _membership(values: Sequence[frozenset[str]]) -> tuple[Matrix, dict[str, int]]:
-    vocabulary = {v: i for i, v in enumerate(sorted({x for group in values for x in group}))}
-    matrix = np.zeros((len(values), len(vocabulary)))
-    for row, group in enumerate(values):
-        for value in group:
-            matrix[row, vocabulary[value]] = 1.0
-    return matrix, vocabulary
-
-
-def _availability(candidates: Sequence[Candidate]) -> Matrix:
-    matrix = np.zeros((len(candidates), WEEK_SLOTS), dtype=np.float32)
-    for row, candidate in enumerate(candidates):
-        if candidate.availability:
-            matrix[row, list(candidate.availability)] = 1.0
-    return matrix.astype(np.float64)
-
+Index = npt.NDArray[np.intp]
+Selection = slice | Index  # of mentees or mentors: a slice, or indices without repeats
+PairSet = set[tuple[uuid.UUID, uuid.UUID]] | frozenset[tuple[uuid.UUID, uuid.UUID]]
 
 _FORMAT_INDEX = {Format.IN_PERSON: 0, Format.REMOTE: 1, Format.EITHER: 2}
 # Rows: mentee format; columns: mentor format. In person with in person depends on location.
@@ -202,228 +67,349 @@ def score_matrix(
     mentees: Sequence[Candidate],
     mentors: Sequence[Candidate],
     config: ScoringConfig,
-    previous_pairs: set[tuple[uuid.UUID, uuid.UUID]]
-    | frozenset[tuple[uuid.UUID, uuid.UUID]] = frozenset(),
+    previous_pairs: PairSet = frozenset(),
 ) -> ScoreMatrix:
     """Every mentee x mentor score; ``previous_pairs`` holds (mentee, mentor) employee ids."""
-    n, m = len(mentees), len(mentors)
-    components = _components(mentees, mentors, config)
-    weights = config.weights()
-    weight_sum = sum(weights.values()) or 1.0
-    total = sum(weights[name] * components[name] for name in COMPONENTS) * (100.0 / weight_sum)
-    total = np.round(total, 2)
-    ineligible = _ineligibility(mentees, mentors, config, components, previous_pairs)
-    assert total.shape == ineligible.shape == (n, m)
-    return ScoreMatrix(mentees, mentors, total, components, ineligible)
+    return Population(mentees, mentors, config, previous_pairs).block()
 
 
-def _components(
-    mentees: Sequence[Candidate], mentors: Sequence[Candidate], config: ScoringConfig
-) -> dict[str, Matrix]:
-    n, m = len(mentees), len(mentors)
-    vocabulary = _vocabulary(
-        [
-            [c.teaches for c in mentors],
-            [c.learns for c in mentees],
-            [c.teaches for c in mentees],
-            [c.learns for c in mentors],
+@dataclass(frozen=True)
+class _Pairs:
+    """Some (mentee index, mentor index) cells of the whole population."""
+
+    mentees: Index
+    mentors: Index
+
+    @classmethod
+    def of(cls, cells: Iterable[tuple[int, int]]) -> "_Pairs":
+        found = sorted(set(cells))
+        return cls(
+            np.array([i for i, _ in found], dtype=np.intp),
+            np.array([j for _, j in found], dtype=np.intp),
+        )
+
+
+def _codes(values: Sequence[str | None], codes: dict[str, int]) -> npt.NDArray[np.int64]:
+    """Values as integer codes shared by both sides; unknown (None or empty) is -1."""
+    return np.array([codes.setdefault(v, len(codes)) if v else -1 for v in values], dtype=np.int64)
+
+
+def _topic_matrix(mappings: Sequence[Mapping[str, int]], vocabulary: Mapping[str, int]) -> Matrix:
+    matrix = np.zeros((len(mappings), len(vocabulary)))
+    for row, mapping in enumerate(mappings):
+        for tag, value in mapping.items():
+            matrix[row, vocabulary[tag]] = value
+    return matrix
+
+
+def _membership(
+    groups: Sequence[Iterable[Any]], vocabulary: Mapping[Any, int]
+) -> npt.NDArray[np.float32]:
+    matrix = np.zeros((len(groups), len(vocabulary)), dtype=np.float32)
+    for row, group in enumerate(groups):
+        for value in group:
+            if (column := vocabulary.get(value)) is not None:
+                matrix[row, column] = 1.0
+    return matrix
+
+
+class _Side:
+    """One side's people as arrays, on vocabularies shared with the other side."""
+
+    diversity: Matrix  # see Population._diversity
+
+    def __init__(
+        self,
+        people: Sequence[Candidate],
+        topics: Mapping[str, int],
+        bonus: Matrix,
+        languages: Mapping[Any, int],
+        slots: Mapping[Any, int],
+        codes: tuple[dict[str, int], dict[str, int]],
+    ) -> None:
+        teaches = _topic_matrix([c.teaches for c in people], topics)
+        self.offers: Matrix = teaches / 5.0  # proficiency as a share of the best
+        self.teaches_any: Matrix = (teaches > 0).astype(float)
+        learns = _topic_matrix([c.learns for c in people], topics)
+        self.learns_count = (learns > 0).sum(axis=1)
+        self.learns_any: Matrix = (learns > 0).astype(float)
+        self.wants: Matrix = learns * bonus
+        self.wants_total = self.wants.sum(axis=1)
+        self.wants_scale = np.where(self.wants_total > 0, self.wants_total, 1.0)
+        self.birth_year = np.array(
+            [c.birth_year if c.birth_year else np.nan for c in people], dtype=float
+        )
+        self.seniority = np.array([c.seniority for c in people], dtype=float)
+        self.mindset = np.array([c.mindset for c in people], dtype=float)
+        self.languages = _membership([c.languages for c in people], languages)
+        self.availability = _membership([c.availability for c in people], slots)
+        self.has_windows = np.array([bool(c.availability) for c in people], dtype=bool)
+        self.offset = np.array([c.utc_offset_hours for c in people], dtype=float)
+        formats = np.array([_FORMAT_INDEX.get(c.format, 2) for c in people], dtype=np.intp)
+        self.formats: Matrix = np.eye(3)[formats]  # one-hot: in person, remote, either
+        self.location = _codes([c.location for c in people], codes[0])
+        self.department = _codes([c.department for c in people], codes[1])
+
+
+class Population:
+    """Mentees and mentors encoded once; ``block`` scores any mentees x mentors block.
+
+    ``previous_pairs`` holds (mentee, mentor) employee ids of pairs they had before;
+    ``forbidden`` holds (mentee index, mentor index) cells a manager excluded.
+    """
+
+    def __init__(
+        self,
+        mentees: Sequence[Candidate],
+        mentors: Sequence[Candidate],
+        config: ScoringConfig,
+        previous_pairs: PairSet = frozenset(),
+        forbidden: Iterable[tuple[int, int]] = (),
+    ) -> None:
+        self.mentees, self.mentors, self.config = mentees, mentors, config
+        groups = [[c.teaches, c.learns] for c in [*mentees, *mentors]]
+        topics = {t: i for i, t in enumerate(sorted({t for g in groups for m in g for t in m}))}
+        bonus = np.array(
+            [1.0 + (config.objective_bonus if t in config.objective_tags else 0.0) for t in topics]
+        )
+        everyone = [*mentees, *mentors]
+        languages = {v: i for i, v in enumerate(sorted({x for c in everyone for x in c.languages}))}
+        # Only the half-hours both sides use can overlap.
+        used = {s for c in mentees for s in c.availability}
+        used &= {s for c in mentors for s in c.availability}
+        slots = {s: i for i, s in enumerate(sorted(used))}
+        codes: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        self.e = _Side(mentees, topics, bonus, languages, slots, codes)
+        self.t = _Side(mentors, topics, bonus, languages, slots, codes)
+        self._diversity(codes)
+        self._relations(previous_pairs, forbidden)
+
+    def _diversity(self, codes: tuple[dict[str, int], dict[str, int]]) -> None:
+        """Diversity as one product of the two sides' features: for each attribute the
+        program counts, 1 when both people's are known and differ (shared out evenly)."""
+        config = self.config
+        wanted = [
+            (attribute, vocabulary)
+            for attribute, vocabulary, counted in (
+                ("department", codes[1], config.diversity_department),
+                ("location", codes[0], config.diversity_location),
+            )
+            if counted
         ]
-    )
-    bonus = np.array(
-        [
-            1.0 + (config.objective_bonus if tag in config.objective_tags else 0.0)
-            for tag in vocabulary
-        ]
-    )
-    forward = _coverage(
-        _topic_matrix([c.learns for c in mentees], vocabulary, bonus),
-        _topic_matrix([c.teaches for c in mentors], vocabulary, None),
-    )
-    mentor_wants = _topic_matrix([c.learns for c in mentors], vocabulary, bonus)
-    backward = _coverage(
-        mentor_wants, _topic_matrix([c.teaches for c in mentees], vocabulary, None)
-    ).T
-    share = config.reverse_learning_share
-    mentor_has_wants = mentor_wants.sum(axis=1) > 0
-    learning = np.where(
-        mentor_has_wants[None, :], (1 - share) * forward + share * backward, forward
-    )
+        share = 1.0 / len(wanted) if wanted else 0.0
+        for side, mentee_side in ((self.e, True), (self.t, False)):
+            parts: list[Matrix] = [np.zeros((side.offset.size, 0))]
+            for attribute, vocabulary in wanted:
+                values = getattr(side, attribute)
+                known = np.flatnonzero(values >= 0)
+                one_hot = np.zeros((values.size, len(vocabulary)))
+                one_hot[known, values[known]] = 1.0
+                is_known = (values >= 0).astype(float)[:, None]
+                # known x known - same value, on the mentee side scaled by the share.
+                parts += (
+                    [is_known * share, -share * one_hot] if mentee_side else [is_known, one_hot]
+                )
+            side.diversity = np.hstack(parts)
 
-    mentee_years = np.array(
-        [c.birth_year if c.birth_year else np.nan for c in mentees], dtype=float
-    )
-    mentor_years = np.array(
-        [c.birth_year if c.birth_year else np.nan for c in mentors], dtype=float
-    )
-    age_gap = np.clip((mentor_years[None, :] - mentee_years[:, None]) / 20.0, 0.0, 1.0)
-    seniority_gap = np.clip(
-        (
-            np.array([c.seniority for c in mentees], dtype=float)[:, None]
-            - np.array([c.seniority for c in mentors], dtype=float)[None, :]
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.mentees), len(self.mentors)
+
+    def _relations(self, previous: PairSet, forbidden: Iterable[tuple[int, int]]) -> None:
+        """Pairs named person to person: the same person, a reporting line, someone to avoid
+        or preferred, a pair they had before."""
+        mentor_at: dict[uuid.UUID, list[int]] = {}
+        for j, mentor in enumerate(self.mentors):
+            mentor_at.setdefault(mentor.employee_id, []).append(j)
+        mentee_at: dict[uuid.UUID, list[int]] = {}
+        for i, mentee in enumerate(self.mentees):
+            mentee_at.setdefault(mentee.employee_id, []).append(i)
+
+        def toward_mentors(attribute: str) -> list[tuple[int, int]]:
+            return [
+                (i, j)
+                for i, mentee in enumerate(self.mentees)
+                for employee_id in getattr(mentee, attribute)
+                for j in mentor_at.get(employee_id, [])
+            ]
+
+        def toward_mentees(attribute: str) -> list[tuple[int, int]]:
+            return [
+                (i, j)
+                for j, mentor in enumerate(self.mentors)
+                for employee_id in getattr(mentor, attribute)
+                for i in mentee_at.get(employee_id, [])
+            ]
+
+        self.same_person = _Pairs.of(
+            (i, j) for i, c in enumerate(self.mentees) for j in mentor_at.get(c.employee_id, [])
         )
-        / 10.0,
-        0.0,
-        1.0,
-    )
-    reverse = np.where(
-        np.isnan(age_gap), seniority_gap, (np.nan_to_num(age_gap) + seniority_gap) / 2
-    )
-
-    motivation = (np.array([c.mindset for c in mentors], dtype=float) - 1) / 4
-    openness = (np.array([c.mindset for c in mentees], dtype=float) - 1) / 4
-    mindset = (openness[:, None] + motivation[None, :]) / 2
-
-    overlap_hours = (_availability(mentees) @ _availability(mentors).T) / 2.0
-    has_windows = (
-        np.array([bool(c.availability) for c in mentees])[:, None]
-        & np.array([bool(c.availability) for c in mentors])[None, :]
-    )
-    offsets = np.abs(
-        np.array([c.utc_offset_hours for c in mentees])[:, None]
-        - np.array([c.utc_offset_hours for c in mentors])[None, :]
-    )
-    time_fit = np.where(
-        has_windows,
-        np.minimum(1.0, overlap_hours / max(config.min_overlap_hours, 0.5)),
-        1.0 - np.minimum(offsets, 12.0) / 12.0,
-    )
-    mentee_format = np.array([_FORMAT_INDEX.get(c.format, 2) for c in mentees])
-    mentor_format = np.array([_FORMAT_INDEX.get(c.format, 2) for c in mentors])
-    format_fit = _FORMAT_FIT[mentee_format[:, None], mentor_format[None, :]]
-    both_in_person = (mentee_format[:, None] == 0) & (mentor_format[None, :] == 0)
-    same_location = _same([c.location for c in mentees], [c.location for c in mentors])
-    format_fit = np.where(both_in_person & ~same_location, _DIFFERENT_CITY_IN_PERSON, format_fit)
-    practical = 0.5 * time_fit + 0.5 * format_fit
-
-    different_department = _different(
-        [c.department for c in mentees], [c.department for c in mentors]
-    )
-    different_location = _different([c.location for c in mentees], [c.location for c in mentors])
-    parts = [
-        different
-        for different, wanted in (
-            (different_department, config.diversity_department),
-            (different_location, config.diversity_location),
+        self.line = _Pairs.of(toward_mentors("managers") + toward_mentees("managers"))
+        self.avoided = _Pairs.of(toward_mentors("avoid") + toward_mentees("avoid"))
+        self.before = _Pairs.of(
+            (i, j)
+            for mentee_employee, mentor_employee in previous
+            for i in mentee_at.get(mentee_employee, [])
+            for j in mentor_at.get(mentor_employee, [])
         )
-        if wanted
-    ]
-    diversity = sum(parts) / len(parts) if parts else np.zeros((n, m))
+        self.forbidden = _Pairs.of(forbidden)
+        # Each side's wish counts half; both asking counts fully.
+        self.wished = [_Pairs.of(toward_mentors("prefer")), _Pairs.of(toward_mentees("prefer"))]
 
-    preference = np.zeros((n, m))
-    mentor_index = {c.employee_id: j for j, c in enumerate(mentors)}
-    mentee_index = {c.employee_id: i for i, c in enumerate(mentees)}
-    for row, mentee in enumerate(mentees):
-        for employee_id in mentee.prefer:
-            if (column := mentor_index.get(employee_id)) is not None:
-                preference[row, column] += 0.5
-    for column, mentor in enumerate(mentors):
-        for employee_id in mentor.prefer:
-            if (row_of := mentee_index.get(employee_id)) is not None:
-                preference[row_of, column] += 0.5
-
-    return {
-        "learning": learning,
-        "reverse": reverse,
-        "mindset": mindset,
-        "practical": practical,
-        "diversity": diversity,
-        "preference": preference,
-        "overlap_hours": overlap_hours,
-    }
-
-
-def _same(left: Sequence[str | None], right: Sequence[str | None]) -> npt.NDArray[np.bool_]:
-    codes: dict[str, int] = {}
-    a = np.array([codes.setdefault(v, len(codes)) if v else -1 for v in left])
-    b = np.array([codes.setdefault(v, len(codes)) if v else -2 for v in right])
-    result: npt.NDArray[np.bool_] = a[:, None] == b[None, :]
-    return result
-
-
-def _different(left: Sequence[str | None], right: Sequence[str | None]) -> Matrix:
-    """1 where both are known and differ; unknown values never count as diverse."""
-    codes: dict[str, int] = {}
-    a = np.array([codes.setdefault(v, len(codes)) if v else -1 for v in left])
-    b = np.array([codes.setdefault(v, len(codes)) if v else -1 for v in right])
-    known = (a[:, None] >= 0) & (b[None, :] >= 0)
-    result: Matrix = (known & (a[:, None] != b[None, :])).astype(float)
-    return result
-
-
-def _ineligibility(
-    mentees: Sequence[Candidate],
-    mentors: Sequence[Candidate],
-    config: ScoringConfig,
-    components: Mapping[str, Matrix],
-    previous_pairs: Any,
-) -> npt.NDArray[np.int8]:
-    n, m = len(mentees), len(mentors)
-    reason = np.zeros((n, m), dtype=np.int8)
-
-    def mark(mask: npt.NDArray[np.bool_], why: Ineligible) -> None:
-        # Keep the most fundamental reason when several apply.
-        reason[(reason == 0) & mask] = why
-
-    if config.reverse_required:
-        mentee_years = np.array([c.birth_year or 0 for c in mentees])
-        mentor_years = np.array([c.birth_year or 0 for c in mentors])
-        known = (mentee_years[:, None] > 0) & (mentor_years[None, :] > 0)
-        younger = known & (mentor_years[None, :] > mentee_years[:, None])
-        less_senior = (
-            np.array([c.seniority for c in mentors])[None, :] + max(config.min_seniority_gap, 1)
-            <= np.array([c.seniority for c in mentees])[:, None]
+    def block(self, rows: Selection | None = None, columns: Selection | None = None) -> ScoreMatrix:
+        """Scores, components and eligibility of mentees ``rows`` x mentors ``columns``
+        (a slice or indices into the population; all of them when omitted)."""
+        n, m = self.shape
+        r = slice(None) if rows is None else rows
+        c = slice(None) if columns is None else columns
+        cells = _Cells(n, m, r, c)
+        components = self._components(r, c, cells)
+        weights = self.config.weights()
+        total = np.zeros(cells.shape)
+        for name in COMPONENTS:
+            if weights[name]:
+                total += weights[name] * components[name]
+        total *= 100.0 / (sum(weights.values()) or 1.0)
+        np.round(total, 2, out=total)
+        return ScoreMatrix(
+            _pick(self.mentees, r),
+            _pick(self.mentors, c),
+            total,
+            components,
+            self._ineligibility(r, c, cells),
         )
-        not_reverse = ~(younger | less_senior)
-    else:
-        not_reverse = np.zeros((n, m), dtype=bool)
 
-    mentee_langs, vocabulary = _membership(
-        [c.languages for c in mentees] + [c.languages for c in mentors]
-    )
-    shared_language = (
-        (mentee_langs[:n] @ mentee_langs[n:].T) > 0 if vocabulary else np.zeros((n, m), bool)
-    )
+    def _components(self, r: Selection, c: Selection, cells: "_Cells") -> dict[str, Matrix]:
+        e, t, config = self.e, self.t, self.config
+        # Wanted topics covered, as a share of what each side wants (rows of zeros stay 0).
+        learning = e.wants[r] @ t.offers[c].T
+        learning /= e.wants_scale[r][:, None]
+        backward = e.offers[r] @ t.wants[c].T
+        backward /= t.wants_scale[c][None, :]
+        share = config.reverse_learning_share
+        learning *= np.where(t.wants_total[c] > 0, 1 - share, 1.0)[None, :]
+        backward *= share
+        learning += backward
+        del backward
 
-    same_person = np.zeros((n, m), dtype=bool)
-    line = np.zeros((n, m), dtype=bool)
-    avoided = np.zeros((n, m), dtype=bool)
-    before = np.zeros((n, m), dtype=bool)
-    mentor_index: dict[uuid.UUID, list[int]] = {}
-    for j, mentor in enumerate(mentors):
-        mentor_index.setdefault(mentor.employee_id, []).append(j)
-    for i, mentee in enumerate(mentees):
-        for j in mentor_index.get(mentee.employee_id, []):
-            same_person[i, j] = True
-        for manager in mentee.managers:
-            for j in mentor_index.get(manager, []):
-                line[i, j] = True
-        for employee_id in mentee.avoid:
-            for j in mentor_index.get(employee_id, []):
-                avoided[i, j] = True
-    mentee_index: dict[uuid.UUID, list[int]] = {}
-    for i, mentee in enumerate(mentees):
-        mentee_index.setdefault(mentee.employee_id, []).append(i)
-    for j, mentor in enumerate(mentors):
-        for manager in mentor.managers:
-            for i in mentee_index.get(manager, []):
-                line[i, j] = True
-        for employee_id in mentor.avoid:
-            for i in mentee_index.get(employee_id, []):
-                avoided[i, j] = True
-    for mentee_employee, mentor_employee in previous_pairs:
-        for i in mentee_index.get(mentee_employee, []):
-            for j in mentor_index.get(mentor_employee, []):
-                before[i, j] = True
+        age_gap = t.birth_year[c][None, :] - e.birth_year[r][:, None]
+        age_gap /= 20.0
+        np.clip(age_gap, 0.0, 1.0, out=age_gap)
+        reverse = e.seniority[r][:, None] - t.seniority[c][None, :]
+        reverse /= 10.0
+        np.clip(reverse, 0.0, 1.0, out=reverse)
+        # Without both birth years, seniority alone says how reverse the pair is.
+        unknown = np.isnan(age_gap)
+        age_gap += reverse
+        age_gap /= 2
+        reverse = np.where(unknown, reverse, age_gap) if unknown.any() else age_gap
+        del age_gap, unknown
 
-    low_motivation = np.array([c.mindset < config.min_motivation for c in mentors])[None, :]
-    low_openness = np.array([c.mindset < config.min_openness for c in mentees])[:, None]
-    mark(same_person, Ineligible.SAME_PERSON)
-    mark(line, Ineligible.REPORTING_LINE)
-    mark(avoided, Ineligible.AVOIDED)
-    mark(before, Ineligible.PAIRED_BEFORE)
-    if config.require_common_language:
-        mark(~shared_language, Ineligible.NO_SHARED_LANGUAGE)
-    mark(np.broadcast_to(low_motivation, (n, m)), Ineligible.MENTOR_MOTIVATION_LOW)
-    mark(np.broadcast_to(low_openness, (n, m)), Ineligible.MENTEE_OPENNESS_LOW)
-    mark(not_reverse, Ineligible.NOT_REVERSE)
-    return reason
+        mindset = ((e.mindset[r] - 1) / 4)[:, None] + ((t.mindset[c] - 1) / 4)[None, :]
+        mindset /= 2
+
+        overlap = (e.availability[r] @ t.availability[c].T).astype(float)
+        overlap /= 2.0
+        practical = self._time_fit(r, c, overlap)
+        practical *= 0.5
+        practical += 0.5 * self._format_fit(r, c)
+
+        diversity = e.diversity[r] @ t.diversity[c].T
+        preference = np.zeros(cells.shape)
+        for wished in self.wished:
+            preference[cells.of(wished)] += 0.5
+        return {
+            "learning": learning,
+            "reverse": reverse,
+            "mindset": mindset,
+            "practical": practical,
+            "diversity": diversity,
+            "preference": preference,
+            "overlap_hours": overlap,
+        }
+
+    def _time_fit(self, r: Selection, c: Selection, overlap: Matrix) -> Matrix:
+        """Availability overlap where both gave windows, else time-zone distance."""
+        e, t = self.e, self.t
+        fit = np.abs(e.offset[r][:, None] - t.offset[c][None, :])
+        np.minimum(fit, 12.0, out=fit)
+        fit /= 12.0
+        np.subtract(1.0, fit, out=fit)
+        windows = np.minimum(1.0, overlap / max(self.config.min_overlap_hours, 0.5))
+        both = e.has_windows[r][:, None] & t.has_windows[c][None, :]
+        np.copyto(fit, windows, where=both)
+        result: Matrix = fit
+        return result
+
+    def _format_fit(self, r: Selection, c: Selection) -> Matrix:
+        """Meeting formats; two people who both want to meet in person must share a city."""
+        e, t = self.e, self.t
+        fit = (e.formats[r] @ _FORMAT_FIT) @ t.formats[c].T
+        in_person_rows = np.flatnonzero(e.formats[r][:, 0])
+        in_person_columns = np.flatnonzero(t.formats[c][:, 0])
+        if in_person_rows.size and in_person_columns.size:
+            mine = e.location[r][in_person_rows][:, None]
+            theirs = t.location[c][in_person_columns][None, :]
+            apart = (mine != theirs) | (mine < 0)
+            cells = np.ix_(in_person_rows, in_person_columns)
+            fit[cells] = np.where(apart, _DIFFERENT_CITY_IN_PERSON, fit[cells])
+        result: Matrix = fit
+        return result
+
+    def _ineligibility(self, r: Selection, c: Selection, cells: "_Cells") -> npt.NDArray[np.int8]:
+        """Why each pair is excluded; when several reasons apply, the lowest code is kept,
+        so reasons are written from the highest code down."""
+        e, t, config = self.e, self.t, self.config
+        reason = np.zeros(cells.shape, dtype=np.int8)
+        if config.max_timezone_gap_hours is not None:
+            gap = np.abs(e.offset[r][:, None] - t.offset[c][None, :])
+            reason[gap > config.max_timezone_gap_hours] = Ineligible.TIMEZONE_GAP
+            del gap
+        if config.min_topic_overlap > 0:
+            offered = e.learns_any[r] @ t.teaches_any[c].T
+            offered /= np.maximum(e.learns_count[r], 1)[:, None]
+            offered[e.learns_count[r] == 0, :] = 1.0
+            reason[offered < config.min_topic_overlap - 1e-9] = Ineligible.TOPIC_OVERLAP_LOW
+            del offered
+        reason[cells.of(self.forbidden)] = Ineligible.FORBIDDEN
+        if config.reverse_required:
+            mentee_year = np.nan_to_num(e.birth_year[r])[:, None]
+            mentor_year = np.nan_to_num(t.birth_year[c])[None, :]
+            younger = (mentee_year > 0) & (mentor_year > 0) & (mentor_year > mentee_year)
+            gap = max(config.min_seniority_gap, 1)
+            younger |= t.seniority[c][None, :] + gap <= e.seniority[r][:, None]
+            reason[~younger] = Ineligible.NOT_REVERSE
+            del younger
+        reason[e.mindset[r] < config.min_openness, :] = Ineligible.MENTEE_OPENNESS_LOW
+        reason[:, t.mindset[c] < config.min_motivation] = Ineligible.MENTOR_MOTIVATION_LOW
+        if config.require_common_language:
+            shared = e.languages[r] @ t.languages[c].T
+            reason[shared < 0.5] = Ineligible.NO_SHARED_LANGUAGE
+            del shared
+        reason[cells.of(self.before)] = Ineligible.PAIRED_BEFORE
+        reason[cells.of(self.avoided)] = Ineligible.AVOIDED
+        reason[cells.of(self.line)] = Ineligible.REPORTING_LINE
+        reason[cells.of(self.same_person)] = Ineligible.SAME_PERSON
+        return reason
+
+
+def _pick(people: Sequence[Candidate], selection: Selection) -> Sequence[Candidate]:
+    if isinstance(selection, slice):
+        return people[selection]
+    return [people[i] for i in selection]
+
+
+class _Cells:
+    """A block's shape, and where the population's named pairs fall inside it."""
+
+    def __init__(self, n: int, m: int, rows: Selection, columns: Selection) -> None:
+        self.row_at = np.full(n, -1, dtype=np.intp)
+        self.row_at[rows] = np.arange(np.arange(n)[rows].size)
+        self.column_at = np.full(m, -1, dtype=np.intp)
+        self.column_at[columns] = np.arange(np.arange(m)[columns].size)
+        self.shape = (int((self.row_at >= 0).sum()), int((self.column_at >= 0).sum()))
+
+    def of(self, pairs: _Pairs) -> tuple[Index, Index]:
+        p, q = self.row_at[pairs.mentees], self.column_at[pairs.mentors]
+        inside = (p >= 0) & (q >= 0)
+        return p[inside], q[inside]

@@ -181,6 +181,7 @@ MUTATIONS: dict[str, dict[str, str]] = {
     "runMatching": MATCHING,
     "acceptProposals": MATCHING | {"runId": "run", "proposalIds": "proposal"},
     "rejectProposals": MATCHING | {"runId": "run", "proposalIds": "proposal"},
+    "cancelMatchingRun": MATCHING | {"runId": "run"},
     "requestMentor": MATCHING | {"mentorId": "mentor_participant"},
     "answerMatchRequest": MATCHING | {"requestId": "match_request"},
     "logSession": {"pairId": "pair"},

@@ -4,7 +4,7 @@ from typing import Any
 
 from tests.api.graphql.test_employees_graphql import gql
 from tests.api.graphql.test_programs_graphql import error_of
-from tests.api.matching_support import enrolling_program
+from tests.api.matching_support import enrolling_program, work
 from tests.api.rest.test_matching_runs import junior, senior
 from tests.conftest import StatementCounter, Tenant
 
@@ -28,14 +28,39 @@ mutation($program: UUID!, $id: UUID!, $decision: EnrolmentDecision!, $reason: St
 RUN = """
 mutation($program: UUID!, $input: MatchingRunInput) {
   runMatching(programId: $program, input: $input) {
-    id status dryRun
+    id status dryRun progress { stage pairsToScore pairsScored }
+  }
+}
+"""
+
+RUN_RESULT = """
+query($program: UUID!, $id: UUID!) {
+  matchingRun(programId: $program, id: $id) {
+    id status dryRun startedAt finishedAt errorCode error
+    progress { stage pairsToScore pairsScored candidatePairs }
     summary { pairs unmatched meanScore minScore objectiveTopicsCovered }
     unmatched { participantId role reason detail }
-    proposals { nodes { id menteeId mentorId score status
+    refused { menteeId mentorId reason detail }
+    proposals { nodes { id menteeId mentorId score status kept
       explanation { score eligible reasons components { name value weight } } } }
   }
 }
 """
+
+
+async def run_matching(
+    tenant: Tenant, program: dict[str, Any], input: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``runMatching`` (the run answers QUEUED), a worker's pass, then the run as it ended."""
+    queued = await gql(tenant, RUN, {"program": program["id"], "input": input})
+    assert "errors" not in queued, queued
+    run = queued["data"]["runMatching"]
+    assert (run["status"], run["progress"]["stage"]) == ("QUEUED", "QUEUED")
+    assert await work(tenant, run["id"]) == 1
+    result = await gql(tenant, RUN_RESULT, {"program": program["id"], "id": run["id"]})
+    assert "errors" not in result, result
+    return dict(result["data"]["matchingRun"])
+
 
 ACCEPT = """
 mutation($program: UUID!, $run: UUID!, $ids: [UUID!]) {
@@ -105,10 +130,15 @@ async def test_enrol_run_and_accept_through_graphql(tenant: Tenant) -> None:
     assert mentor["availability"] == [{"day": 2, "start": "12:00", "end": "13:00"}]
     assert mentor["capacity"] == 2
 
-    result = await gql(tenant, RUN, {"program": program["id"]})
-    assert "errors" not in result, result
-    run = result["data"]["runMatching"]
+    run = await run_matching(tenant, program)
     assert run["status"] == "COMPLETED"
+    assert run["progress"] == {
+        "stage": "DONE",
+        "pairsToScore": 1,
+        "pairsScored": 1,
+        "candidatePairs": 1,
+    }
+    assert run["startedAt"] <= run["finishedAt"]
     [proposal] = run["proposals"]["nodes"]
     assert (proposal["menteeId"], proposal["mentorId"]) == (mentee["id"], mentor["id"])
     assert "covers 1 of 1 wanted topics: generative-ai" in proposal["explanation"]["reasons"]
@@ -180,9 +210,7 @@ async def test_runs_load_their_proposals_in_one_query(
             mindset=5,
         )
     for _ in range(3):
-        assert "errors" not in await gql(
-            tenant, RUN, {"program": program["id"], "input": {"dryRun": True}}
-        )
+        await run_matching(tenant, program, {"dryRun": True})
     count_statements.statements.clear()
     result = await gql(tenant, RUNS, {"program": program["id"]})
     edges = result["data"]["matchingRuns"]["edges"]
@@ -277,9 +305,9 @@ async def test_a_runs_proposals_come_in_pages_like_rest(tenant: Tenant) -> None:
         await enrol(
             tenant, program, await junior(tenant), "MENTOR", teaches=[{"tag": "ai", "level": 3}]
         )
-    ran = await gql(tenant, RUN, {"program": program["id"], "input": {"dryRun": True}})
-    run_id = ran["data"]["runMatching"]["id"]
-    every = [p["id"] for p in ran["data"]["runMatching"]["proposals"]["nodes"]]
+    ran = await run_matching(tenant, program, {"dryRun": True})
+    run_id = ran["id"]
+    every = [p["id"] for p in ran["proposals"]["nodes"]]
     assert len(every) == 3
 
     seen: list[str] = []
@@ -312,3 +340,32 @@ async def test_a_runs_proposals_come_in_pages_like_rest(tenant: Tenant) -> None:
         tenant, PROPOSAL_PAGE, {"program": program["id"], "run": run_id, "first": 2, "after": "x"}
     )
     assert error_of(bad_cursor)["code"] == "invalid_cursor"
+
+
+CANCEL = """
+mutation($program: UUID!, $run: UUID!) {
+  cancelMatchingRun(programId: $program, runId: $run) {
+    id status cancelledBy finishedAt progress { stage }
+  }
+}
+"""
+
+
+async def test_a_queued_run_is_cancelled_through_graphql(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant)
+    await enrol(tenant, program, await senior(tenant), "MENTEE", mindset=5)
+    await enrol(tenant, program, await junior(tenant), "MENTOR", mindset=5)
+    queued = await gql(tenant, RUN, {"program": program["id"]})
+    run_id = queued["data"]["runMatching"]["id"]
+    cancelled = await gql(tenant, CANCEL, {"program": program["id"], "run": run_id})
+    assert "errors" not in cancelled, cancelled
+    body = cancelled["data"]["cancelMatchingRun"]
+    assert (body["status"], body["progress"]["stage"]) == ("CANCELLED", "QUEUED")
+    assert body["cancelledBy"].startswith("api_key:")
+    assert body["finishedAt"]
+    assert await work(tenant, run_id) == 0
+    again = await gql(tenant, CANCEL, {"program": program["id"], "run": run_id})
+    assert error_of(again)["code"] == "matching_run_ended"
+    result = await gql(tenant, RUN_RESULT, {"program": program["id"], "id": run_id})
+    assert result["data"]["matchingRun"]["status"] == "CANCELLED"
+    assert result["data"]["matchingRun"]["proposals"]["nodes"] == []

@@ -3,22 +3,13 @@
 from typing import Any
 
 from tests.api.graphql.test_employees_graphql import gql
-from tests.api.graphql.test_matching_graphql import ACCEPT, ANSWER, REQUEST
+from tests.api.graphql.test_matching_graphql import ACCEPT, ANSWER, REQUEST, run_matching
 from tests.api.graphql.test_programs_graphql import error_of
 from tests.api.matching_support import enrolled, enrolling_program, proposals, run
 from tests.api.programs_support import url
 from tests.api.rest.test_matching_runs import WANTS, junior, mentee_of, mentor_of, senior
 from tests.api.rest.test_pair_door import employee_of, new_manager_from_hris, open_pairs
 from tests.conftest import Tenant
-
-RUN_KEEPING = """
-mutation($program: UUID!, $input: MatchingRunInput) {
-  runMatching(programId: $program, input: $input) {
-    id refused { menteeId mentorId reason detail }
-    proposals { nodes { menteeId mentorId kept } }
-  }
-}
-"""
 
 
 def refused_as_reporting_line(
@@ -39,9 +30,7 @@ async def test_a_refused_kept_pair_is_reported_in_graphql(tenant: Tenant) -> Non
     report = await junior(tenant, manager_id=boss["id"])
     own_report = await enrolled(tenant, program, report, "mentor", teaches=WANTS, mindset=5)
     keep = {"menteeId": mentee["id"], "mentorId": own_report["id"]}
-    result = await gql(tenant, RUN_KEEPING, {"program": program["id"], "input": {"keep": [keep]}})
-    assert "errors" not in result, result
-    made = result["data"]["runMatching"]
+    made = await run_matching(tenant, program, {"keep": [keep]})
     assert made["refused"] == [keep | {"reason": "reporting_line", "detail": "same reporting line"}]
     assert made["proposals"]["nodes"] == []
 

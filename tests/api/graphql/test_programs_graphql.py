@@ -464,3 +464,13 @@ async def test_later_mutations_read_what_earlier_ones_wrote(tenant: Tenant) -> N
         "name": "After",
         "objectives": [{"title": "First"}, {"title": "Second"}],
     }
+
+
+async def test_text_the_database_cannot_hold_is_refused_in_graphql(
+    tenant: Tenant, backend: str
+) -> None:
+    created = await gql(tenant, CREATE, {"input": {"name": "Digital\x00fluency"}})
+    if backend == "postgresql":  # PostgreSQL text cannot hold NUL; SQLite's can
+        assert error_of(created) == {"code": "unstorable_value", "status": 422}
+    else:
+        assert created["data"]["createProgram"]["name"] == "Digital\x00fluency"
