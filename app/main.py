@@ -37,13 +37,14 @@ from app.api.rest import (
     workshops,
 )
 from app.api.scim import create_scim_app
+from app.api.security_headers import SecurityHeadersMiddleware
 from app.config import Settings, get_settings
 from app.db.engine import create_engine, create_session_factory
 from app.db.migrations import head_revisions
 from app.domain.access.authentication import AuthSettings
 from app.domain.access.tokens import JWKSCache
 from app.domain.integrations.worker import Worker
-from app.observability import ObservabilityMiddleware, configure_logging
+from app.observability import ObservabilityMiddleware, configure_logging, is_valid_request_id
 
 DESCRIPTION = """
 Run reverse-mentoring programs from your intranet and HR systems.
@@ -158,8 +159,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware)
-    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    app.add_middleware(
+        CorrelationIdMiddleware, header_name="X-Request-ID", validator=is_valid_request_id
+    )
 
+    # Outside even Starlette's error middleware, so that a 500 carries the headers too.
+    build_middleware_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeadersMiddleware(  # type: ignore[method-assign]
+        build_middleware_stack(), served_over_https=settings.served_over_https
+    )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
