@@ -268,6 +268,7 @@ async def list_logs(
         items=await reads(session, principal, page.items),
         next_cursor=page.next_cursor,
         cursors=page.cursors,
+        has_previous=page.has_previous,
     )
 
 
@@ -493,4 +494,5 @@ async def list_visible_logs(
         items=await reads(session, principal, page.items),
         next_cursor=page.next_cursor,
         cursors=page.cursors,
+        has_previous=page.has_previous,
     )
