@@ -62,13 +62,15 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     return values
 
 
-def check_limit(limit: int | None) -> int:
+def check_limit(limit: int | None, maximum: int = MAX_LIMIT) -> int:
     if limit is None:
-        return DEFAULT_LIMIT
-    if not 1 <= limit <= MAX_LIMIT:
+        return min(DEFAULT_LIMIT, maximum)
+    if not 1 <= limit <= maximum:
+        # The same refusal as a REST `limit` outside its published bounds.
         raise Invalid(
-            f"limit must be between 1 and {MAX_LIMIT}.",
-            errors=[field_error("limit", f"must be between 1 and {MAX_LIMIT}", "out_of_range")],
+            f"limit must be between 1 and {maximum}.",
+            code="validation_failed",
+            errors=[field_error("limit", f"must be between 1 and {maximum}", "out_of_range")],
         )
     return limit
 

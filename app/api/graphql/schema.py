@@ -21,7 +21,7 @@ from app.api.graphql.access import AccessQuery
 from app.api.graphql.consultations import ConsultationMutation, ConsultationQuery
 from app.api.graphql.context import get_context
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
-from app.api.graphql.errors import ProblemErrors, Schema
+from app.api.graphql.errors import QUERY_TOO_COMPLEX, ProblemErrors, Schema, coded_rule
 from app.api.graphql.ide import offline_graphiql_html
 from app.api.graphql.matching import MatchingMutation, MatchingQuery
 from app.api.graphql.pairs import PairMutation, PairQuery
@@ -57,7 +57,10 @@ class Mutation(
 # The limits' rules are built once: the validation cache is keyed by the rules as well as the
 # document, so rules built per request (as QueryDepthLimiter and MaxAliasesLimiter do) would
 # never let it hit.
-LIMIT_RULES: list[type[ASTValidationRule]] = [max_depth_rule(10, None, None), max_aliases_rule(30)]
+LIMIT_RULES: list[type[ASTValidationRule]] = [
+    coded_rule(max_depth_rule(10, None, None), QUERY_TOO_COMPLEX),
+    coded_rule(max_aliases_rule(30), QUERY_TOO_COMPLEX),
+]
 # Documents parsed and validated once per distinct text: clients send the same few queries
 # again and again. Bounded, so unique texts cannot grow memory.
 DOCUMENT_CACHE_SIZE = 512
