@@ -141,6 +141,15 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
+def source_names(mapping: Mapping[str, str]) -> dict[str, str]:
+    """The source's name of each field of an employee record (``given_name`` -> ``firstName``),
+    so that what is refused is named as the HRIS names it."""
+    return {
+        record_field: mapping.get(field.value, field.value)
+        for field, record_field in _RECORD_FIELDS.items()
+    }
+
+
 def read_employee(data: Mapping[str, Any], mapping: Mapping[str, str]) -> HrisEmployee:
     """The unified employee in ``data``, whose fields are named as ``mapping`` says.
 
@@ -176,7 +185,7 @@ def read_employee(data: Mapping[str, Any], mapping: Mapping[str, str]) -> HrisEm
                 ],
             )
         values["status"] = _STATUSES[normalised]
-    reverse = {record_field: source_name[f] for f, record_field in _RECORD_FIELDS.items()}
+    reverse = source_names(mapping)
     try:
         record = EmployeeSyncRecord.model_validate(values)
     except ValidationError as exc:
