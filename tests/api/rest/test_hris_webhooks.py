@@ -405,4 +405,5 @@ async def test_an_update_for_someone_unknown_without_enough_data_names_what_is_m
     # Named as the HRIS names them, so its administrators know what to send.
     assert "email: required to create an employee" in reason, reason
     assert "lastName: required to create an employee" in reason, reason
-    assert "firstName" not in reason and "given_name" not in reason
+    assert "firstName" not in reason
+    assert "given_name" not in reason

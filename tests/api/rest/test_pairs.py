@@ -171,7 +171,7 @@ async def test_concurrent_pairings_respect_mentor_capacity(tenant: Tenant) -> No
     assert sorted(r.status_code for r in responses) == [201, 201, 409, 409, 409]
 
 
-async def test_pairs_are_visible_to_their_people_managers_and_admins_only(
+async def test_pairs_are_visible_to_their_people_managers_admins_and_read_keys_only(
     tenant: Tenant, other_tenant: Tenant
 ) -> None:
     setup = await make_pair(tenant)
@@ -179,9 +179,9 @@ async def test_pairs_are_visible_to_their_people_managers_and_admins_only(
     _other, other_manager = await program_manager(tenant)
     read_key = await tenant.api_key("read")
     write_key = await tenant.api_key("programs:write")
-    for headers in (setup.mentor, setup.mentee, setup.manager, tenant.admin, write_key):
+    for headers in (setup.mentor, setup.mentee, setup.manager, tenant.admin, write_key, read_key):
         assert (await setup.get(headers=headers)).status_code == 200
-    for headers in (outsider, other_manager, read_key, other_tenant.admin):
+    for headers in (outsider, other_manager, other_tenant.admin):
         problem(await setup.get(headers=headers), 404, None)
         for part in ("session-logs", "progress", "goals"):
             problem(await setup.get(part, headers=headers), 404)
@@ -190,9 +190,9 @@ async def test_pairs_are_visible_to_their_people_managers_and_admins_only(
         (setup.mentor, 1),
         (setup.manager, 1),
         (tenant.admin, 1),
+        (read_key, 1),
         (outsider, 0),
         (other_manager, 0),
-        (read_key, 0),
     ):
         listed = await tenant.client.get(PAIRS, headers=headers)
         assert listed.status_code == 200
