@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.engine import unit_of_work
@@ -48,11 +49,26 @@ async def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
+_DIGITS = re.compile(r"-?[0-9]+")
+
+
+def _written_in_digits(value: object) -> object:
+    # A query string is text: an integer is written in decimal digits, as the schema says,
+    # not "1_000", " 5 " or "5.0", which a lax parser would read as numbers too.
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise ValueError("must be a whole number written in digits, e.g. 20")
+    return value
+
+
+IN_DIGITS = BeforeValidator(_written_in_digits)
+"""Metadata of an integer query parameter: ``Annotated[int, Query(...), IN_DIGITS]``."""
+
+
 class PageParams:
     def __init__(
         self,
         limit: Annotated[
-            int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")
+            int, Query(ge=1, le=MAX_LIMIT, description="Items per page."), IN_DIGITS
         ] = DEFAULT_LIMIT,
         cursor: Annotated[
             str | None,

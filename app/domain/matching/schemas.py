@@ -4,13 +4,13 @@ import re
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from app.domain.employees.models import _check_timezone, _normalise_languages
 from app.domain.matching.models import MeetingFormat, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import _normalise_tags
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputPart, InputSchema
 
 MAX_TOPICS = 30
 MAX_WINDOWS = 40
@@ -18,10 +18,8 @@ MAX_PEOPLE = 20
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 
 
-class AvailabilityWindow(BaseModel):
+class AvailabilityWindow(InputPart):
     """A weekly window in the participant's time zone; day 0 is Monday."""
-
-    model_config = ConfigDict(extra="forbid")
 
     day: int = Field(ge=0, le=6)
     start: str = Field(

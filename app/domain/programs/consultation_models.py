@@ -6,14 +6,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, field_validator
+from pydantic import EmailStr, field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.programs.models import ObjectiveCategory, ObjectiveCreate
-from app.domain.schemas import InputSchema, Timestamp
+from app.domain.schemas import InputPart, InputSchema, Timestamp
 
 
 class ConsultationStatus(StrEnum):
@@ -151,10 +151,8 @@ class StakeholderRead(SQLModel):
 # --- contributions -------------------------------------------------------------------------
 
 
-class ProposedObjective(BaseModel):
+class ProposedObjective(InputPart):
     """An objective a stakeholder suggests; accepting it can create it as is."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=200)
     category: ObjectiveCategory

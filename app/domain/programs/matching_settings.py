@@ -8,7 +8,9 @@ practical fit" without doing arithmetic. Thresholds are on the same 0..1 scale a
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from app.domain.schemas import InputPart
 
 
 class MatchMode(StrEnum):
@@ -19,8 +21,8 @@ class MatchMode(StrEnum):
     MANUAL = "manual"  # managers pair people by hand, with scores as guidance
 
 
-class _Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Criterion(InputPart):
+    pass
 
 
 class MutualLearning(_Criterion):

@@ -13,7 +13,7 @@ from sqlmodel import Field, Relationship, SQLModel
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.programs.matching_settings import MatchingSettings
-from app.domain.schemas import CalendarDate, InputSchema
+from app.domain.schemas import CalendarDate, InputPart, InputSchema
 
 MAX_MANAGERS = 20
 MAX_OBJECTIVES = 50
@@ -210,7 +210,7 @@ class ProgramTransition(InputSchema):
 # --- objectives ----------------------------------------------------------------------------
 
 
-class SuccessIndicator(BaseModel):
+class SuccessIndicator(InputPart):
     """How the program will know the objective is met, e.g. '80 % of mentees use the tool'."""
 
     name: str = Field(min_length=1, max_length=200)

@@ -10,13 +10,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import CalendarDate, InputSchema, Timestamp
+from app.domain.schemas import CalendarDate, InputPart, InputSchema, Timestamp
 
 _TAG = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,49}$")
 
@@ -87,13 +87,11 @@ class SessionLogNote(IdMixin, TenantMixin, TimestampMixin, table=True):
 # --- API schemas ---------------------------------------------------------------------------
 
 
-class ActionItem(BaseModel):
+class ActionItem(InputPart):
     text: str = Field(min_length=1, max_length=500)
     owner: Owner
     due: CalendarDate | None = None
     done: bool = False
-
-    model_config = ConfigDict(extra="forbid")
 
 
 def normalise_topics(values: list[str] | None) -> list[str] | None:

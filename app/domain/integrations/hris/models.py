@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, utcnow
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain.schemas import InputSchema
 
 
 class HrisWebhookSecret(IdMixin, TenantMixin, table=True):
@@ -28,7 +29,7 @@ class HrisWebhookSecret(IdMixin, TenantMixin, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class HrisWebhookSecretCreate(SQLModel):
+class HrisWebhookSecretCreate(InputSchema):
     name: str = Field(default="HRIS", min_length=1, max_length=200)
 
 
@@ -71,7 +72,7 @@ class HrisFieldMapping(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table
     fields: dict[str, str] = Field(default_factory=empty_dict, sa_type=JSONDocument, nullable=False)
 
 
-class HrisFieldMappingUpdate(SQLModel):
+class HrisFieldMappingUpdate(InputSchema):
     fields: dict[UnifiedField, str] = Field(
         description=(
             "Unified field → the HRIS's name for it; a dotted name such as `work.email` "

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list, utcnow
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain.schemas import InputSchema
 
 # "employee.updated", "pair.*" (every pair event) or "*" (everything).
 _EVENT_PATTERN = re.compile(r"^(\*|[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*))$")
@@ -44,7 +45,7 @@ class WebhookSubscription(IdMixin, TenantMixin, TimestampMixin, VersionMixin, ta
     consecutive_failures: int = Field(default=0)
 
 
-class WebhookSubscriptionCreate(SQLModel):
+class WebhookSubscriptionCreate(InputSchema):
     url: str = Field(min_length=8, max_length=2000, description="HTTPS address to POST to.")
     event_types: list[str] = Field(
         min_length=1,
@@ -56,7 +57,7 @@ class WebhookSubscriptionCreate(SQLModel):
     _types = field_validator("event_types")(_check_event_types)
 
 
-class WebhookSubscriptionUpdate(SQLModel):
+class WebhookSubscriptionUpdate(InputSchema):
     url: str | None = Field(default=None, min_length=8, max_length=2000)
     event_types: list[str] | None = Field(default=None, min_length=1, max_length=100)
     description: str | None = Field(default=None, max_length=500)
