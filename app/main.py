@@ -44,6 +44,7 @@ from app.db.migrations import head_revisions
 from app.domain.access.authentication import AuthSettings
 from app.domain.access.tokens import JWKSCache
 from app.domain.integrations.worker import Worker
+from app.domain.schemas import TIME_ZONE_MARK, TIME_ZONE_SCHEMA
 from app.observability import ObservabilityMiddleware, configure_logging, is_valid_request_id
 
 DESCRIPTION = """
@@ -193,14 +194,22 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     ):
         schemas.setdefault(*defn)
     schemas["Problem"].pop("$defs", None)
+    # Named once, referred to by every field that takes a time zone (app/domain/schemas.py).
+    schemas["TimeZone"] = TIME_ZONE_SCHEMA
+    _refer_to_time_zones(schemas)
     too_large = problems.responses(413)[413]
+    conflict = problems.responses(409)[409]
     for path in document.get("paths", {}).values():
         for operation in path.values():
             if "requestBody" in operation:
-                # Every body is capped (app/api/limits.py), whatever the operation.
+                # Every body is capped (app/api/limits.py), whatever the operation, and what
+                # it says may break a business rule (409, app/domain/errors.py's Invalid).
                 operation.setdefault("responses", {}).setdefault(
                     "413", {"description": too_large["description"]}
                 )
+                operation["responses"].setdefault("409", {"description": conflict["description"]})
+            if "428" in operation.get("responses", {}):
+                _require_if_match(operation)
             for status, response in operation.get("responses", {}).items():
                 if status.isdigit() and int(status) >= 400:
                     # Errors are problem+json only, whatever the operation's success type.
@@ -212,6 +221,24 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     _describe_graphql(document["paths"].get("/graphql", {}))
     app.openapi_schema = document
     return document
+
+
+def _refer_to_time_zones(node: Any) -> None:
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    for child in children:
+        if isinstance(child, dict) and child.pop(TIME_ZONE_MARK, False):
+            child.pop("type", None)
+            child["$ref"] = "#/components/schemas/TimeZone"
+        else:
+            _refer_to_time_zones(child)
+
+
+def _require_if_match(operation: dict[str, Any]) -> None:
+    """An operation that answers 428 without If-Match requires the header: say so."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
+            parameter["required"] = True
+            parameter["schema"] = {"type": "string", "title": "If-Match"}
 
 
 def _describe_graphql(item: dict[str, Any]) -> None:
@@ -243,7 +270,7 @@ def _describe_graphql(item: dict[str, Any]) -> None:
                             "type": "object",
                             "required": ["query"],
                             "properties": {
-                                "query": {"type": "string"},
+                                "query": {"type": "string", "minLength": 1},
                                 "variables": {"type": ["object", "null"]},
                                 "operationName": {"type": ["string", "null"]},
                             },

@@ -13,7 +13,7 @@ from app.db.engine import unit_of_work
 from app.domain.access.authentication import authenticate
 from app.domain.access.principal import Principal
 from app.domain.concurrency import UNMATCHABLE_VERSION
-from app.domain.errors import Invalid, Unauthorized, field_error
+from app.domain.errors import Unauthorized, ValidationFailed, field_error
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -137,7 +137,7 @@ async def reject_unknown_query_parameters(request: Request) -> None:
         return  # not a documented operation (the docs pages)
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
-        raise Invalid(
+        raise ValidationFailed(
             f"Unknown query parameters: {', '.join(unknown)}.",
             code="unknown_parameter",
             errors=[

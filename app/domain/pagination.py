@@ -14,7 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.domain.errors import Invalid, field_error
+from app.domain.errors import Malformed, ValidationFailed, field_error
 
 T = TypeVar("T")
 
@@ -43,8 +43,10 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def _invalid_cursor() -> Invalid:
-    return Invalid(
+def _invalid_cursor() -> Malformed:
+    # 400, as for a page token in Google's API guidelines (AIP-158): the schema can only say
+    # that a cursor is text, so a forged one fits it, but it is not one of ours.
+    return Malformed(
         "The cursor is not one this list handed out.",
         code="invalid_cursor",
         errors=[field_error("cursor", "invalid or expired cursor", "invalid_cursor")],
@@ -67,9 +69,8 @@ def check_limit(limit: int | None, maximum: int = MAX_LIMIT) -> int:
         return min(DEFAULT_LIMIT, maximum)
     if not 1 <= limit <= maximum:
         # The same refusal as a REST `limit` outside its published bounds.
-        raise Invalid(
+        raise ValidationFailed(
             f"limit must be between 1 and {maximum}.",
-            code="validation_failed",
             errors=[field_error("limit", f"must be between 1 and {maximum}", "out_of_range")],
         )
     return limit

@@ -3,9 +3,19 @@
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from importlib import resources
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, SchemaValidator, core_schema
 from sqlmodel import SQLModel
 
@@ -40,6 +50,29 @@ def _a_number(value: Any) -> Any:
     if isinstance(value, bool | str | bytes):
         raise PydanticCustomError("int_type", "Input should be a valid integer")
     return value
+
+
+def _json_kind(value: Any) -> type:
+    # bool before int: in Python, True == 1.
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind
+    return type(value)
+
+
+def _of_the_literal_kinds(expected: list[Any]) -> Callable[[Any], Any]:
+    kinds = {_json_kind(value) for value in expected}
+    shown = ", ".join(repr(value) for value in expected)
+
+    def check(value: Any) -> Any:
+        # A literal `true` is not 1, and a literal 1 is not "1".
+        if _json_kind(value) not in kinds:
+            raise PydanticCustomError(
+                "literal_error", "Input should be {expected}", {"expected": shown}
+            )
+        return value
+
+    return check
 
 
 # JSON's own scalar types: their values must arrive as exactly that type.
@@ -84,9 +117,32 @@ def _as_json_types(node: Any) -> Any:
         copied["strict"] = True
     elif kind == "int":
         return core_schema.no_info_before_validator_function(_a_number, copied)
+    elif kind == "literal":
+        check = _of_the_literal_kinds(list(node["expected"]))
+        return core_schema.no_info_before_validator_function(check, copied)
     elif kind in _TEMPORAL:
         return core_schema.no_info_before_validator_function(_not_a_number(kind), copied)
     return copied
+
+
+def _not_nullable(schema: Any, names: frozenset[str]) -> Any:
+    """``schema`` (a model's) where the fields ``names`` may be left out but not sent as null."""
+    fields_of = schema.get("schema", {})
+    if fields_of.get("type") != "model-fields":
+        return schema
+    fields = dict(fields_of["fields"])
+    for name in names:
+        fields[name] = {**fields[name], "schema": _without_null(fields[name]["schema"])}
+    return {**schema, "schema": {**fields_of, "fields": fields}}
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    # The field's default, its validators, then the nullable type: keep all but the null.
+    if schema.get("type") == "nullable":
+        return dict(schema["schema"])
+    if schema.get("type") in ("default", "function-after", "function-before", "function-wrap"):
+        return {**schema, "schema": _without_null(schema["schema"])}
+    raise TypeError(f"not a nullable field: {schema.get('type')}")
 
 
 def _accept_json_types_only(model: type[BaseModel]) -> None:
@@ -96,6 +152,9 @@ def _accept_json_types_only(model: type[BaseModel]) -> None:
     if not isinstance(schema, dict) or not model.__dict__.get("__pydantic_complete__"):
         return  # not complete yet (forward references): never the case of our inputs
     strict = _as_json_types(schema)
+    never_null: frozenset[str] = getattr(model, "never_null", frozenset())
+    if never_null:
+        strict = _not_nullable(strict, never_null)
     # A complete model's schema is otherwise validated by the validator already in place.
     model.__pydantic_complete__ = False
     try:
@@ -116,6 +175,10 @@ class InputSchema(SQLModel):
     """
 
     model_config = SQLModel.model_config | {"extra": "forbid", "allow_inf_nan": False}
+
+    # Fields of a partial update that may be left out (unchanged) but not cleared: the schema
+    # says they are not nullable, and a null is refused like any value of another type.
+    never_null: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -181,3 +244,95 @@ CalendarDate = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 """An input calendar date (YYYY-MM-DD), in the years 1900 to 2200."""
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    """The values in their order, each once."""
+    return list(dict.fromkeys(values))
+
+
+# A topic tag as sent: letters, digits, '+', '#', '.', '-' and spaces (which become '-'),
+# starting with a letter or digit; stored lower-case.
+TOPIC_TAG_PATTERN = r"^ *[A-Za-z0-9][A-Za-z0-9+#. -]*$"
+TopicTag = Annotated[
+    str,
+    StringConstraints(max_length=50, pattern=TOPIC_TAG_PATTERN),
+    AfterValidator(lambda raw: "-".join(raw.lower().split())),
+]
+"""A topic tag ('Generative AI' is stored as 'generative-ai')."""
+TopicTags = Annotated[list[TopicTag], AfterValidator(_distinct)]
+
+# A BCP 47 language tag as sent ('en', 'pt-BR', 'zh_Hant'); stored lower-case with '-'.
+LANGUAGE_TAG_PATTERN = r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$"
+LanguageTag = Annotated[
+    str,
+    StringConstraints(max_length=35, pattern=LANGUAGE_TAG_PATTERN),
+    AfterValidator(lambda raw: raw.lower().replace("_", "-")),
+]
+LanguageTags = Annotated[list[LanguageTag], AfterValidator(_distinct)]
+
+# The IANA time zones of the tzdata release the service ships with: published in the
+# OpenAPI document as the `TimeZone` enumeration, so the same on every machine.
+TIME_ZONES: tuple[str, ...] = tuple(
+    sorted(set(resources.files("tzdata").joinpath("zones").read_text().split()))
+)
+_TIME_ZONE_SET = frozenset(TIME_ZONES)
+TIME_ZONE_SCHEMA = {
+    "type": "string",
+    "enum": list(TIME_ZONES),
+    "description": "An IANA time zone, such as Europe/Paris or UTC.",
+}
+
+
+def _time_zone(value: str) -> str:
+    if value not in _TIME_ZONE_SET:
+        raise PydanticCustomError(
+            "time_zone",
+            "{value!r} is not an IANA time zone such as 'Europe/Paris'",
+            {"value": value},
+        )
+    return value
+
+
+# Marks the field's schema; the OpenAPI document refers each to one `TimeZone` component
+# rather than repeating the ~600 names (app/main.py).
+TIME_ZONE_MARK = "x-time-zone"
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(_time_zone),
+    WithJsonSchema({"type": "string", TIME_ZONE_MARK: True}),
+]
+"""An IANA time zone name (the `TimeZone` enumeration of the OpenAPI document)."""
+
+
+_T = TypeVar("_T")
+
+
+def _no_repeats(values: list[_T]) -> list[_T]:
+    if len(set(values)) != len(values):
+        raise PydanticCustomError("unique_items", "Each item may appear once")
+    return values
+
+
+class _UniqueItems:
+    """Says in the JSON Schema what :func:`_no_repeats` enforces."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        generated = handler(schema)
+        generated["uniqueItems"] = True
+        return generated
+
+
+UniqueList = Annotated[list[_T], AfterValidator(_no_repeats), _UniqueItems()]
+"""A list whose items may each appear once (JSON Schema's ``uniqueItems``)."""
+
+
+# An address the service calls (a webhook, a JWKS): HTTPS, or plain HTTP to this very
+# machine for development; a host name or an IPv4 address, no credentials.
+HTTPS_URL_PATTERN = (
+    r"^(?:https://[A-Za-z0-9.-]+|http://(?:localhost|127\.0\.0\.1|\[::1\]))"
+    r"(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
+)
+HttpsUrl = Annotated[str, StringConstraints(pattern=HTTPS_URL_PATTERN)]

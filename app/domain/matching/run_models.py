@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputSchema, UniqueList
 
 
 class RunStatus(StrEnum):
@@ -198,7 +198,7 @@ class ProposalSelection(InputSchema):
 
 
 class ProposalSwap(InputSchema):
-    proposal_ids: list[uuid.UUID] = Field(
+    proposal_ids: UniqueList[uuid.UUID] = Field(
         min_length=2, max_length=2, description="Two open proposals whose mentors trade places."
     )
 

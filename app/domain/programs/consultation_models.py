@@ -4,7 +4,7 @@ who was asked, what they answered, and what the managers did with each answer.""
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import EmailStr, field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
@@ -72,6 +72,8 @@ class ConsultationOpen(InputSchema):
 class ConsultationUpdate(InputSchema):
     question: str | None = Field(default=None, min_length=3, max_length=2000)
     deadline: Timestamp | None = None
+
+    never_null: ClassVar[frozenset[str]] = frozenset({"question", "deadline"})
 
 
 class ConsultationClose(InputSchema):

@@ -277,7 +277,7 @@ async def test_field_mapping_reads_the_hris_own_names(tenant: Tenant) -> None:
         json={"fields": {"email": "x", "given_name": "x"}},
         headers=tenant.admin | {"If-Match": '"1"'},
     )
-    problem(clash, 422)
+    problem(clash, 409)
     problem(
         await tenant.client.put(
             url, json={"fields": {"salary": "pay"}}, headers=tenant.admin | {"If-Match": '"1"'}

@@ -101,10 +101,10 @@ async def test_pairing_checks_the_participants(tenant: Tenant) -> None:
         )
 
     problem(await pair(mentor, pending), 409, "participant_not_approved")  # type: ignore[arg-type]
-    body = problem(await pair(mentor, stranger), 422)  # type: ignore[arg-type]
+    body = problem(await pair(mentor, stranger), 409)  # type: ignore[arg-type]
     assert body["errors"][0]["field"] == "mentee_participant_id"
     problem(await pair(mentee, mentor), 409, "pair_roles")  # type: ignore[arg-type]
-    problem(await pair(mentor, str(uuid.uuid4())), 422)  # type: ignore[arg-type]
+    problem(await pair(mentor, str(uuid.uuid4())), 409)  # type: ignore[arg-type]
 
 
 async def test_only_managers_pair_people(tenant: Tenant) -> None:
@@ -226,7 +226,7 @@ async def test_lists_filter_and_page(tenant: Tenant) -> None:
         PAIRS, params={"employee_id": first.mentee_employee["id"]}, headers=tenant.admin
     )
     assert [p["id"] for p in mine.json()["items"]] == [first.pair["id"]]
-    problem(await tenant.client.get(PAIRS, params={"cursor": "nope"}, headers=manager), 422)
+    problem(await tenant.client.get(PAIRS, params={"cursor": "nope"}, headers=manager), 400)
 
 
 async def test_lifecycle_moves_and_their_rules(tenant: Tenant) -> None:
@@ -241,8 +241,8 @@ async def test_lifecycle_moves_and_their_rules(tenant: Tenant) -> None:
     assert (await setup.move("active", setup.mentee)).json()["status"] == "active"
     body = problem(await setup.move("proposed"), 409, "invalid_transition")
     assert body["allowed_transitions"] == ["completed", "ended_early", "paused"]
-    problem(await setup.move("ended_early"), 422)
-    problem(await setup.move("completed", reason="other"), 422)
+    problem(await setup.move("ended_early"), 409)
+    problem(await setup.move("completed", reason="other"), 409)
     problem(await setup.move("paused", tenant.as_user(await tenant.employee())), 404)
     ended = await setup.move("ended_early", setup.mentee, reason="mismatch", note="Not a fit.")
     assert ended.status_code == 200

@@ -3,8 +3,9 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import StringConstraints
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -72,8 +73,17 @@ class HrisFieldMapping(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table
     fields: dict[str, str] = Field(default_factory=empty_dict, sa_type=JSONDocument, nullable=False)
 
 
+# A field name in the HRIS's payloads (or a CSV export's column): no surrounding spaces.
+HrisFieldName = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=200, pattern=r"^[^ \t\n\r\f\v](?:[^\n\r]*[^ \t\n\r\f\v])?$"
+    ),
+]
+
+
 class HrisFieldMappingUpdate(InputSchema):
-    fields: dict[UnifiedField, str] = Field(
+    fields: dict[UnifiedField, HrisFieldName] = Field(
         description=(
             "Unified field → the HRIS's name for it; a dotted name such as `work.email` "
             "reads a nested object. Fields left out keep their unified name."
