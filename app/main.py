@@ -273,6 +273,7 @@ def _describe_graphql(item: dict[str, Any]) -> None:
                                 "query": {"type": "string", "minLength": 1},
                                 "variables": {"type": ["object", "null"]},
                                 "operationName": {"type": ["string", "null"]},
+                                "extensions": {"type": ["object", "null"]},
                             },
                         }
                     }

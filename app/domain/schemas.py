@@ -6,6 +6,7 @@ from datetime import date, datetime
 from importlib import resources
 from typing import Annotated, Any, ClassVar, TypeVar
 
+from annotated_types import Interval
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -326,6 +327,26 @@ class _UniqueItems:
 
 
 UniqueList = Annotated[list[_T], AfterValidator(_no_repeats), _UniqueItems()]
+
+
+class _KeysOnly:
+    """Says in the JSON Schema that a mapping's keys must all match its key pattern (pydantic
+    writes `patternProperties`, which lets other keys through unchecked)."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        generated = handler(schema)
+        patterns = generated.pop("patternProperties", None)
+        if patterns:
+            ((pattern, values),) = patterns.items()
+            generated["propertyNames"] = {**generated.get("propertyNames", {}), "pattern": pattern}
+            generated["additionalProperties"] = values
+        return generated
+
+
+TopicLevels = Annotated[dict[TopicTag, Annotated[int, Interval(ge=1, le=5)]], _KeysOnly()]
+"""Topics with a level from 1 to 5: `{"generative-ai": 4}`."""
 """A list whose items may each appear once (JSON Schema's ``uniqueItems``)."""
 
 
@@ -336,3 +357,18 @@ HTTPS_URL_PATTERN = (
     r"(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
 )
 HttpsUrl = Annotated[str, StringConstraints(pattern=HTTPS_URL_PATTERN)]
+
+
+# An e-mail address as the directory takes it: a dot-atom local part (RFC 5322's atext),
+# '@', and a domain of at least two labels ending in letters. Published as a pattern (not
+# JSON Schema's looser `email` format), so that clients know exactly what is taken; stored
+# lower-case.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = rf"^{_ATEXT}(?:\.{_ATEXT})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$"
+EmailAddress = Annotated[
+    str,
+    StringConstraints(max_length=320, pattern=EMAIL_PATTERN),
+    AfterValidator(str.lower),
+]
+"""An e-mail address, e.g. grace.hopper@example.com."""

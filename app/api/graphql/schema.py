@@ -79,6 +79,28 @@ schema = Schema(
 )
 
 
+# The members of a GraphQL-over-HTTP request, as the OpenAPI document describes the body.
+_REQUEST_MEMBERS: dict[str, tuple[type, ...]] = {
+    "query": (str,),
+    "variables": (dict, type(None)),
+    "operationName": (str, type(None)),
+    "extensions": (dict, type(None)),
+}
+
+
+def _check_request(body: dict[str, Any]) -> None:
+    """A body of the wrong shape is refused as malformed (400), before any GraphQL runs."""
+    wrong = [
+        name
+        for name, kinds in _REQUEST_MEMBERS.items()
+        if name in body and not isinstance(body[name], kinds)
+    ]
+    if wrong:
+        raise HTTPException(400, f"Wrong types in the request: {', '.join(wrong)}.")
+    if not body.get("query"):
+        raise HTTPException(400, "The body must hold a `query`, a GraphQL document.")
+
+
 class ServiceGraphQLRouter(GraphQLRouter[object, None]):
     """strawberry's router, with GraphiQL served locally and refusals as problem documents."""
 
@@ -93,6 +115,8 @@ class ServiceGraphQLRouter(GraphQLRouter[object, None]):
             raise HTTPException(400, "The body is not valid UTF-8 JSON.") from exc
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "The body must be a JSON object with a `query`.")
+        if isinstance(parsed, dict):
+            _check_request(parsed)
         return parsed
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:

@@ -41,7 +41,7 @@ def _filters(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create an employee",
-    responses=responses(409),
+    responses=responses(404, 409),
 )
 async def create_employee(
     body: EmployeeCreate, db: DbSession, principal: CurrentPrincipal, response: Response

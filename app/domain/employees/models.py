@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import EmailStr, field_validator
+from pydantic import field_validator
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -13,7 +13,13 @@ from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empt
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Role
 from app.domain.errors import Invalid, field_error
-from app.domain.schemas import CalendarDate, InputSchema, LanguageTags, TimeZoneName
+from app.domain.schemas import (
+    CalendarDate,
+    EmailAddress,
+    InputSchema,
+    LanguageTags,
+    TimeZoneName,
+)
 
 MINIMUM_AGE = 14
 
@@ -45,7 +51,7 @@ class EmployeeFields(SQLModel):
     external_id: str | None = Field(
         default=None, max_length=255, description="The employee's id in the HRIS."
     )
-    email: EmailStr = Field(max_length=320)
+    email: EmailAddress
     user_name: str | None = Field(
         default=None,
         min_length=1,
@@ -129,7 +135,7 @@ class EmployeeUpdate(InputSchema):
     """A partial update: only the fields sent are changed; ``null`` clears optional ones."""
 
     external_id: str | None = Field(default=None, max_length=255)
-    email: EmailStr | None = Field(default=None, max_length=320)
+    email: EmailAddress | None = None
     user_name: str | None = Field(default=None, min_length=1, max_length=320)
     given_name: str | None = Field(default=None, min_length=1, max_length=200)
     family_name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -211,7 +217,7 @@ class EmployeeSyncRecord(SQLModel):
     """
 
     external_id: str = Field(min_length=1, max_length=255)
-    email: EmailStr | None = Field(default=None, max_length=320)
+    email: EmailAddress | None = None
     user_name: str | None = Field(default=None, min_length=1, max_length=320)
     given_name: str | None = Field(default=None, min_length=1, max_length=200)
     family_name: str | None = Field(default=None, min_length=1, max_length=200)

@@ -2,9 +2,8 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
-from annotated_types import Interval
 from pydantic import Field as PydanticField
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
@@ -16,7 +15,7 @@ from app.domain.schemas import (
     InputSchema,
     LanguageTags,
     TimeZoneName,
-    TopicTag,
+    TopicLevels,
     UniqueList,
 )
 
@@ -46,18 +45,15 @@ class AvailabilityWindow(InputPart):
         return self
 
 
-Level = Annotated[int, Interval(ge=1, le=5)]
-
-
 class ProfileFields(SQLModel):
     """The profile both roles fill in; reverse mentoring is learning both ways."""
 
-    teaches: dict[TopicTag, Level] | None = Field(
+    teaches: TopicLevels | None = Field(
         default=None,
         max_length=MAX_TOPICS,
         description="Topics the person can teach: {tag: proficiency 1-5}.",
     )
-    learns: dict[TopicTag, Level] | None = Field(
+    learns: TopicLevels | None = Field(
         default=None,
         max_length=MAX_TOPICS,
         description="Topics the person wants to learn: {tag: priority 1-5}.",

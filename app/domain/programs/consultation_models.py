@@ -6,14 +6,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import EmailStr, field_validator
+from pydantic import field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.programs.models import ObjectiveCategory, ObjectiveCreate
-from app.domain.schemas import InputPart, InputSchema, Timestamp
+from app.domain.schemas import EmailAddress, InputPart, InputSchema, Timestamp
 
 
 class ConsultationStatus(StrEnum):
@@ -128,7 +128,7 @@ class StakeholderInvite(InputSchema):
     """Name an employee, or an external person by e-mail (and name)."""
 
     employee_id: uuid.UUID | None = None
-    email: EmailStr | None = Field(default=None, max_length=320)
+    email: EmailAddress | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     role: StakeholderRole
 
