@@ -128,7 +128,8 @@ def _documented_query_parameters(app: Any) -> dict[tuple[str, str], frozenset[st
 
 
 async def reject_unknown_query_parameters(request: Request) -> None:
-    """A misspelt filter must fail loudly rather than return an unfiltered list."""
+    """A misspelt filter must fail loudly rather than return an unfiltered list, and a
+    parameter given twice (the schema's are all single values) rather than lose one."""
     if not request.query_params:
         return
     path = str(getattr(request.scope.get("route"), "path", ""))
@@ -143,5 +144,16 @@ async def reject_unknown_query_parameters(request: Request) -> None:
             errors=[
                 field_error(name, "unknown query parameter", "unknown_parameter", "query")
                 for name in unknown
+            ],
+        )
+    repeated = sorted(
+        name for name in set(request.query_params) if len(request.query_params.getlist(name)) > 1
+    )
+    if repeated:
+        raise ValidationFailed(
+            f"Query parameters given more than once: {', '.join(repeated)}.",
+            errors=[
+                field_error(name, "give it once", "repeated_parameter", "query")
+                for name in repeated
             ],
         )

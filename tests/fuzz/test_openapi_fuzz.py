@@ -49,7 +49,12 @@ def test_what_was_found_once_stays_fixed(
     found: Found, live_server: LiveServer, admin_headers: dict[str, str]
 ) -> None:
     operation = schema[found.path][found.method]
-    case = operation.Case(body=found.body, query=found.query or None)
+    parts: dict[str, Any] = {"query": found.query or None}
+    if found.body is not None:
+        parts["body"] = found.body
+    if found.path_parameters:
+        parts["path_parameters"] = found.path_parameters
+    case = operation.Case(**parts)
     response = case.call_and_validate(
         base_url=live_server.url, headers=admin_headers, checks=CHECKS
     )
