@@ -2,8 +2,9 @@
 
 Schemathesis reads the committed OpenAPI document, generates valid and invalid requests
 for each operation, sends them with an admin key, and checks that the service never
-answers 5xx, answers only documented status codes and content types, and that every body
-matches its documented schema.
+answers 5xx, answers only documented status codes and content types, that every body
+matches its documented schema, that every request the schema refuses is refused, and that
+no request it allows is refused as malformed.
 """
 
 from pathlib import Path
