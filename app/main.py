@@ -59,7 +59,10 @@ authenticate by their Standard Webhooks signature instead. SCIM 2.0 provisioning
 `/scim/v2` (an API key with the `scim` scope; described by its own `/Schemas` and
 `/ResourceTypes`). Subscribers receive events signed per Standard Webhooks.
 
-**Errors** are RFC 9457 `application/problem+json` documents with a stable `code`.
+**Errors** are RFC 9457 `application/problem+json` documents with a stable `code`: 422 when a
+request does not fit this document (no value is converted from another type: `false` is not 0),
+409 when it fits but breaks a business rule this document cannot state, 404 for an identifier
+that names nothing in your organisation.
 **Lists** use cursor pagination: `?limit=&cursor=` answers `{"items": [...], "next_cursor": ...}`.
 **Updates** need the `ETag` you read in `If-Match`.
 """
