@@ -76,6 +76,10 @@ def _of_the_literal_kinds(expected: list[Any]) -> Callable[[Any], Any]:
     return check
 
 
+# Text the service can store: PostgreSQL's text holds no NUL character, so the schema says so
+# of every text that has no pattern of its own (those exclude it themselves).
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
 # JSON's own scalar types: their values must arrive as exactly that type.
 _JSON_SCALARS = frozenset({"float", "bool", "str"})
 _TEMPORAL = frozenset({"datetime", "date", "time", "timedelta"})
@@ -98,7 +102,7 @@ _INNER = frozenset(
 )
 
 
-def _as_json_types(node: Any) -> Any:
+def _as_json_types(node: Any, *, key: bool = False) -> Any:
     """A copy of a core schema that accepts each value only in the type the published JSON
     Schema gives it: no boolean or numeric text as a number, no number or text as a boolean,
     no number as a date or time (an integer may be written 3.0, as JSON Schema says).
@@ -111,11 +115,17 @@ def _as_json_types(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     if "type" not in node:  # names to schemas: a model's fields, a tagged union's choices
-        return {key: _as_json_types(value) for key, value in node.items()}
-    copied = {key: _as_json_types(v) if key in _INNER else v for key, v in node.items()}
+        return {name: _as_json_types(value) for name, value in node.items()}
+    copied = {
+        name: _as_json_types(value, key=name == "keys_schema") if name in _INNER else value
+        for name, value in node.items()
+    }
     kind = node["type"]
     if kind in _JSON_SCALARS:
         copied["strict"] = True
+        # (A mapping's keys stay free: a key pattern would not bound the keys in the schema.)
+        if kind == "str" and "pattern" not in copied and not key:
+            copied["pattern"] = NO_NUL_PATTERN
     elif kind == "int":
         return core_schema.no_info_before_validator_function(_a_number, copied)
     elif kind == "literal":

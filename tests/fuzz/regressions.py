@@ -132,4 +132,11 @@ REST: list[Found] = [
         query={"action": ["a", "b"]},
         status=422,
     ),
+    Found(
+        "POST",
+        "/api/v1/employees",
+        "422 unstorable_value on PostgreSQL: a NUL in text fitted the schema; now it does not",
+        body={"email": "nul.in.text@example.com", "given_name": "?", "family_name": "R\u0000R"},
+        status=422,
+    ),
 ]

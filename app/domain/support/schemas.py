@@ -354,7 +354,7 @@ class GuestMentorCreate(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     partner_organization: str = Field(min_length=1, max_length=200)
     email: str = PydanticField(
-        min_length=3, max_length=320, pattern=r"^[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+$"
+        min_length=3, max_length=320, pattern=r"^[^@ \t\n\r\f\v\x00]+@[^@ \t\n\r\f\v\x00]+$"
     )
     expertise: TopicTags = Field(default_factory=list, max_length=20)
     consent: Literal[True] = Field(

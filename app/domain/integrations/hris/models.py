@@ -77,7 +77,9 @@ class HrisFieldMapping(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table
 HrisFieldName = Annotated[
     str,
     StringConstraints(
-        min_length=1, max_length=200, pattern=r"^[^ \t\n\r\f\v](?:[^\n\r]*[^ \t\n\r\f\v])?$"
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^ \t\n\r\f\v\x00](?:[^\n\r\x00]*[^ \t\n\r\f\v\x00])?$",
     ),
 ]
 
