@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     rate_limit: str = "1200/minute"
     rate_limit_storage_url: str = "async+memory://"
 
+    # Served over HTTPS (behind a TLS-terminating proxy): answers then carry
+    # Strict-Transport-Security, so browsers never fall back to plain HTTP.
+    served_over_https: bool = False
+
     # Operator credential for /metrics (cross-tenant figures are never behind a tenant key).
     metrics_token: str | None = None
 

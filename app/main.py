@@ -40,13 +40,15 @@ from app.api.rest import (
     workshops,
 )
 from app.api.scim import create_scim_app
+from app.api.security_headers import SecurityHeadersMiddleware
 from app.config import Settings, get_settings
 from app.db.engine import create_engine, create_session_factory
 from app.db.migrations import head_revisions
 from app.domain.access.authentication import AuthSettings
 from app.domain.access.tokens import JWKSCache
 from app.domain.integrations.worker import Worker
-from app.observability import ObservabilityMiddleware, configure_logging
+from app.domain.schemas import TIME_ZONE_MARK, TIME_ZONE_SCHEMA
+from app.observability import ObservabilityMiddleware, configure_logging, is_valid_request_id
 
 DESCRIPTION = """
 Run reverse-mentoring programs from your intranet and HR systems.
@@ -60,7 +62,10 @@ authenticate by their Standard Webhooks signature instead. SCIM 2.0 provisioning
 `/scim/v2` (an API key with the `scim` scope; described by its own `/Schemas` and
 `/ResourceTypes`). Subscribers receive events signed per Standard Webhooks.
 
-**Errors** are RFC 9457 `application/problem+json` documents with a stable `code`.
+**Errors** are RFC 9457 `application/problem+json` documents with a stable `code`: 422 when a
+request does not fit this document (no value is converted from another type: `false` is not 0),
+409 when it fits but breaks a business rule this document cannot state, 404 for an identifier
+that names nothing in your organisation.
 **Lists** use cursor pagination: `?limit=&cursor=` answers `{"items": [...], "next_cursor": ...}`.
 **Updates** need the `ETag` you read in `If-Match`.
 """
@@ -167,7 +172,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware)
-    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    app.add_middleware(
+        CorrelationIdMiddleware, header_name="X-Request-ID", validator=is_valid_request_id
+    )
     # Outermost, so that refusals (401, 404, 429...) also carry CORS headers a browser can read.
     app.add_middleware(
         CORSMiddleware,
@@ -178,6 +185,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
 
+    # Outside even Starlette's error middleware, so that a 500 carries the headers too.
+    build_middleware_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeadersMiddleware(  # type: ignore[method-assign]
+        build_middleware_stack(), served_over_https=settings.served_over_https
+    )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -208,14 +220,22 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     ):
         schemas.setdefault(*defn)
     schemas["Problem"].pop("$defs", None)
+    # Named once, referred to by every field that takes a time zone (app/domain/schemas.py).
+    schemas["TimeZone"] = TIME_ZONE_SCHEMA
+    _refer_to_time_zones(schemas)
     too_large = problems.responses(413)[413]
+    conflict = problems.responses(409)[409]
     for path in document.get("paths", {}).values():
         for operation in path.values():
             if "requestBody" in operation:
-                # Every body is capped (app/api/limits.py), whatever the operation.
+                # Every body is capped (app/api/limits.py), whatever the operation, and what
+                # it says may break a business rule (409, app/domain/errors.py's Invalid).
                 operation.setdefault("responses", {}).setdefault(
                     "413", {"description": too_large["description"]}
                 )
+                operation["responses"].setdefault("409", {"description": conflict["description"]})
+            if "428" in operation.get("responses", {}):
+                _require_if_match(operation)
             for status, response in operation.get("responses", {}).items():
                 if status.isdigit() and int(status) >= 400:
                     # Errors are problem+json only, whatever the operation's success type.
@@ -227,6 +247,24 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     _describe_graphql(document["paths"].get("/graphql", {}))
     app.openapi_schema = document
     return document
+
+
+def _refer_to_time_zones(node: Any) -> None:
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    for child in children:
+        if isinstance(child, dict) and child.pop(TIME_ZONE_MARK, False):
+            child.pop("type", None)
+            child["$ref"] = "#/components/schemas/TimeZone"
+        else:
+            _refer_to_time_zones(child)
+
+
+def _require_if_match(operation: dict[str, Any]) -> None:
+    """An operation that answers 428 without If-Match requires the header: say so."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
+            parameter["required"] = True
+            parameter["schema"] = {"type": "string", "title": "If-Match"}
 
 
 def _describe_graphql(item: dict[str, Any]) -> None:
@@ -258,9 +296,10 @@ def _describe_graphql(item: dict[str, Any]) -> None:
                             "type": "object",
                             "required": ["query"],
                             "properties": {
-                                "query": {"type": "string"},
+                                "query": {"type": "string", "minLength": 1},
                                 "variables": {"type": ["object", "null"]},
                                 "operationName": {"type": ["string", "null"]},
+                                "extensions": {"type": ["object", "null"]},
                             },
                         }
                     }

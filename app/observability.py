@@ -29,6 +29,16 @@ LATENCY = Histogram(
 )
 
 
+MAX_REQUEST_ID_LENGTH = 128
+
+
+def is_valid_request_id(value: str) -> bool:
+    """A client's (or proxy's) request id is kept when it is 1 to 128 printable ASCII
+    characters: nginx's 32 hex digits, Traefik's and load balancers' ids, UUIDs. Anything
+    else (control characters, non-ASCII, too long) is replaced, so logs stay parseable."""
+    return 0 < len(value) <= MAX_REQUEST_ID_LENGTH and all(" " <= c <= "~" for c in value)
+
+
 def _add_request_id(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
     request_id = correlation_id.get()
     if request_id:

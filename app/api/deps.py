@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.engine import unit_of_work
 from app.domain.access.authentication import authenticate
 from app.domain.access.principal import Principal
 from app.domain.concurrency import UNMATCHABLE_VERSION
-from app.domain.errors import Invalid, Unauthorized, field_error
+from app.domain.errors import Unauthorized, ValidationFailed, field_error
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -48,11 +49,26 @@ async def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
+_DIGITS = re.compile(r"-?[0-9]+")
+
+
+def _written_in_digits(value: object) -> object:
+    # A query string is text: an integer is written in decimal digits, as the schema says,
+    # not "1_000", " 5 " or "5.0", which a lax parser would read as numbers too.
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise ValueError("must be a whole number written in digits, e.g. 20")
+    return value
+
+
+IN_DIGITS = BeforeValidator(_written_in_digits)
+"""Metadata of an integer query parameter: ``Annotated[int, Query(...), IN_DIGITS]``."""
+
+
 class PageParams:
     def __init__(
         self,
         limit: Annotated[
-            int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")
+            int, Query(ge=1, le=MAX_LIMIT, description="Items per page."), IN_DIGITS
         ] = DEFAULT_LIMIT,
         cursor: Annotated[
             str | None,
@@ -112,7 +128,8 @@ def _documented_query_parameters(app: Any) -> dict[tuple[str, str], frozenset[st
 
 
 async def reject_unknown_query_parameters(request: Request) -> None:
-    """A misspelt filter must fail loudly rather than return an unfiltered list."""
+    """A misspelt filter must fail loudly rather than return an unfiltered list, and a
+    parameter given twice (the schema's are all single values) rather than lose one."""
     if not request.query_params:
         return
     path = str(getattr(request.scope.get("route"), "path", ""))
@@ -121,11 +138,22 @@ async def reject_unknown_query_parameters(request: Request) -> None:
         return  # not a documented operation (the docs pages)
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
-        raise Invalid(
+        raise ValidationFailed(
             f"Unknown query parameters: {', '.join(unknown)}.",
             code="unknown_parameter",
             errors=[
                 field_error(name, "unknown query parameter", "unknown_parameter", "query")
                 for name in unknown
+            ],
+        )
+    repeated = sorted(
+        name for name in set(request.query_params) if len(request.query_params.getlist(name)) > 1
+    )
+    if repeated:
+        raise ValidationFailed(
+            f"Query parameters given more than once: {', '.join(repeated)}.",
+            errors=[
+                field_error(name, "give it once", "repeated_parameter", "query")
+                for name in repeated
             ],
         )

@@ -66,9 +66,12 @@ _DESCRIPTIONS = {
     401: "Missing, invalid or expired credentials.",
     403: "Authenticated, but not allowed to do this.",
     404: "No such resource in your organisation.",
-    409: "The request conflicts with the resource's current state.",
+    409: (
+        "The request conflicts with the resource's current state, or breaks a business rule "
+        "about its values (such as an end before a start); `code` says which."
+    ),
     412: "If-Match names a version that is no longer current.",
-    422: "Invalid input; `errors` lists each field.",
+    422: "The request does not fit the published schema; `errors` lists each field.",
     429: "Too many requests for this key; see Retry-After.",
     428: "The If-Match header is required for this change.",
     503: "The database is unreachable; retry later.",

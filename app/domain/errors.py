@@ -50,11 +50,35 @@ class Unauthorized(DomainError):
     title = "Unauthorized"
 
 
+class Malformed(DomainError):
+    """A request the server cannot read, though it fits the published schema: an opaque
+    token (a cursor) that the server never handed out."""
+
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+
+
 class Invalid(DomainError):
-    """Input that is well-formed but breaks a business rule about its values."""
+    """Input that fits the published schema but breaks a business rule about its values:
+    a rule across several values (an end before a start), or against what is stored or the
+    time (an expiry in the past, a manager who reports to the employee).
+
+    409: the schema states everything a request must be on its own (types, bounds, patterns,
+    formats), and what is refused as not fitting it is 422 ``validation_failed``.
+    """
+
+    status = 409
+    code = "invalid"
+    title = "Business rule"
+
+
+class ValidationFailed(DomainError):
+    """Input that does not fit the published schema, found by the domain rather than by the
+    schema's validation (GraphQL's `first`, which GraphQL cannot bound)."""
 
     status = 422
-    code = "invalid"
+    code = "validation_failed"
     title = "Invalid input"
 
 

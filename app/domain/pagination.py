@@ -3,23 +3,27 @@
 import base64
 import binascii
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
-from sqlalchemy import ColumnElement, func, tuple_
+from sqlalchemy import ColumnElement, exists, func, tuple_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.domain.errors import Invalid, field_error
+from app.domain.errors import Malformed, ValidationFailed, field_error
 
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+
+
+async def _nothing_before() -> bool:
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,10 @@ class Page(Generic[T]):
     next_cursor: str | None
     # The cursor that resumes right after each item (Relay edges need one per item).
     cursors: list[str] = field(default_factory=list)
+    # Whether the list has items before this page: only after a cursor (paging is forward).
+    # Asked lazily, so that only a client that wants to know (Relay's hasPreviousPage) pays
+    # the query.
+    has_previous: Callable[[], Awaitable[bool]] = _nothing_before
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -35,8 +43,10 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def _invalid_cursor() -> Invalid:
-    return Invalid(
+def _invalid_cursor() -> Malformed:
+    # 400, as for a page token in Google's API guidelines (AIP-158): the schema can only say
+    # that a cursor is text, so a forged one fits it, but it is not one of ours.
+    return Malformed(
         "The cursor is not one this list handed out.",
         code="invalid_cursor",
         errors=[field_error("cursor", "invalid or expired cursor", "invalid_cursor")],
@@ -54,13 +64,14 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     return values
 
 
-def check_limit(limit: int | None) -> int:
+def check_limit(limit: int | None, maximum: int = MAX_LIMIT) -> int:
     if limit is None:
-        return DEFAULT_LIMIT
-    if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(
-            f"limit must be between 1 and {MAX_LIMIT}.",
-            errors=[field_error("limit", f"must be between 1 and {MAX_LIMIT}", "out_of_range")],
+        return min(DEFAULT_LIMIT, maximum)
+    if not 1 <= limit <= maximum:
+        # The same refusal as a REST `limit` outside its published bounds.
+        raise ValidationFailed(
+            f"limit must be between 1 and {maximum}.",
+            errors=[field_error("limit", f"must be between 1 and {maximum}", "out_of_range")],
         )
     return limit
 
@@ -80,23 +91,28 @@ async def paginate(
     Fetches one row more than asked to know whether another page exists.
     """
     size = check_limit(limit)
+    has_previous = _nothing_before
     if cursor:
         values = decode_cursor(cursor, len(keys))
         try:
             typed = [_coerce(key, value) for key, value in zip(keys, values, strict=True)]
         except (ValueError, TypeError) as exc:
             raise _invalid_cursor() from exc
-        if len(keys) == 1:
-            statement = statement.where(keys[0] > typed[0])
-        else:
-            statement = statement.where(tuple_(*keys) > tuple_(*typed))
+        position = tuple_(*keys) if len(keys) > 1 else keys[0]
+        after = typed[0] if len(keys) == 1 else tuple_(*typed)
+        before = statement.where(position <= after)
+
+        async def has_previous() -> bool:
+            return bool((await session.exec(select(exists(before)))).one())
+
+        statement = statement.where(position > after)
     statement = statement.order_by(*keys).limit(size + 1)
     rows = list((await session.exec(statement)).all())
     has_more = len(rows) > size
     rows = rows[:size]
     cursors = [encode_cursor([getattr(row, key.key) for key in keys]) for row in rows]
     next_cursor = cursors[-1] if has_more else None
-    return Page(items=rows, next_cursor=next_cursor, cursors=cursors)
+    return Page(items=rows, next_cursor=next_cursor, cursors=cursors, has_previous=has_previous)
 
 
 async def pages_per_parent(
@@ -127,12 +143,19 @@ async def pages_per_parent(
         parent.in_(list(parent_ids)),
         *where,
     ]
+    with_previous: set[Any] = set()
     if cursor:
         (value,) = decode_cursor(cursor, 1)
         try:
-            conditions.append(key > _coerce(key, value))
+            after = _coerce(key, value)
         except (ValueError, TypeError) as exc:
             raise _invalid_cursor() from exc
+        # Which parents have children before the cursor: one grouped query, as the pages.
+        before = await session.exec(
+            select(parent).where(*conditions, key <= after).group_by(parent)
+        )
+        with_previous = set(before.all())
+        conditions.append(key > after)
     ranked = (
         select(
             key.label("id"),
@@ -156,8 +179,13 @@ async def pages_per_parent(
             items=items[:size],
             next_cursor=cursors[-1] if len(items) > size else None,
             cursors=cursors,
+            has_previous=_something_before if parent_id in with_previous else _nothing_before,
         )
     return pages
+
+
+async def _something_before() -> bool:
+    return True
 
 
 def _coerce(key: Any, value: Any) -> Any:

@@ -205,3 +205,60 @@ async def test_nobody_reaches_what_is_not_theirs(app: FastAPI, tenant: Tenant) -
     for method in ("GET", "POST", "DELETE"):
         response = await tenant.client.request(method, workshop, headers=guest)
         assert response.status_code == 404, (method, response.text)
+
+
+# What a `read` key (a reporting client, such as a BI tool) reads: everything of the
+# organisation's mentoring (programs, consultations, enrolments, runs, pairs, the shared
+# fields of their logs, progress, dashboards, circles), as the managers of every program
+# read it; never the administration (credentials, identity providers, the audit trail,
+# integrations, personal-data exports), nor what belongs to a host or a person (guest
+# mentors' records, a workshop's registrations, one's own registration or suggestions).
+# It changes nothing.
+NOT_FOR_READ_KEYS = frozenset({"admin", "guest_home", "hosts"})
+READ_KEYS_REFUSED = {
+    f"{API}/workshops/{{workshop_id}}/registration": "the caller's own registration",
+    f"{API}/workshops/{{workshop_id}}/registrations": "the workshop's organisers' list",
+    f"{API}/programs/{{program_id}}/mentor-suggestions": "a mentee's own suggestions",
+}
+
+# Reads kept from employees and managers that reporting keys may make: the directory's
+# groups and who is in them (as SCIM keys and administrators may).
+READ_KEYS_ALSO = {
+    f"{API}/groups",
+    f"{API}/groups/{{group_id}}",
+    f"{API}/groups/{{group_id}}/members",
+}
+
+
+async def test_a_read_key_reads_and_never_writes(app: FastAPI, tenant: Tenant) -> None:
+    world = await build_world(tenant)
+    world.ids["organization"] = str(tenant.organization_id)
+    reporting = await tenant.api_key("read")
+    creations = create_bodies(world)
+    failures = []
+    reads = 0
+    for method, path in sorted(api_routes(app)):
+        if path.startswith(OWN_TESTS):
+            continue
+        category = classify(method, path)
+        assert category is not None, (method, path)
+        values = {name: world.ids[key] for name, key in ROUTES.get(path, {}).items()}
+        body = creations.get(path) if method in ("POST", "PUT") else None
+        body = body if body is not None else body_for(method, path, world)
+        response = await tenant.client.request(
+            method, fill(path, values), json=body, headers=headers_for(method, reporting)
+        )
+        if category == "signed":
+            expected: tuple[int, ...] = (401,)  # a key is no signature
+        elif method == "GET" and (
+            (category not in NOT_FOR_READ_KEYS and path not in READ_KEYS_REFUSED)
+            or path in READ_KEYS_ALSO
+        ):
+            expected = (200,)
+            reads += 1
+        else:
+            expected = (403, 404)
+        if response.status_code not in expected:
+            failures.append((method, path, response.status_code, response.text[:160]))
+    assert failures == [], "\n".join(map(str, failures))
+    assert reads > 40, reads

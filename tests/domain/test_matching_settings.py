@@ -5,6 +5,7 @@ import math
 import pytest
 from pydantic import ValidationError
 
+from app.domain.errors import Invalid
 from app.domain.programs.matching_settings import MatchingSettings, MatchMode
 
 
@@ -55,13 +56,9 @@ def test_weights_are_normalised_to_one() -> None:
         ({"modes": ["manual", "manual"]}, ("modes",)),
         ({"modes": ["lottery"]}, ("modes", 0)),
         ({"reverse": {"hard": True, "strict": True}}, ("reverse", "strict")),
-        (
-            {
-                name: {"weight": 0}
-                for name in ("mutual_learning", "reverse", "mindset", "practical_fit", "diversity")
-            },
-            (),
-        ),
+        ({"minimum_score": False}, ("minimum_score",)),
+        ({"reverse": {"hard": "yes"}}, ("reverse", "hard")),
+        ({"reverse": {"min_seniority_gap": "2"}}, ("reverse", "min_seniority_gap")),
     ],
 )
 def test_invalid_documents_are_refused(
@@ -70,3 +67,11 @@ def test_invalid_documents_are_refused(
     with pytest.raises(ValidationError) as caught:
         MatchingSettings.model_validate(document)
     assert caught.value.errors()[0]["loc"] == location
+
+
+def test_some_criterion_needs_a_weight() -> None:
+    # A rule across members, which the schema cannot state: a business rule.
+    every = ("mutual_learning", "reverse", "mindset", "practical_fit", "diversity")
+    with pytest.raises(Invalid) as caught:
+        MatchingSettings.model_validate({name: {"weight": 0} for name in every})
+    assert caught.value.code == "no_weight"

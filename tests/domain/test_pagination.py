@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from app.domain.errors import Invalid
+from app.domain.errors import Malformed, ValidationFailed
 from app.domain.pagination import check_limit, decode_cursor, encode_cursor
 
 
@@ -17,7 +17,7 @@ def test_round_trip() -> None:
 
 @pytest.mark.parametrize("cursor", ["", "!!!", "bm90IGpzb24", "eyJhIjogMX0", "WzEsMl0"])
 def test_damaged_cursors_are_invalid(cursor: str) -> None:
-    with pytest.raises(Invalid) as caught:
+    with pytest.raises(Malformed) as caught:
         decode_cursor(cursor, 1)
     assert caught.value.code == "invalid_cursor"
     assert caught.value.errors[0]["field"] == "cursor"
@@ -25,7 +25,7 @@ def test_damaged_cursors_are_invalid(cursor: str) -> None:
 
 @pytest.mark.parametrize("limit", [0, -1, 201])
 def test_limits_are_bounded(limit: int) -> None:
-    with pytest.raises(Invalid):
+    with pytest.raises(ValidationFailed):
         check_limit(limit)
     assert check_limit(None) == 50
     assert check_limit(200) == 200

@@ -113,7 +113,7 @@ class MatchingQuery:
     ) -> list[MentorSuggestionType]:
         ctx = info.context
         found = await self_match.suggest_mentors(
-            ctx.session, ctx.principal, program_id, mentee_id, max(1, min(first, 50))
+            ctx.session, ctx.principal, program_id, mentee_id, first
         )
         return [suggestion_from(s) for s in found]
 

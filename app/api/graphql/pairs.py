@@ -488,14 +488,16 @@ class PairQuery:
 
     @strawberry.field(
         description="A pair's feedback: your own answers; every answer of the pair for its "
-        "managers and admins (audited)."
+        "managers, administrators and `read` keys (audited)."
     )
     async def pair_feedback(self, info: Info, pair_id: uuid.UUID) -> list[FeedbackType]:
         ctx = info.context
         found = await feedback_service.list_feedback(ctx.session, ctx.principal, pair_id)
         return [feedback_from_read(feedback_service.to_read(f)) for f in found]
 
-    @strawberry.field(description="A program's dashboard, for its managers and admins.")
+    @strawberry.field(
+        description="A program's dashboard, for its managers, administrators and `read` keys."
+    )
     async def dashboard(self, info: Info, program_id: uuid.UUID) -> DashboardType:
         ctx = info.context
         board = await progress_service.program_dashboard(ctx.session, ctx.principal, program_id)

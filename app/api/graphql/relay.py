@@ -1,6 +1,6 @@
 """Relay-style connections over the domain's keyset pages."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 import strawberry
@@ -11,10 +11,16 @@ NodeT = TypeVar("NodeT")
 ModelT = TypeVar("ModelT")
 
 
-@strawberry.type
+@strawberry.type(description="Relay's page information; pages go forward (`first`, `after`).")
 class PageInfo:
     has_next_page: bool
-    end_cursor: str | None
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor.")
+    end_cursor: str | None = strawberry.field(description="The last edge's cursor.")
+    has_previous: strawberry.Private[Callable[[], Awaitable[bool]]]
+
+    @strawberry.field(description="Whether items come before this page: only after `after`.")
+    async def has_previous_page(self) -> bool:
+        return await self.has_previous()
 
 
 @strawberry.type
@@ -44,6 +50,8 @@ def connection_from_page(
         edges=edges,
         page_info=PageInfo(
             has_next_page=page.next_cursor is not None,
+            start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
+            has_previous=page.has_previous,
         ),
     )

@@ -21,7 +21,7 @@ from app.api.graphql.access import AccessQuery
 from app.api.graphql.consultations import ConsultationMutation, ConsultationQuery
 from app.api.graphql.context import get_context
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
-from app.api.graphql.errors import ProblemErrors, Schema
+from app.api.graphql.errors import QUERY_TOO_COMPLEX, ProblemErrors, Schema, coded_rule
 from app.api.graphql.groups import GroupQuery
 from app.api.graphql.ide import offline_graphiql_html
 from app.api.graphql.matching import MatchingMutation, MatchingQuery
@@ -59,7 +59,10 @@ class Mutation(
 # The limits' rules are built once: the validation cache is keyed by the rules as well as the
 # document, so rules built per request (as QueryDepthLimiter and MaxAliasesLimiter do) would
 # never let it hit.
-LIMIT_RULES: list[type[ASTValidationRule]] = [max_depth_rule(10, None, None), max_aliases_rule(30)]
+LIMIT_RULES: list[type[ASTValidationRule]] = [
+    coded_rule(max_depth_rule(10, None, None), QUERY_TOO_COMPLEX),
+    coded_rule(max_aliases_rule(30), QUERY_TOO_COMPLEX),
+]
 # Documents parsed and validated once per distinct text: clients send the same few queries
 # again and again. Bounded, so unique texts cannot grow memory.
 DOCUMENT_CACHE_SIZE = 512
@@ -78,6 +81,28 @@ schema = Schema(
 )
 
 
+# The members of a GraphQL-over-HTTP request, as the OpenAPI document describes the body.
+_REQUEST_MEMBERS: dict[str, tuple[type, ...]] = {
+    "query": (str,),
+    "variables": (dict, type(None)),
+    "operationName": (str, type(None)),
+    "extensions": (dict, type(None)),
+}
+
+
+def _check_request(body: dict[str, Any]) -> None:
+    """A body of the wrong shape is refused as malformed (400), before any GraphQL runs."""
+    wrong = [
+        name
+        for name, kinds in _REQUEST_MEMBERS.items()
+        if name in body and not isinstance(body[name], kinds)
+    ]
+    if wrong:
+        raise HTTPException(400, f"Wrong types in the request: {', '.join(wrong)}.")
+    if not body.get("query"):
+        raise HTTPException(400, "The body must hold a `query`, a GraphQL document.")
+
+
 class ServiceGraphQLRouter(GraphQLRouter[object, None]):
     """strawberry's router, with GraphiQL served locally and refusals as problem documents."""
 
@@ -92,6 +117,8 @@ class ServiceGraphQLRouter(GraphQLRouter[object, None]):
             raise HTTPException(400, "The body is not valid UTF-8 JSON.") from exc
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "The body must be a JSON object with a `query`.")
+        if isinstance(parsed, dict):
+            _check_request(parsed)
         return parsed
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:

@@ -11,16 +11,23 @@ from app.api.rest import API_PREFIX
 from app.api.schemas import Page
 from app.domain.audit import service
 from app.domain.audit.models import AuditEntryRead, AuditFilter
+from app.domain.schemas import NO_NUL_PATTERN
 
 router = APIRouter(prefix=f"{API_PREFIX}/audit-log", tags=["audit"], responses=common_responses())
 
 
 def _filters(
     action: Annotated[
-        str | None, Query(max_length=80, description="e.g. `api_key.revoked`")
+        str | None,
+        Query(max_length=80, pattern=NO_NUL_PATTERN, description="e.g. `api_key.revoked`"),
     ] = None,
     actor: Annotated[
-        str | None, Query(max_length=80, description="`employee:<id>` or `api_key:<id>`")
+        str | None,
+        Query(
+            max_length=80,
+            pattern=NO_NUL_PATTERN,
+            description="`employee:<id>` or `api_key:<id>`",
+        ),
     ] = None,
     subject_id: uuid.UUID | None = None,
 ) -> AuditFilter:

@@ -10,6 +10,7 @@ from app.api.problems import common_responses, responses
 from app.api.rest import API_PREFIX
 from app.api.schemas import Page
 from app.api.support_deps import SupportPrincipal
+from app.domain.schemas import TopicTag
 from app.domain.support import circle_forming, circles, discussions
 from app.domain.support.models import ThreadKind
 from app.domain.support.schemas import (
@@ -232,7 +233,7 @@ async def list_threads(
     principal: SupportPrincipal,
     paging: Paging,
     kind: ThreadKind | None = None,
-    tag: Annotated[str | None, Query(max_length=50, description="Threads with this tag.")] = None,
+    tag: Annotated[TopicTag | None, Query(description="Threads with this tag.")] = None,
 ) -> Page[ThreadRead]:
     page = await discussions.list_threads(
         db,

@@ -19,7 +19,7 @@ from app.domain.employees.models import (
     EmployeeUpdate,
 )
 from app.domain.integrations import offboarding
-from app.domain.schemas import CalendarDate, InputSchema
+from app.domain.schemas import NO_NUL_PATTERN, CalendarDate, InputSchema
 
 router = APIRouter(
     prefix=f"{API_PREFIX}/employees", tags=["employees"], responses=common_responses()
@@ -27,11 +27,12 @@ router = APIRouter(
 
 
 def _filters(
-    department: Annotated[str | None, Query(max_length=200)] = None,
+    department: Annotated[str | None, Query(max_length=200, pattern=NO_NUL_PATTERN)] = None,
     status: EmployeeStatus | None = None,
     manager_id: uuid.UUID | None = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Part of the name or e-mail.")
+        str | None,
+        Query(max_length=200, pattern=NO_NUL_PATTERN, description="Part of the name or e-mail."),
     ] = None,
 ) -> EmployeeFilter:
     return EmployeeFilter(department=department, status=status, manager_id=manager_id, q=q)
@@ -41,7 +42,7 @@ def _filters(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create an employee",
-    responses=responses(409),
+    responses=responses(404, 409),
 )
 async def create_employee(
     body: EmployeeCreate, db: DbSession, principal: CurrentPrincipal, response: Response

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, set_etag
+from app.api.deps import IN_DIGITS, CurrentPrincipal, DbSession, IfMatch, Paging, set_etag
 from app.api.problems import common_responses, responses
 from app.api.rest import API_PREFIX
 from app.api.schemas import Page
@@ -40,7 +40,7 @@ async def mentor_suggestions(
     db: DbSession,
     principal: CurrentPrincipal,
     mentee_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=self_match.MAX_SUGGESTIONS)] = 20,
+    limit: Annotated[int, Query(ge=1, le=self_match.MAX_SUGGESTIONS), IN_DIGITS] = 20,
 ) -> list[MentorSuggestion]:
     return await self_match.suggest_mentors(db, principal, program_id, mentee_id, limit)
 

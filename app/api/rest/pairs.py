@@ -27,8 +27,9 @@ PAIRS = f"{API_PREFIX}/pairs"
 router = APIRouter(responses=common_responses())
 
 VISIBILITY = (
-    "Visible to the pair's mentor and mentee, the program's managers and administrators; "
-    "anyone else gets 404. Reads by managers and administrators are audited."
+    "Visible to the pair's mentor and mentee, the program's managers, administrators and "
+    "`read` keys (reporting clients); anyone else gets 404. Reads by anyone but the pair's "
+    "mentor and mentee are audited."
 )
 
 
@@ -40,7 +41,10 @@ def _pair_url(pair_id: uuid.UUID) -> str:
     PAIRS,
     tags=["pairs"],
     summary="List pairs",
-    description="Your own pairs, those of the programs you run, or all of them (admins).",
+    description=(
+        "Your own pairs, those of the programs you run, or all of them (administrators and "
+        "`read` keys)."
+    ),
 )
 async def list_pairs(
     db: DbSession,

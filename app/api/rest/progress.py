@@ -29,7 +29,9 @@ HEALTH_RULES = (
 @router.get(
     f"{API_PREFIX}/pairs/{{pair_id}}/progress",
     summary="A pair's progress and health",
-    description=HEALTH_RULES + " Reads by managers and administrators are audited.",
+    description=HEALTH_RULES
+    + " The pair's people, the program's managers, administrators and `read` keys; reads by "
+    "anyone but the pair's people are audited.",
     responses=responses(404),
 )
 async def get_progress(
@@ -54,7 +56,10 @@ async def submit_feedback(
 @router.get(
     f"{API_PREFIX}/pairs/{{pair_id}}/feedback",
     summary="A pair's feedback",
-    description="Your own answers; every answer of the pair for managers (audited).",
+    description=(
+        "Your own answers; every answer of the pair for its program's managers, "
+        "administrators and `read` keys (audited)."
+    ),
     responses=responses(404),
 )
 async def list_feedback(
@@ -67,7 +72,8 @@ async def list_feedback(
     f"{API_PREFIX}/programs/{{program_id}}/dashboard",
     summary="A program's dashboard",
     description=(
-        "The program's managers and administrators: pairs by status and health, sessions per "
+        "The program's managers, administrators and `read` keys (audited): pairs by status "
+        "and health, sessions per "
         "month, objective coverage, participation (with unmatched participants) and "
         "satisfaction (session ratings and feedback forms). " + HEALTH_RULES
     ),
@@ -85,7 +91,10 @@ CSV_COLUMNS = list(PairHealthRow.model_fields)
 @router.get(
     f"{API_PREFIX}/programs/{{program_id}}/dashboard/pairs.csv",
     summary="Export a program's pairs with their health (CSV)",
-    description="One line per pair; columns: " + ", ".join(CSV_COLUMNS) + ".",
+    description=(
+        "The program's managers, administrators and `read` keys (audited). One line per pair; "
+        "columns: " + ", ".join(CSV_COLUMNS) + "."
+    ),
     response_class=Response,
     responses={
         200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"},

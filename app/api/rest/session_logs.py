@@ -51,7 +51,10 @@ async def create_log(
 @router.get(
     LOGS,
     summary="List a pair's session logs",
-    description="Oldest logged first. Reads by managers and administrators are audited." + PRIVATE,
+    description=(
+        "Oldest logged first. The pair's people, the program's managers, administrators and "
+        "`read` keys; reads by anyone but the pair's people are audited." + PRIVATE
+    ),
     responses=responses(404),
 )
 async def list_logs(
@@ -170,7 +173,8 @@ async def delete_log(
     summary="List the session logs you may see",
     description=(
         "The logs of every pair you may see: your own, those of the programs you run, or all "
-        "of them (administrators); oldest logged first. Reads of other people's logs are "
+        "of them (administrators and `read` keys); oldest logged first. Reads of other "
+        "people's logs are "
         "audited, once per pair on the page." + PRIVATE
     ),
 )

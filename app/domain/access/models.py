@@ -3,16 +3,17 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import model_validator
+from pydantic import StringConstraints, model_validator
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Scope
-from app.domain.schemas import InputSchema, Timestamp
+from app.domain.errors import Invalid, field_error
+from app.domain.schemas import HttpsUrl, InputSchema, Timestamp
 
 
 class Organization(IdMixin, TimestampMixin, table=True):
@@ -106,8 +107,8 @@ class IdentityProviderKeys(SQLModel):
     jwks: dict[str, Any] | None = Field(
         default=None, description='A JWKS document (`{"keys": [...]}`) with the public keys.'
     )
-    jwks_url: str | None = Field(
-        default=None, max_length=1000, description="HTTPS address of the provider's JWKS."
+    jwks_url: Annotated[HttpsUrl, StringConstraints(max_length=1000)] | None = Field(
+        default=None, description="HTTPS address of the provider's JWKS."
     )
     public_key_pem: str | None = Field(
         default=None, max_length=20_000, description="A PEM-encoded RSA, EC or Ed25519 public key."
@@ -120,12 +121,22 @@ class IdentityProviderKeys(SQLModel):
     )
 
 
+def _key_sources(detail: str, given: list[str]) -> Invalid:
+    # A rule across fields, which a JSON Schema cannot state plainly: a business rule (409).
+    named = given or list(_KEY_FIELDS)
+    return Invalid(
+        detail,
+        code="one_key_source",
+        errors=[field_error(name, "one key source only", "one_of") for name in named],
+    )
+
+
 class IdentityProviderCreate(IdentityProviderBase, IdentityProviderKeys, InputSchema):
     @model_validator(mode="after")
     def _one_key_source(self) -> "IdentityProviderCreate":
         given = [name for name in _KEY_FIELDS if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of {', '.join(_KEY_FIELDS)}")
+            raise _key_sources(f"Give exactly one of {', '.join(_KEY_FIELDS)}.", given)
         return self
 
 
@@ -136,11 +147,15 @@ class IdentityProviderUpdate(IdentityProviderKeys, InputSchema):
     identity_claim: IdentityClaim | None = None
     enabled: bool | None = None
 
+    never_null: ClassVar[frozenset[str]] = frozenset(
+        {"name", "issuer", "audience", "identity_claim", "enabled"}
+    )
+
     @model_validator(mode="after")
     def _at_most_one_key_source(self) -> "IdentityProviderUpdate":
         given = [name for name in _KEY_FIELDS if getattr(self, name) is not None]
         if len(given) > 1:
-            raise ValueError(f"give at most one of {', '.join(_KEY_FIELDS)}")
+            raise _key_sources(f"Give at most one of {', '.join(_KEY_FIELDS)}.", given)
         return self
 
 

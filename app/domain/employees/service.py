@@ -169,8 +169,9 @@ async def _check_manager(
 ) -> None:
     manager = await session.get(Employee, manager_id)
     if manager is None or manager.organization_id != organization_id:
-        raise Invalid(
+        raise NotFound(
             "The manager is not an employee of this organisation.",
+            code="manager_not_found",
             errors=[field_error("manager_id", "no such employee", "not_found")],
         )
     if employee_id is None:

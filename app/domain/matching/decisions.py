@@ -114,6 +114,12 @@ async def decide(
             "Only the program's managers approve or reject enrolments.",
             code="not_program_manager",
         )
+    if not manager and participant.employee_id != principal.employee_id:
+        # Seeing every enrolment (a `read` key) is not running the program.
+        raise Forbidden(
+            "Only the person or the program's managers withdraw an enrolment.",
+            code="not_program_manager",
+        )
     if target == ParticipantStatus.REJECTED and not (data.reason and data.reason.strip()):
         raise Invalid(
             "Say why the enrolment is rejected.",

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.indexes import partial_index
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputSchema, UniqueList
 
 
 class RunStatus(StrEnum):
@@ -276,7 +276,7 @@ class ProposalSelection(InputSchema):
 
 
 class ProposalSwap(InputSchema):
-    proposal_ids: list[uuid.UUID] = Field(
+    proposal_ids: UniqueList[uuid.UUID] = Field(
         min_length=2, max_length=2, description="Two open proposals whose mentors trade places."
     )
 

@@ -111,6 +111,7 @@ async def suggest_mentors(
     limit: int = 20,
 ) -> list[MentorSuggestion]:
     """Mentors with a free seat the mentee may be paired with, best score first."""
+    limit = pagination.check_limit(limit, MAX_SUGGESTIONS)
     program = await get_program(session, principal, program_id)
     mentee = await _mentee_for(session, principal, program, mentee_id)
     pool = await load_pool(session, program)
@@ -131,7 +132,7 @@ async def suggest_mentors(
     order = sorted(
         (j for j in range(len(mentors)) if allowed[j]),
         key=lambda j: (-float(matrix.total[0, j]), mentors[j].id),
-    )[: max(1, min(limit, MAX_SUGGESTIONS))]
+    )[:limit]
     return [
         MentorSuggestion(
             mentor_id=mentors[j].id,

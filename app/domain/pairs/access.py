@@ -1,7 +1,9 @@
-"""Who sees a pair: its two people, the managers of its program and administrators.
+"""Who sees a pair: its two people, the managers of its program, administrators and ``read``
+keys (reporting clients, which change nothing).
 
-Anyone else, including keys that only read, is told the pair does not exist (404). Every
-other module that shows something of a pair (session logs, progress) asks here.
+Anyone else is told the pair does not exist (404). Every other module that shows something
+of a pair (session logs, progress) asks here; reads by anyone but the pair's people are
+audited.
 """
 
 import uuid
@@ -38,7 +40,9 @@ def owners(pair: Pair) -> set[uuid.UUID]:
 
 
 def sees(principal: Principal, pair: Pair, program: Program) -> bool:
-    return side_of(principal, pair) is not None or program_access.manages(principal, program)
+    return side_of(principal, pair) is not None or program_access.reads_mentoring(
+        principal, program
+    )
 
 
 def require_side(principal: Principal, pair: Pair, action: str) -> Side:
@@ -50,10 +54,10 @@ def require_side(principal: Principal, pair: Pair, action: str) -> Side:
 
 def visible_pairs(principal: Principal) -> ColumnElement[bool] | None:
     """The condition restricting a query of pairs to those ``principal`` may see."""
-    if program_access.oversees_all(principal):
+    if program_access.reads_all(principal):
         return None
     if principal.employee_id is None:
-        return col(Pair.id).is_(None)  # a key without programs:write sees no pair
+        return col(Pair.id).is_(None)  # a key that neither reads nor manages sees no pair
     managed = select(ProgramManager.program_id).where(
         ProgramManager.employee_id == principal.employee_id
     )

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlmodel import Field, SQLModel
 
@@ -114,8 +114,10 @@ class GoalUpdate(InputSchema):
     progress: int | None = Field(default=None, ge=0, le=100)
     target_date: CalendarDate | None = None
 
+    never_null: ClassVar[frozenset[str]] = frozenset({"title", "status", "progress"})
 
-GOAL_REQUIRED_ON_UPDATE = frozenset({"title", "status", "progress"})
+
+GOAL_REQUIRED_ON_UPDATE = GoalUpdate.never_null
 
 
 class GoalRead(SQLModel):

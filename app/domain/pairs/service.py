@@ -273,14 +273,15 @@ def _check_move(principal: Principal, seen: SeenPair, data: PairTransition) -> N
             code="invalid_transition",
             allowed_transitions=sorted(s.value for s in allowed),
         )
-    manages = program_access.manages(principal, seen.program)
-    if not manages:
-        access.require_side(principal, pair, "change their pair's status")
-        if pair.status == PairStatus.PROPOSED and data.to == PairStatus.ACTIVE:
-            raise Forbidden(
-                "A proposed pair is activated by the program's managers.",
-                code="not_program_manager",
-            )
+    if (
+        not program_access.manages(principal, seen.program)
+        and pair.status == PairStatus.PROPOSED
+        and data.to == PairStatus.ACTIVE
+    ):
+        raise Forbidden(
+            "A proposed pair is activated by the program's managers.",
+            code="not_program_manager",
+        )
     if data.to == PairStatus.ENDED_EARLY and data.reason is None:
         raise Invalid(
             "Say why the pair ends early.",
@@ -302,6 +303,9 @@ async def transition_pair(
 ) -> Pair:
     seen = await load_pair(session, principal, pair_id, lock=True)
     pair = seen.pair
+    if not program_access.manages(principal, seen.program):
+        # Seeing the pair (a `read` key) is not being in it.
+        access.require_side(principal, pair, "change their pair's status")
     if expected_version is not None:
         check_version(pair.version, expected_version, "pair")
     _check_move(principal, seen, data)

@@ -177,14 +177,14 @@ async def enrol(
     program = await get_program(session, principal, program_id, lock=True)
     manager = access.manages(principal, program)
     employee_id = data.employee_id or principal.employee_id
+    if (employee_id is None or employee_id != principal.employee_id) and not manager:
+        raise Forbidden(
+            "Only the program's managers enrol other people.", code="not_program_manager"
+        )
     if employee_id is None:
         raise Invalid(
             "Name the employee who enrols.",
             errors=[field_error("employee_id", "required for API keys", "required")],
-        )
-    if employee_id != principal.employee_id and not manager:
-        raise Forbidden(
-            "Only the program's managers enrol other people.", code="not_program_manager"
         )
     if program.status != ProgramStatus.ENROLLING:
         raise Conflict(

@@ -1,7 +1,8 @@
 """Who may see and who may run a program.
 
 Administrators and API keys with ``programs:write`` act as managers of every program; ``read``
-keys read everything. People see programs past the draft stage (an archived draft stays a
+keys read everything (programs, and their mentoring as their managers read it) and change
+nothing. People see programs past the draft stage (an archived draft stays a
 draft) and the drafts they manage; the employees listed as a program's managers run it,
 whatever their role. Creating a program takes the ``program_manager`` role.
 """
@@ -40,6 +41,22 @@ def manages(principal: Principal, program: Program) -> bool:
     if oversees_all(principal):
         return True
     return principal.employee_id is not None and principal.employee_id in program.manager_ids
+
+
+def reads_mentoring(principal: Principal, program: Program) -> bool:
+    """Who reads a program's mentoring without being in it (its pairs, the shared fields of
+    their logs, progress, dashboards): its managers, administrators, and ``read`` keys, for
+    reporting clients such as a BI tool. Private notes stay their author's whoever asks; the
+    callers audit these reads."""
+    return reads_all(principal) or manages(principal, program)
+
+
+def require_reads_mentoring(principal: Principal, program: Program) -> None:
+    if not reads_mentoring(principal, program):
+        raise Forbidden(
+            "Only the program's managers, administrators and read keys can see this.",
+            code="not_program_manager",
+        )
 
 
 def require_manage(principal: Principal, program: Program) -> None:

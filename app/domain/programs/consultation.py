@@ -326,7 +326,9 @@ async def list_consultation_access(
     """:func:`list_consultations`, each consultation as the caller sees it."""
     page = await list_consultations(session, principal, filters, limit=limit, cursor=cursor)
     if not page.items:
-        return pagination.Page(items=[], next_cursor=page.next_cursor, cursors=[])
+        return pagination.Page(
+            items=[], next_cursor=page.next_cursor, has_previous=page.has_previous
+        )
     rows = await session.exec(
         select(Program).where(
             Program.organization_id == principal.organization_id,
@@ -337,5 +339,8 @@ async def list_consultation_access(
     seen = await consultations_for(session, principal, [programs[c.program_id] for c in page.items])
     kept = [(s, resume) for s, resume in zip(seen, page.cursors, strict=True) if s is not None]
     return pagination.Page(
-        items=[s for s, _ in kept], next_cursor=page.next_cursor, cursors=[r for _, r in kept]
+        items=[s for s, _ in kept],
+        next_cursor=page.next_cursor,
+        cursors=[r for _, r in kept],
+        has_previous=page.has_previous,
     )

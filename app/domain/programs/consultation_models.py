@@ -4,16 +4,16 @@ who was asked, what they answered, and what the managers did with each answer.""
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, field_validator
+from pydantic import field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.programs.models import ObjectiveCategory, ObjectiveCreate
-from app.domain.schemas import InputSchema, Timestamp
+from app.domain.schemas import EmailAddress, InputPart, InputSchema, Timestamp
 
 
 class ConsultationStatus(StrEnum):
@@ -73,6 +73,8 @@ class ConsultationUpdate(InputSchema):
     question: str | None = Field(default=None, min_length=3, max_length=2000)
     deadline: Timestamp | None = None
 
+    never_null: ClassVar[frozenset[str]] = frozenset({"question", "deadline"})
+
 
 class ConsultationClose(InputSchema):
     summary: str = Field(min_length=3, max_length=10_000, description="What was agreed.")
@@ -126,7 +128,7 @@ class StakeholderInvite(InputSchema):
     """Name an employee, or an external person by e-mail (and name)."""
 
     employee_id: uuid.UUID | None = None
-    email: EmailStr | None = Field(default=None, max_length=320)
+    email: EmailAddress | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     role: StakeholderRole
 
@@ -151,10 +153,8 @@ class StakeholderRead(SQLModel):
 # --- contributions -------------------------------------------------------------------------
 
 
-class ProposedObjective(BaseModel):
+class ProposedObjective(InputPart):
     """An objective a stakeholder suggests; accepting it can create it as is."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=200)
     category: ObjectiveCategory

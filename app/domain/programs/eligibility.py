@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.errors import Conflict, Invalid, field_error
+from app.domain.errors import Conflict, NotFound, field_error
 from app.domain.groups import service as groups
 from app.domain.groups.models import Group
 from app.domain.programs.models import Program, ProgramEligibleGroup
@@ -32,7 +32,10 @@ async def check_groups(
         if group_id not in known
     ]
     if errors:
-        raise Invalid("Unknown groups in the enrolment rule.", errors=errors)
+        # An identifier that names nothing in the organisation, as for a manager.
+        raise NotFound(
+            "Unknown groups in the enrolment rule.", code="group_not_found", errors=errors
+        )
 
 
 def replace_eligible_groups(program: Program, group_ids: Sequence[uuid.UUID]) -> None:

@@ -8,7 +8,10 @@ practical fit" without doing arithmetic. Thresholds are on the same 0..1 scale a
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
+
+from app.domain.errors import Invalid, field_error
+from app.domain.schemas import InputPart, UniqueList
 
 
 class MatchMode(StrEnum):
@@ -19,8 +22,8 @@ class MatchMode(StrEnum):
     MANUAL = "manual"  # managers pair people by hand, with scores as guidance
 
 
-class _Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Criterion(InputPart):
+    pass
 
 
 class MutualLearning(_Criterion):
@@ -86,24 +89,22 @@ class MatchingSettings(_Criterion):
     minimum_score: float = Field(
         default=0.5, ge=0, le=1, description="Pairs scoring below this are never proposed."
     )
-    modes: list[MatchMode] = Field(
+    modes: UniqueList[MatchMode] = Field(
         default_factory=lambda: [MatchMode.AUTOMATIC],
         min_length=1,
         max_length=len(MatchMode),
         description="How pairs may be formed; the first is the default.",
     )
 
-    @field_validator("modes")
-    @classmethod
-    def _distinct_modes(cls, value: list[MatchMode]) -> list[MatchMode]:
-        if len(set(value)) != len(value):
-            raise ValueError("each mode may appear once")
-        return value
-
     @model_validator(mode="after")
     def _some_weight(self) -> "MatchingSettings":
+        # A rule across members, which a JSON Schema cannot state: a business rule (409).
         if not any(self.weights().values()):
-            raise ValueError("at least one criterion needs a weight above 0")
+            raise Invalid(
+                "At least one criterion needs a weight above 0.",
+                code="no_weight",
+                errors=[field_error("matching_settings", "every weight is 0", "no_weight")],
+            )
         return self
 
     def weights(self) -> dict[str, float]:

@@ -4,16 +4,16 @@ import re
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, FiniteFloat, field_validator
+from pydantic import BaseModel, ConfigDict, FiniteFloat
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.programs.matching_settings import MatchingSettings
-from app.domain.schemas import CalendarDate, InputSchema
+from app.domain.schemas import CalendarDate, InputPart, InputSchema, TopicTags, UniqueList
 
 MAX_MANAGERS = 20
 MAX_OBJECTIVES = 50
@@ -146,18 +146,6 @@ class Program(ProgramFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin,
         return [link.group_id for link in self.eligibility_links]
 
 
-def _distinct(values: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
-    if values is not None and len(set(values)) != len(values):
-        raise ValueError("each employee may be named once")
-    return values
-
-
-def _distinct_groups(values: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
-    if values is not None and len(set(values)) != len(values):
-        raise ValueError("each group may be named once")
-    return values
-
-
 MAX_ELIGIBLE_GROUPS = 50
 _ELIGIBLE_GROUPS = (
     "Only members of these groups (pushed by the identity provider through SCIM, see "
@@ -169,7 +157,7 @@ _ELIGIBLE_GROUPS = (
 class ProgramCreate(ProgramFields, InputSchema):
     starts_on: CalendarDate | None = None
     ends_on: CalendarDate | None = Field(default=None, description="On or after `starts_on`.")
-    manager_ids: list[uuid.UUID] | None = Field(
+    manager_ids: UniqueList[uuid.UUID] | None = Field(
         default=None,
         max_length=MAX_MANAGERS,
         description="Employees who run the program; defaults to the employee creating it.",
@@ -177,12 +165,9 @@ class ProgramCreate(ProgramFields, InputSchema):
     matching_settings: MatchingSettings | None = Field(
         default=None, description="Omitted: the defaults for the program's kind."
     )
-    eligible_group_ids: list[uuid.UUID] | None = Field(
+    eligible_group_ids: UniqueList[uuid.UUID] | None = Field(
         default=None, max_length=MAX_ELIGIBLE_GROUPS, description=_ELIGIBLE_GROUPS
     )
-
-    _managers = field_validator("manager_ids")(_distinct)
-    _groups = field_validator("eligible_group_ids")(_distinct_groups)
 
 
 class ProgramUpdate(InputSchema):
@@ -196,25 +181,24 @@ class ProgramUpdate(InputSchema):
     cadence_days: int | None = Field(default=None, ge=1, le=365)
     meeting_minutes: int | None = Field(default=None, ge=5, le=480)
     default_mentor_capacity: int | None = Field(default=None, ge=1, le=20)
-    manager_ids: list[uuid.UUID] | None = Field(
+    manager_ids: UniqueList[uuid.UUID] | None = Field(
         default=None, max_length=MAX_MANAGERS, description="Replaces the list of managers."
     )
     matching_settings: MatchingSettings | None = Field(
         default=None, description="Replaces the whole document; omitted members take defaults."
     )
-    eligible_group_ids: list[uuid.UUID] | None = Field(
+    eligible_group_ids: UniqueList[uuid.UUID] | None = Field(
         default=None,
         max_length=MAX_ELIGIBLE_GROUPS,
         description="Replaces the list; empty or null lets anyone enrol. " + _ELIGIBLE_GROUPS,
     )
 
-    _managers = field_validator("manager_ids")(_distinct)
-    _groups = field_validator("eligible_group_ids")(_distinct_groups)
+    never_null: ClassVar[frozenset[str]] = frozenset(
+        {"name", "kind", "default_mentor_capacity", "manager_ids", "matching_settings"}
+    )
 
 
-PROGRAM_REQUIRED_ON_UPDATE = frozenset(
-    {"name", "kind", "default_mentor_capacity", "manager_ids", "matching_settings"}
-)
+PROGRAM_REQUIRED_ON_UPDATE = ProgramUpdate.never_null
 
 
 class EnrollingWaiver(BaseModel):
@@ -267,7 +251,7 @@ class ProgramTransition(InputSchema):
 # --- objectives ----------------------------------------------------------------------------
 
 
-class SuccessIndicator(BaseModel):
+class SuccessIndicator(InputPart):
     """How the program will know the objective is met, e.g. '80 % of mentees use the tool'."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -300,7 +284,7 @@ class ObjectiveFields(SQLModel):
     title: str = Field(min_length=1, max_length=200)
     category: ObjectiveCategory
     description: str | None = Field(default=None, max_length=5000)
-    topic_tags: list[str] = Field(
+    topic_tags: TopicTags = Field(
         default_factory=list,
         max_length=30,
         description="Topics that matching uses, e.g. ['generative-ai', 'accessibility'].",
@@ -325,29 +309,21 @@ class Objective(ObjectiveFields, IdMixin, TenantMixin, TimestampMixin, VersionMi
 class ObjectiveCreate(ObjectiveFields, InputSchema):
     success_indicators: list[SuccessIndicator] = Field(default_factory=list, max_length=20)
 
-    @field_validator("topic_tags")
-    @classmethod
-    def _tags(cls, value: list[str]) -> list[str] | None:
-        return _normalise_tags(value)
-
 
 class ObjectiveUpdate(InputSchema):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     category: ObjectiveCategory | None = None
     description: str | None = Field(default=None, max_length=5000)
     success_indicators: list[SuccessIndicator] | None = Field(default=None, max_length=20)
-    topic_tags: list[str] | None = Field(default=None, max_length=30)
+    topic_tags: TopicTags | None = Field(default=None, max_length=30)
     priority: int | None = Field(default=None, ge=1, le=5)
 
-    @field_validator("topic_tags")
-    @classmethod
-    def _tags(cls, value: list[str] | None) -> list[str] | None:
-        return _normalise_tags(value)
+    never_null: ClassVar[frozenset[str]] = frozenset(
+        {"title", "category", "success_indicators", "topic_tags", "priority"}
+    )
 
 
-OBJECTIVE_REQUIRED_ON_UPDATE = frozenset(
-    {"title", "category", "success_indicators", "topic_tags", "priority"}
-)
+OBJECTIVE_REQUIRED_ON_UPDATE = ObjectiveUpdate.never_null
 
 
 class ObjectiveRead(SQLModel):
@@ -366,7 +342,7 @@ class ObjectiveRead(SQLModel):
 
 
 class ObjectiveOrder(InputSchema):
-    objective_ids: list[uuid.UUID] = Field(
+    objective_ids: UniqueList[uuid.UUID] = Field(
         max_length=MAX_OBJECTIVES,
         description="Every objective of the program, in the new order.",
     )

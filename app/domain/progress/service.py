@@ -1,8 +1,9 @@
 """Use cases of progress: a pair's figures and health, a program's dashboard and its export.
 
 Health follows the rules of ``app/domain/progress/health.py``. A pair's progress is read
-by its people, the program's managers and administrators (audited for the latter); the
-dashboard by the program's managers and administrators.
+by its people, the program's managers, administrators and ``read`` keys (audited for all
+but the pair's people); the dashboard and its export by the program's managers,
+administrators and ``read`` keys (audited).
 """
 
 import uuid
@@ -139,11 +140,11 @@ async def pair_progress(
     return found[seen.pair.id]
 
 
-async def _managed_program(
+async def _overseen_program(
     session: AsyncSession, principal: Principal, program_id: uuid.UUID
 ) -> Program:
     program = await programs.get_program(session, principal, program_id)
-    program_access.require_manage(principal, program)
+    program_access.require_reads_mentoring(principal, program)
     return program
 
 
@@ -194,7 +195,7 @@ async def export_pair_health(
     session: AsyncSession, principal: Principal, program_id: uuid.UUID
 ) -> AsyncIterator[PairHealthRow]:
     """The program's pairs with their health, for the CSV export (checked before it starts)."""
-    program = await _managed_program(session, principal, program_id)
+    program = await _overseen_program(session, principal, program_id)
     await programs_audit(session, principal, program, "program_dashboard.export")
 
     async def rows() -> AsyncIterator[PairHealthRow]:
@@ -213,7 +214,7 @@ async def programs_audit(
 async def program_dashboard(
     session: AsyncSession, principal: Principal, program_id: uuid.UUID
 ) -> ProgramDashboard:
-    program = await _managed_program(session, principal, program_id)
+    program = await _overseen_program(session, principal, program_id)
     await programs_audit(session, principal, program, "program_dashboard.read")
     now = utcnow()
     # One grouped pass over the program's logs feeds health, participation and ratings.

@@ -4,21 +4,17 @@ A private note lives in its own table and is only ever selected by its author's 
 id, so no role (manager, administrator, API key, the other participant) can read it.
 """
 
-import re
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import CalendarDate, InputSchema, Timestamp
-
-_TAG = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,49}$")
+from app.domain.schemas import CalendarDate, InputPart, InputSchema, Timestamp, TopicTags
 
 
 class LogFormat(StrEnum):
@@ -87,26 +83,11 @@ class SessionLogNote(IdMixin, TenantMixin, TimestampMixin, table=True):
 # --- API schemas ---------------------------------------------------------------------------
 
 
-class ActionItem(BaseModel):
+class ActionItem(InputPart):
     text: str = Field(min_length=1, max_length=500)
     owner: Owner
     due: CalendarDate | None = None
     done: bool = False
-
-    model_config = ConfigDict(extra="forbid")
-
-
-def normalise_topics(values: list[str] | None) -> list[str] | None:
-    if values is None:
-        return None
-    tags: list[str] = []
-    for raw in values:
-        tag = "-".join(raw.strip().lower().split())
-        if not _TAG.match(tag):
-            raise ValueError(f"{raw!r} is not a topic tag: up to 50 letters, digits, '+#.-'")
-        if tag not in tags:
-            tags.append(tag)
-    return tags
 
 
 class SideFields(InputSchema):
@@ -123,14 +104,9 @@ class SessionLogCreate(SideFields):
     held_at: Timestamp = Field(description="When the session took place; not in the future.")
     duration_minutes: int = Field(ge=1, le=1440)
     format: LogFormat
-    topics: list[str] = Field(default_factory=list, max_length=30)
+    topics: TopicTags = Field(default_factory=list, max_length=30)
     summary: str | None = Field(default=None, max_length=10_000, description="Shared by both.")
     action_items: list[ActionItem] = Field(default_factory=list, max_length=50)
-
-    @field_validator("topics")
-    @classmethod
-    def _topics(cls, value: list[str]) -> list[str] | None:
-        return normalise_topics(value)
 
 
 class SessionLogUpdate(SideFields):
@@ -139,20 +115,19 @@ class SessionLogUpdate(SideFields):
     held_at: Timestamp | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=1440)
     format: LogFormat | None = None
-    topics: list[str] | None = Field(default=None, max_length=30)
+    topics: TopicTags | None = Field(default=None, max_length=30)
     summary: str | None = Field(default=None, max_length=10_000)
     action_items: list[ActionItem] | None = Field(default=None, max_length=50)
 
-    @field_validator("topics")
-    @classmethod
-    def _topics(cls, value: list[str] | None) -> list[str] | None:
-        return normalise_topics(value)
+    never_null: ClassVar[frozenset[str]] = frozenset(
+        {"held_at", "duration_minutes", "format", "topics"}
+    )
 
 
 SHARED_FIELDS = frozenset(
     {"held_at", "duration_minutes", "format", "topics", "summary", "action_items"}
 )
-LOG_REQUIRED_ON_UPDATE = frozenset({"held_at", "duration_minutes", "format", "topics"})
+LOG_REQUIRED_ON_UPDATE = SessionLogUpdate.never_null
 
 
 class SessionLogConfirm(SideFields):

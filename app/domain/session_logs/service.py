@@ -7,7 +7,7 @@
   back for its author only: every query of notes filters on the caller's employee id.
 - The author may delete a log within ``DELETE_WINDOW`` of logging it; an administrator
   may soft-delete any log (it then disappears from every read and every figure).
-- Managers and administrators read logs (never notes); their reads are audited.
+- Managers, administrators and ``read`` keys read logs (never notes); their reads are audited.
 """
 
 import uuid
@@ -268,6 +268,7 @@ async def list_logs(
         items=await reads(session, principal, page.items),
         next_cursor=page.next_cursor,
         cursors=page.cursors,
+        has_previous=page.has_previous,
     )
 
 
@@ -467,7 +468,8 @@ async def list_visible_logs(
     limit: int | None,
     cursor: str | None,
 ) -> pagination.Page[SessionLogRead]:
-    """Every log of the pairs the caller may see (all of them for administrators)."""
+    """Every log of the pairs the caller may see (all of them for administrators and
+    ``read`` keys)."""
     statement = select(SessionLog).where(
         SessionLog.organization_id == principal.organization_id,
         col(SessionLog.deleted_at).is_(None),
@@ -493,4 +495,5 @@ async def list_visible_logs(
         items=await reads(session, principal, page.items),
         next_cursor=page.next_cursor,
         cursors=page.cursors,
+        has_previous=page.has_previous,
     )

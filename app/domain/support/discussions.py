@@ -16,7 +16,14 @@ from app.domain import pagination
 from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
 from app.domain.concurrency import check_version, flush_versioned
-from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from app.domain.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ValidationFailed,
+    field_error,
+)
 from app.domain.programs.models import Program, _normalise_tags
 from app.domain.support import access
 from app.domain.support.models import Circle, DiscussionPost, DiscussionThread, ThreadKind
@@ -149,8 +156,8 @@ async def list_threads(
         try:
             normalised = _normalise_tags([tag]) or []
         except ValueError as exc:
-            raise Invalid(
-                "Not a tag.", errors=[field_error("tag", str(exc), "invalid", "query")]
+            raise ValidationFailed(
+                "Not a tag.", errors=[field_error("tag", str(exc), "pattern", "query")]
             ) from exc
         statement = statement.where(array_contains(session, DiscussionThread.tags, normalised[0]))
     return await pagination.paginate(
@@ -222,8 +229,9 @@ async def add_post(
             )
         ).first()
         if parent is None:
-            raise Invalid(
+            raise NotFound(
                 "A reply answers a post of the same thread.",
+                code="post_not_found",
                 errors=[field_error("reply_to_id", "no such post in this thread", "not_found")],
             )
     post = DiscussionPost(

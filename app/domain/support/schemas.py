@@ -2,14 +2,14 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, field_validator, model_validator
+from pydantic import BaseModel, model_validator
 from pydantic import Field as PydanticField
 from sqlmodel import Field
 
-from app.domain.programs.models import _normalise_tags
-from app.domain.schemas import InputSchema, Timestamp
+from app.domain.errors import Invalid, field_error
+from app.domain.schemas import InputSchema, Timestamp, TopicTags
 from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
 
 
@@ -45,6 +45,8 @@ class CircleUpdate(InputSchema):
     facilitator_guest_id: uuid.UUID | None = Field(
         default=None, description="A guest mentor who is a member of the circle."
     )
+
+    never_null: ClassVar[frozenset[str]] = frozenset({"name"})
 
 
 class CircleAutoForm(InputSchema):
@@ -93,15 +95,10 @@ class ThreadCreate(InputSchema):
     kind: ThreadKind
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=20_000)
-    tags: list[str] = Field(default_factory=list, max_length=20)
+    tags: TopicTags = Field(default_factory=list, max_length=20)
     anonymous: bool = Field(
         default=False, description="Hide the author from members; administrators still see it."
     )
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, value: list[str]) -> list[str] | None:
-        return _normalise_tags(value)
 
 
 class ThreadUpdate(InputSchema):
@@ -109,12 +106,9 @@ class ThreadUpdate(InputSchema):
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     body: str | None = Field(default=None, min_length=1, max_length=20_000)
-    tags: list[str] | None = Field(default=None, max_length=20)
+    tags: TopicTags | None = Field(default=None, max_length=20)
 
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else _normalise_tags(value)
+    never_null: ClassVar[frozenset[str]] = frozenset({"title", "body"})
 
 
 class ThreadRead(BaseModel):
@@ -165,7 +159,7 @@ class MeetingCreate(InputSchema):
     starts_at: Timestamp
     duration_minutes: int = Field(ge=5, le=600)
     location: str | None = Field(default=None, max_length=300)
-    link: str | None = PydanticField(default=None, max_length=2000, pattern=r"^https?://\S+$")
+    link: str | None = PydanticField(default=None, max_length=2000, pattern=r"^https?://[!-~]+$")
     agenda: str | None = Field(default=None, max_length=10_000)
 
 
@@ -173,9 +167,11 @@ class MeetingUpdate(InputSchema):
     starts_at: Timestamp | None = None
     duration_minutes: int | None = Field(default=None, ge=5, le=600)
     location: str | None = Field(default=None, max_length=300)
-    link: str | None = PydanticField(default=None, max_length=2000, pattern=r"^https?://\S+$")
+    link: str | None = PydanticField(default=None, max_length=2000, pattern=r"^https?://[!-~]+$")
     agenda: str | None = Field(default=None, max_length=10_000)
     notes: str | None = Field(default=None, max_length=20_000)
+
+    never_null: ClassVar[frozenset[str]] = frozenset({"starts_at", "duration_minutes"})
 
 
 class MeetingRead(BaseModel):
@@ -196,10 +192,15 @@ class MeetingResponse(InputSchema):
     rsvp: Rsvp | None = None
     confidence: int | None = Field(default=None, ge=1, le=5)
 
+    # Rules across fields are business rules (409): a JSON Schema cannot compare values.
     @model_validator(mode="after")
     def _something(self) -> "MeetingResponse":
         if self.rsvp is None and self.confidence is None:
-            raise ValueError("send rsvp, confidence or both")
+            raise Invalid(
+                "Send an RSVP, a confidence or both.",
+                code="empty_response",
+                errors=[field_error("rsvp", "send rsvp, confidence or both", "required")],
+            )
         return self
 
 
@@ -211,7 +212,15 @@ class AttendanceMark(InputSchema):
     @model_validator(mode="after")
     def _one(self) -> "AttendanceMark":
         if (self.employee_id is None) == (self.guest_id is None):
-            raise ValueError("name exactly one of employee_id and guest_id")
+            raise Invalid(
+                "Name exactly one person: an employee or a guest mentor.",
+                code="one_person",
+                errors=[
+                    field_error(
+                        "employee_id", "name exactly one of employee_id and guest_id", "one_of"
+                    )
+                ],
+            )
         return self
 
 
@@ -267,9 +276,17 @@ class WorkshopCreate(InputSchema):
     @model_validator(mode="after")
     def _checks(self) -> "WorkshopCreate":
         if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+            raise Invalid(
+                "A workshop ends after it starts.",
+                code="date_order",
+                errors=[field_error("ends_at", "must be after starts_at", "date_order")],
+            )
         if self.facilitator_employee_id is not None and self.facilitator_guest_id is not None:
-            raise ValueError("name one facilitator: an employee or a guest")
+            raise Invalid(
+                "A workshop has one facilitator: an employee or a guest mentor.",
+                code="one_facilitator",
+                errors=[field_error("facilitator_guest_id", "name one facilitator", "one_of")],
+            )
         return self
 
 
@@ -287,6 +304,8 @@ class WorkshopUpdate(InputSchema):
         description="More seats go to those waiting; fewer must still seat everyone (409).",
     )
     location: str | None = Field(default=None, max_length=300)
+
+    never_null: ClassVar[frozenset[str]] = frozenset({"title", "starts_at", "ends_at", "capacity"})
 
 
 class WorkshopRead(BaseModel):
@@ -334,17 +353,16 @@ class WorkshopFeedback(InputSchema):
 class GuestMentorCreate(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     partner_organization: str = Field(min_length=1, max_length=200)
-    email: str = PydanticField(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
-    expertise: list[str] = Field(default_factory=list, max_length=20)
-    consent: bool = Field(description="The guest agreed to their data being held; must be true.")
+    email: str = PydanticField(
+        min_length=3, max_length=320, pattern=r"^[^@ \t\n\r\f\v\x00]+@[^@ \t\n\r\f\v\x00]+$"
+    )
+    expertise: TopicTags = Field(default_factory=list, max_length=20)
+    consent: Literal[True] = Field(
+        description="The guest agreed to their data being held; must be true."
+    )
     consent_statement: str = Field(
         min_length=3, max_length=2000, description="What the guest agreed to, in their words."
     )
-
-    @field_validator("expertise")
-    @classmethod
-    def _tags(cls, value: list[str]) -> list[str] | None:
-        return _normalise_tags(value)
 
 
 class GuestMentorRead(BaseModel):
@@ -379,7 +397,15 @@ class GuestInvitation(InputSchema):
     @model_validator(mode="after")
     def _one(self) -> "GuestInvitation":
         if (self.circle_id is None) == (self.workshop_id is None):
-            raise ValueError("name exactly one of circle_id and workshop_id")
+            raise Invalid(
+                "Invite to one thing: a circle or a workshop.",
+                code="one_invitation",
+                errors=[
+                    field_error(
+                        "circle_id", "name exactly one of circle_id and workshop_id", "one_of"
+                    )
+                ],
+            )
         return self
 
 

@@ -67,6 +67,95 @@ async def test_connection_pages_and_filters(tenant: Tenant) -> None:
     assert rest["pageInfo"]["hasNextPage"] is False
 
 
+PAGE_INFO = """
+query($first: Int!, $after: String, $filter: EmployeeFilterInput) {
+  employees(first: $first, after: $after, filter: $filter) {
+    edges { cursor }
+    pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
+  }
+}
+"""
+
+
+async def test_page_info_follows_relay_forward_pagination(tenant: Tenant) -> None:
+    for _ in range(3):
+        await tenant.employee(department="Legal")
+    only = {"department": "Legal"}
+    first = (await gql(tenant, PAGE_INFO, {"first": 2, "filter": only}))["data"]["employees"]
+    assert first["pageInfo"] == {
+        "hasPreviousPage": False,  # no `after`: nothing before the first page
+        "hasNextPage": True,
+        "startCursor": first["edges"][0]["cursor"],
+        "endCursor": first["edges"][1]["cursor"],
+    }
+    second = (
+        await gql(
+            tenant,
+            PAGE_INFO,
+            {"first": 2, "after": first["pageInfo"]["endCursor"], "filter": only},
+        )
+    )["data"]["employees"]
+    assert second["pageInfo"] == {
+        "hasPreviousPage": True,
+        "hasNextPage": False,
+        "startCursor": second["edges"][0]["cursor"],
+        "endCursor": second["edges"][0]["cursor"],
+    }
+    # After the last item: an empty page, with the items before it.
+    past = (
+        await gql(
+            tenant,
+            PAGE_INFO,
+            {"first": 2, "after": second["pageInfo"]["endCursor"], "filter": only},
+        )
+    )["data"]["employees"]
+    assert past["edges"] == []
+    assert past["pageInfo"] == {
+        "hasPreviousPage": True,
+        "hasNextPage": False,
+        "startCursor": None,
+        "endCursor": None,
+    }
+    # A cursor from another list (Sales has nothing before it): nothing before.
+    await tenant.employee(department="Sales")
+    elsewhere = (
+        await gql(
+            tenant,
+            PAGE_INFO,
+            {"first": 2, "after": first["edges"][0]["cursor"], "filter": {"department": "Sales"}},
+        )
+    )["data"]["employees"]
+    assert len(elsewhere["edges"]) == 1
+    assert elsewhere["pageInfo"]["hasPreviousPage"] is False
+
+
+async def test_nested_page_info_has_previous_page_per_parent(tenant: Tenant) -> None:
+    boss = await tenant.employee()
+    lone = await tenant.employee()
+    reports = [await tenant.employee(manager_id=boss["id"]) for _ in range(3)]
+    page = (
+        "reports(first: 1, after: $after) "
+        "{ nodes { id } pageInfo { hasPreviousPage hasNextPage startCursor } }"
+    )
+    query = f"""query($boss: UUID!, $lone: UUID!, $after: String) {{
+      boss: employee(id: $boss) {{ {page} }}
+      lone: employee(id: $lone) {{ {page} }}
+    }}"""
+    result = await gql(tenant, query, {"boss": boss["id"], "lone": lone["id"], "after": None})
+    first = result["data"]["boss"]["reports"]
+    assert first["nodes"] == [{"id": reports[0]["id"]}]
+    assert first["pageInfo"]["hasPreviousPage"] is False
+    assert first["pageInfo"]["hasNextPage"] is True
+    after = first["pageInfo"]["startCursor"]
+    result = await gql(tenant, query, {"boss": boss["id"], "lone": lone["id"], "after": after})
+    assert result["data"]["boss"]["reports"]["nodes"] == [{"id": reports[1]["id"]}]
+    assert result["data"]["boss"]["reports"]["pageInfo"]["hasPreviousPage"] is True
+    assert result["data"]["lone"]["reports"] == {
+        "nodes": [],
+        "pageInfo": {"hasPreviousPage": False, "hasNextPage": False, "startCursor": None},
+    }
+
+
 async def test_listing_with_managers_runs_a_constant_number_of_queries(
     tenant: Tenant, count_statements: StatementCounter
 ) -> None:
@@ -130,7 +219,7 @@ async def test_errors_carry_codes_and_failed_mutations_write_nothing(tenant: Ten
     )
     error = invalid["errors"][0]
     assert error["extensions"]["code"] == "validation_failed"
-    assert {e["field"] for e in error["extensions"]["errors"]} >= {"email", "given_name"}
+    assert {e["field"] for e in error["extensions"]["errors"]} >= {"email", "givenName"}
 
     await tenant.employee(email="taken@example.com")
     # Two mutations in one operation: the failing one leaves no trace, the other stays.
@@ -154,8 +243,10 @@ async def test_errors_carry_codes_and_failed_mutations_write_nothing(tenant: Ten
     assert missing["errors"][0]["extensions"]["code"] == "employee_not_found"
     bad_cursor = await gql(tenant, LIST, {"first": 2, "after": "garbage"})
     assert bad_cursor["errors"][0]["extensions"]["code"] == "invalid_cursor"
+    assert bad_cursor["errors"][0]["extensions"]["errors"][0]["field"] == "after"
     too_many = await gql(tenant, LIST, {"first": 5000})
-    assert too_many["errors"][0]["extensions"]["code"] == "invalid"
+    assert too_many["errors"][0]["extensions"]["code"] == "validation_failed"
+    assert too_many["errors"][0]["extensions"]["errors"][0]["field"] == "first"
 
 
 async def test_other_tenant_and_roles(tenant: Tenant, other_tenant: Tenant) -> None:

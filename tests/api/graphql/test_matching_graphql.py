@@ -335,7 +335,8 @@ async def test_a_runs_proposals_come_in_pages_like_rest(tenant: Tenant) -> None:
     too_many = await gql(
         tenant, PROPOSAL_PAGE, {"program": program["id"], "run": run_id, "first": 1000}
     )
-    assert error_of(too_many)["code"] == "invalid"
+    assert error_of(too_many)["code"] == "validation_failed"
+    assert error_of(too_many)["errors"][0]["field"] == "first"
     bad_cursor = await gql(
         tenant, PROPOSAL_PAGE, {"program": program["id"], "run": run_id, "first": 2, "after": "x"}
     )

@@ -89,7 +89,7 @@ async def test_agreement_is_written_and_acknowledged_as_through_rest(tenant: Ten
         setup.mentor,
     )
     assert error_of(invalid)["code"] == "validation_failed"
-    assert error_of(invalid)["errors"][0]["field"] == "cadence_days"
+    assert error_of(invalid)["errors"][0]["field"] == "cadenceDays"
     for outsider, code in (
         (setup.manager, "not_in_pair"),
         (tenant.admin, "not_in_pair"),

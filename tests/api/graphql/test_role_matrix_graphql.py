@@ -125,3 +125,39 @@ async def test_nobody_changes_what_is_not_theirs(tenant: Tenant) -> None:
             if value is not None or not statuses or not statuses <= {403, 404}:
                 failures.append((who, name, response.text[:200]))
     assert failures == [], "\n".join(map(str, failures))
+
+
+# A `read` key reads through GraphQL what it reads through REST (tests/api/test_role_matrix.py):
+# what an administrator reads, but the guest mentors their hosts keep.
+NOT_FOR_READ_KEYS = {"guestMentors"}
+
+
+async def test_a_read_key_reads_and_never_writes(tenant: Tenant) -> None:
+    world = await build_world(tenant)
+    reporting = await tenant.api_key("read")
+    failures = []
+    for name in HIDDEN_FROM:
+        if name == "viewer":
+            continue  # who is asking: a different answer for each
+        values = {arg: world.ids[key] for arg, key in FIELDS.get(name, {}).items()}
+        query = {"query": _query(name, values)}
+        answer = (await tenant.client.post("/graphql", json=query, headers=reporting)).json()
+        if name in NOT_FOR_READ_KEYS:
+            if not _nothing(name, answer):
+                failures.append(("read", name, str(answer)[:200]))
+            continue
+        as_admin = (await tenant.client.post("/graphql", json=query, headers=tenant.admin)).json()
+        if answer != as_admin or "errors" in answer:
+            failures.append(("read", name, str(answer)[:200]))
+    for name in MUTATIONS:
+        document, variables = _mutation(name, world)
+        response = await tenant.client.post(
+            "/graphql", json={"query": document, "variables": variables}, headers=reporting
+        )
+        answer = response.json()
+        statuses = {e["extensions"].get("status") for e in answer.get("errors") or []}
+        if (answer.get("data") or {}).get(name) is not None or not statuses <= {403, 404}:
+            failures.append(("write", name, response.text[:200]))
+        if not statuses:
+            failures.append(("write", name, response.text[:200]))
+    assert failures == [], "\n".join(map(str, failures))

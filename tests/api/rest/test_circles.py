@@ -63,7 +63,7 @@ async def test_only_managers_create_and_members_must_be_mentors(tenant: Tenant) 
         json={"name": "X", "member_employee_ids": [mentee["id"]]},
         headers=manager,
     )
-    body = problem(response, 422)
+    body = problem(response, 409)
     assert body["errors"][0]["field"] == "member_employee_ids.0"
     response = await tenant.client.post(
         circles_url(program), json={"name": "X", "colour": "red"}, headers=manager
@@ -257,7 +257,7 @@ async def test_manager_changes_the_facilitator(tenant: Tenant) -> None:
     response = await tenant.client.patch(
         url, json={"facilitator_employee_id": outsider["id"]}, headers=versioned
     )
-    problem(response, 422)
+    problem(response, 409)
     response = await tenant.client.patch(
         url, json={"name": "Night owls", "facilitator_employee_id": bob["id"]}, headers=versioned
     )

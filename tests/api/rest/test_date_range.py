@@ -120,4 +120,4 @@ async def test_graphql_refuses_the_same_dates(tenant: Tenant) -> None:
     assert answer["data"] is None or answer["data"]["createWorkshop"] is None
     [error] = answer["errors"]
     assert error["extensions"]["code"] == "validation_failed", error
-    assert "starts_at" in json.dumps(error["extensions"]), error
+    assert "startsAt" in json.dumps(error["extensions"]), error

@@ -277,7 +277,7 @@ async def test_field_mapping_reads_the_hris_own_names(tenant: Tenant) -> None:
         json={"fields": {"email": "x", "given_name": "x"}},
         headers=tenant.admin | {"If-Match": '"1"'},
     )
-    problem(clash, 422)
+    problem(clash, 409)
     problem(
         await tenant.client.put(
             url, json={"fields": {"salary": "pay"}}, headers=tenant.admin | {"If-Match": '"1"'}
@@ -370,3 +370,40 @@ async def test_erasure_covers_every_delivery_about_the_person(tenant: Tenant) ->
         mine = (await session.exec(statement)).all()
     assert "worker7" not in str([d.payload for d in mine])
     assert "worker8" in str([d.payload for d in mine if str(d.id) == bystander["id"]])
+
+
+async def test_an_update_for_someone_not_known_yet_creates_them(tenant: Tenant) -> None:
+    # Unified HRIS APIs send updates for people who existed before the connection.
+    secret = await new_secret(tenant)
+    await send(tenant, secret, event("employee.updated", T0, **person(31)))
+    employee = await by_external_id(tenant, "W-31")
+    assert employee is not None
+    assert (employee["email"], employee["job_title"]) == ("worker31@example.com", "Analyst")
+    [delivery] = await deliveries(tenant)
+    assert (delivery["status"], delivery["outcome"]) == ("applied", "created")
+    assert delivery["employee_id"] == employee["id"]
+
+
+async def test_an_update_for_someone_unknown_without_enough_data_names_what_is_missing(
+    tenant: Tenant,
+) -> None:
+    secret = await new_secret(tenant)
+    mapping = {"given_name": "firstName", "family_name": "lastName"}
+    saved = await tenant.client.put(
+        "/api/v1/integrations/hris/field-mapping",
+        json={"fields": mapping},
+        headers=tenant.admin | {"If-Match": '"0"'},
+    )
+    assert saved.status_code == 200, saved.text
+    # Only what changed, as an update often carries: not enough to create the person.
+    await send(tenant, secret, event("employee.updated", T0, id="W-32", firstName="Ada"))
+    assert await by_external_id(tenant, "W-32") is None
+    [delivery] = await deliveries(tenant)
+    assert delivery["status"] == "rejected"
+    assert delivery["employee_id"] is None
+    reason = delivery["reason"]
+    # Named as the HRIS names them, so its administrators know what to send.
+    assert "email: required to create an employee" in reason, reason
+    assert "lastName: required to create an employee" in reason, reason
+    assert "firstName" not in reason
+    assert "given_name" not in reason

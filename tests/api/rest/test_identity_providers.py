@@ -215,14 +215,20 @@ async def test_sub_claim_maps_to_external_id(tenant: Tenant) -> None:
 async def test_provider_validation(tenant: Tenant, other_tenant: Tenant) -> None:
     base = {"name": "x", "issuer": "https://x.example", "audience": "a"}
     post = tenant.client.post
-    problem(await post("/api/v1/identity-providers", json=base, headers=tenant.admin), 422)
+    # One key source exactly: a rule across fields, so a business rule (409).
+    problem(
+        await post("/api/v1/identity-providers", json=base, headers=tenant.admin),
+        409,
+        "one_key_source",
+    )
     problem(
         await post(
             "/api/v1/identity-providers",
             json=base | {"shared_secret": "s" * 40, "public_key_pem": _public_pem(_rsa_key())},
             headers=tenant.admin,
         ),
-        422,
+        409,
+        "one_key_source",
     )
     private_pem = (
         _rsa_key()
@@ -239,7 +245,7 @@ async def test_provider_validation(tenant: Tenant, other_tenant: Tenant) -> None
             json=base | {"public_key_pem": private_pem},
             headers=tenant.admin,
         ),
-        422,
+        409,
     )
     assert body["errors"][0]["field"] == "public_key_pem"
     problem(
@@ -248,7 +254,7 @@ async def test_provider_validation(tenant: Tenant, other_tenant: Tenant) -> None
             json=base | {"jwks": {"keys": [{"kty": "nope"}]}},
             headers=tenant.admin,
         ),
-        422,
+        409,  # an object, as the schema says, but with no usable key
     )
     problem(
         await post(
@@ -256,7 +262,7 @@ async def test_provider_validation(tenant: Tenant, other_tenant: Tenant) -> None
             json=base | {"jwks_url": "http://evil.example/jwks"},
             headers=tenant.admin,
         ),
-        422,
+        422,  # the schema's pattern: https, or http to this machine only
     )
     problem(
         await post(

@@ -184,7 +184,7 @@ async def test_keep_and_forbid(tenant: Tenant) -> None:
     assert pairs[(second["id"], good["id"])]["kept"] is False
 
     stranger = {"mentee_id": good["id"], "mentor_id": weak["id"]}
-    problem(await run(tenant, program, keep=[stranger]), 422)
+    problem(await run(tenant, program, keep=[stranger]), 409)
 
 
 async def test_the_same_input_gives_the_same_result(tenant: Tenant) -> None:
@@ -279,7 +279,7 @@ async def test_rejecting_and_dry_runs(tenant: Tenant) -> None:
             json={"proposal_ids": ["00000000-0000-7000-8000-000000000000"]},
             headers=tenant.admin,
         ),
-        422,
+        409,
     )
 
 

@@ -94,7 +94,7 @@ async def test_goals_link_to_program_objectives(tenant: Tenant) -> None:
         await tenant.client.post(
             url, json={"title": "x", "objective_id": foreign["id"]}, headers=setup.mentor
         ),
-        422,
+        409,
     )
     assert body["errors"][0]["field"] == "objective_id"
     problem(

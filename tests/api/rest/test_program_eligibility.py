@@ -84,7 +84,7 @@ async def test_the_rule_is_set_and_read_through_rest_and_graphql(
         json={"eligible_group_ids": [foreign]},
         headers=versioned(tenant.admin, program["version"]),
     )
-    assert problem(wrong, 422)["errors"][0]["field"] == "eligible_group_ids.0"
+    assert problem(wrong, 404, "group_not_found")["errors"][0]["field"] == "eligible_group_ids.0"
     repeated = await tenant.client.patch(
         url(program),
         json={"eligible_group_ids": [group, group]},
@@ -128,4 +128,4 @@ async def test_the_rule_is_set_and_read_through_rest_and_graphql(
              createProgram(input: {name: "Wrong", eligibleGroupIds: $groups}) { id } }""",
         {"groups": [foreign]},
     )
-    assert refused["errors"][0]["extensions"]["code"] == "invalid"
+    assert refused["errors"][0]["extensions"]["code"] == "group_not_found"

@@ -116,7 +116,7 @@ async def test_an_administrator_can_waive_the_conditions(tenant: Tenant) -> None
         "waiver_forbidden",
     )
     wrong_stage = await transition(tenant, program, "archived", waiver_reason="Not needed here.")
-    assert problem(wrong_stage, 422)["errors"][0]["field"] == "waiver_reason"
+    assert problem(wrong_stage, 409)["errors"][0]["field"] == "waiver_reason"
 
     admin = await tenant.employee(role="admin")
     waived = await transition(

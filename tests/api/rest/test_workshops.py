@@ -159,7 +159,7 @@ async def test_who_creates_and_sees_workshops(tenant: Tenant, other_tenant: Tena
         json={"title": "x", "starts_at": at(2), "ends_at": at(1), "capacity": 3},
         headers=tenant.admin,
     )
-    problem(bad, 422)
+    problem(bad, 409, "date_order")
     made = await workshop(tenant, manager, program_id=program["id"])
     assert made["program_id"] == program["id"]
     listed = await tenant.client.get(WORKSHOPS, headers=employee)
@@ -205,7 +205,7 @@ async def test_capacity_changes(tenant: Tenant) -> None:
     bad = await tenant.client.patch(
         url, json={"ends_at": at(1)}, headers=tenant.admin | {"If-Match": f'"{v + 2}"'}
     )
-    problem(bad, 422)
+    problem(bad, 409)
     problem(
         await tenant.client.patch(
             url, json={"title": "Mine"}, headers=people[2] | {"If-Match": f'"{v + 2}"'}

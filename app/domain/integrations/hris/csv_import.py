@@ -19,7 +19,7 @@ from app.db.base import utcnow
 from app.domain.access.principal import Principal, Scope
 from app.domain.errors import DomainError
 from app.domain.integrations.hris.apply import apply_employee
-from app.domain.integrations.hris.mapping import load_mapping, read_employee
+from app.domain.integrations.hris.mapping import load_mapping, read_employee, source_names
 from app.domain.integrations.hris.models import UnifiedField
 
 CHANNEL = "csv_import"
@@ -48,10 +48,18 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         yield reader.line_num, {k.strip(): (v or "") for k, v in row.items() if k is not None}
 
 
-def _errors_of(line: int, exc: DomainError) -> list[RowError]:
+def _errors_of(line: int, exc: DomainError, names: dict[str, str]) -> list[RowError]:
+    """The row's errors, each named by its column (the organisation's name for the field)."""
     if not exc.errors:
         return [RowError(line, "", exc.detail)]
-    return [RowError(line, str(e.get("field", "")), str(e.get("message", ""))) for e in exc.errors]
+    return [
+        RowError(
+            line,
+            names.get(str(e.get("field", "")), str(e.get("field", ""))),
+            str(e.get("message", "")),
+        )
+        for e in exc.errors
+    ]
 
 
 async def import_employees(
@@ -109,6 +117,6 @@ async def _import_row(
                 channel=CHANNEL,
             )
     except DomainError as exc:
-        report.errors.extend(_errors_of(line, exc))
+        report.errors.extend(_errors_of(line, exc, source_names(mapping)))
         return
     report.outcomes[change.outcome] = report.outcomes.get(change.outcome, 0) + 1

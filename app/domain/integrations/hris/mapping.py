@@ -85,13 +85,7 @@ async def set_mapping(
 ) -> HrisFieldMappingRead:
     """Replace the organisation's mapping. Version 0 stands for "never configured"."""
     require_admin(principal, "configure the HRIS field mapping")
-    fields = {str(field): name.strip() for field, name in data.fields.items()}
-    bad = sorted(f for f, name in fields.items() if not name or len(name) > 200)
-    if bad:
-        raise Invalid(
-            "Each mapped name must be 1 to 200 characters.",
-            errors=[field_error(f"fields.{f}", "1 to 200 characters") for f in bad],
-        )
+    fields = {str(field): name for field, name in data.fields.items()}
     sources = list(default_mapping() | fields)
     targets = [(default_mapping() | fields)[f] for f in sources]
     clashes = sorted({t for t in targets if targets.count(t) > 1})
@@ -141,6 +135,15 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
+def source_names(mapping: Mapping[str, str]) -> dict[str, str]:
+    """The source's name of each field of an employee record (``given_name`` -> ``firstName``),
+    so that what is refused is named as the HRIS names it."""
+    return {
+        record_field: mapping.get(field.value, field.value)
+        for field, record_field in _RECORD_FIELDS.items()
+    }
+
+
 def read_employee(data: Mapping[str, Any], mapping: Mapping[str, str]) -> HrisEmployee:
     """The unified employee in ``data``, whose fields are named as ``mapping`` says.
 
@@ -176,7 +179,7 @@ def read_employee(data: Mapping[str, Any], mapping: Mapping[str, str]) -> HrisEm
                 ],
             )
         values["status"] = _STATUSES[normalised]
-    reverse = {record_field: source_name[f] for f, record_field in _RECORD_FIELDS.items()}
+    reverse = source_names(mapping)
     try:
         record = EmployeeSyncRecord.model_validate(values)
     except ValidationError as exc:

@@ -3,13 +3,15 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import StringConstraints
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, utcnow
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain.schemas import InputSchema
 
 
 class HrisWebhookSecret(IdMixin, TenantMixin, table=True):
@@ -28,7 +30,7 @@ class HrisWebhookSecret(IdMixin, TenantMixin, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class HrisWebhookSecretCreate(SQLModel):
+class HrisWebhookSecretCreate(InputSchema):
     name: str = Field(default="HRIS", min_length=1, max_length=200)
 
 
@@ -71,8 +73,19 @@ class HrisFieldMapping(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table
     fields: dict[str, str] = Field(default_factory=empty_dict, sa_type=JSONDocument, nullable=False)
 
 
-class HrisFieldMappingUpdate(SQLModel):
-    fields: dict[UnifiedField, str] = Field(
+# A field name in the HRIS's payloads (or a CSV export's column): no surrounding spaces.
+HrisFieldName = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^ \t\n\r\f\v\x00](?:[^\n\r\x00]*[^ \t\n\r\f\v\x00])?$",
+    ),
+]
+
+
+class HrisFieldMappingUpdate(InputSchema):
+    fields: dict[UnifiedField, HrisFieldName] = Field(
         description=(
             "Unified field → the HRIS's name for it; a dotted name such as `work.email` "
             "reads a nested object. Fields left out keep their unified name."

@@ -27,7 +27,12 @@ from app.domain.access.policy import require_admin
 from app.domain.access.principal import Principal, Scope
 from app.domain.errors import DomainError, NotFound, PreconditionFailed
 from app.domain.integrations.hris.apply import apply_employee
-from app.domain.integrations.hris.mapping import load_mapping, parse_timestamp, read_employee
+from app.domain.integrations.hris.mapping import (
+    load_mapping,
+    parse_timestamp,
+    read_employee,
+    source_names,
+)
 from app.domain.integrations.hris.models import HrisDelivery, HrisDeliveryStatus
 from app.domain.integrations.hris.secrets import verify_signature
 
@@ -144,11 +149,10 @@ async def process_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Hri
         return None
     delivery.attempts += 1
     principal = Principal.for_integration(delivery.organization_id, CHANNEL, Scope.HRIS_SYNC)
+    mapping = await load_mapping(session, delivery.organization_id)
     try:
         async with session.begin_nested():
-            source = read_employee(
-                delivery.payload["data"], await load_mapping(session, delivery.organization_id)
-            )
+            source = read_employee(delivery.payload["data"], mapping)
             # Both are set on every delivery recorded as received.
             assert delivery.event_type is not None
             assert delivery.event_timestamp is not None
@@ -170,8 +174,10 @@ async def process_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Hri
         delivery.status = HrisDeliveryStatus.REJECTED
         delivery.reason = "Kept conflicting with concurrent changes."
     except DomainError as exc:
+        # Say what is wrong (a field missing to create someone not known yet, say) in the
+        # HRIS's own field names.
         delivery.status = HrisDeliveryStatus.REJECTED
-        delivery.reason = _describe(exc)
+        delivery.reason = _describe(exc, source_names(mapping))
     else:
         delivery.status = (
             HrisDeliveryStatus.STALE if change.outcome == "stale" else HrisDeliveryStatus.APPLIED
@@ -188,8 +194,10 @@ async def process_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Hri
     return delivery
 
 
-def _describe(exc: DomainError) -> str:
-    details = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in exc.errors)
+def _describe(exc: DomainError, names: Mapping[str, str]) -> str:
+    details = "; ".join(
+        f"{names.get(str(e.get('field')), e.get('field'))}: {e.get('message')}" for e in exc.errors
+    )
     return (f"{exc.detail} ({details})" if details else exc.detail)[:2000]
 
 

@@ -16,6 +16,7 @@ from app.domain.employees.models import (
     Employee,
     EmployeeStatus,
     EmployeeUpdate,
+    ProviderEmployeeUpdate,
     ProvisionedEmployee,
 )
 from app.domain.errors import Invalid, NotFound, field_error
@@ -211,7 +212,7 @@ async def _apply(
         session,
         principal,
         employee.id,
-        _validated(EmployeeUpdate, fields),
+        _validated(ProviderEmployeeUpdate, fields),
         version,
         from_identity_provider=True,
     )

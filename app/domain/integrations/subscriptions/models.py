@@ -1,34 +1,28 @@
 """Webhook subscriptions of intranet back ends, their deliveries, and each attempt."""
 
-import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, ClassVar
 
-from pydantic import field_validator
+from pydantic import StringConstraints, field_validator
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list, utcnow
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain.schemas import HttpsUrl, InputSchema
 
 # "employee.updated", "pair.*" (every pair event) or "*" (everything).
-_EVENT_PATTERN = re.compile(r"^(\*|[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*))$")
+EventType = Annotated[
+    str, StringConstraints(pattern=r"^(?:\*|[a-z][a-z0-9_]*\.(?:\*|[a-z][a-z0-9_]*))$")
+]
+# No credentials in it: deliveries are signed.
+WebhookUrl = Annotated[HttpsUrl, StringConstraints(min_length=8, max_length=2000)]
 
 
-def _check_event_types(values: list[str] | None) -> list[str] | None:
-    if values is None:
-        return None
-    cleaned: list[str] = []
-    for raw in values:
-        value = raw.strip()
-        if not _EVENT_PATTERN.match(value):
-            raise ValueError(
-                f"{raw!r} is not an event type such as 'employee.updated', 'pair.*' or '*'"
-            )
-        if value not in cleaned:
-            cleaned.append(value)
-    return sorted(cleaned)
+def _distinct_sorted(values: list[str] | None) -> list[str] | None:
+    return None if values is None else sorted(set(values))
 
 
 class WebhookSubscription(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
@@ -44,25 +38,27 @@ class WebhookSubscription(IdMixin, TenantMixin, TimestampMixin, VersionMixin, ta
     consecutive_failures: int = Field(default=0)
 
 
-class WebhookSubscriptionCreate(SQLModel):
-    url: str = Field(min_length=8, max_length=2000, description="HTTPS address to POST to.")
-    event_types: list[str] = Field(
+class WebhookSubscriptionCreate(InputSchema):
+    url: WebhookUrl = Field(description="HTTPS address to POST to.")
+    event_types: list[EventType] = Field(
         min_length=1,
         max_length=100,
         description="Event types, `module.*` for all of a module, or `*` for every event.",
     )
     description: str | None = Field(default=None, max_length=500)
 
-    _types = field_validator("event_types")(_check_event_types)
+    _types = field_validator("event_types")(_distinct_sorted)
 
 
-class WebhookSubscriptionUpdate(SQLModel):
-    url: str | None = Field(default=None, min_length=8, max_length=2000)
-    event_types: list[str] | None = Field(default=None, min_length=1, max_length=100)
+class WebhookSubscriptionUpdate(InputSchema):
+    url: WebhookUrl | None = None
+    event_types: list[EventType] | None = Field(default=None, min_length=1, max_length=100)
     description: str | None = Field(default=None, max_length=500)
     enabled: bool | None = Field(default=None, description="Re-enabling resets the failure count.")
 
-    _types = field_validator("event_types")(_check_event_types)
+    never_null: ClassVar[frozenset[str]] = frozenset({"url", "event_types", "enabled"})
+
+    _types = field_validator("event_types")(_distinct_sorted)
 
 
 class WebhookSubscriptionRead(SQLModel):
