@@ -362,7 +362,8 @@ async def test_another_organisation_reaches_nothing(
 
     for (method, path), body in _references(world).items():
         response = await client.request(method, path, json=body, headers=b)
-        assert response.status_code in (404, 422), (path, response.text)
+        # 404 for a record the path names; 409 or 422 for one the body names.
+        assert response.status_code in (404, 409, 422), (path, response.text)
         leaked = world.leaks(response.text, sent=str(body))
         assert not leaked, (path, leaked)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.errors import Conflict, NotFound, field_error
+from app.domain.errors import Conflict, Invalid, field_error
 from app.domain.groups import service as groups
 from app.domain.groups.models import Group
 from app.domain.programs.models import Program, ProgramEligibleGroup
@@ -32,8 +32,10 @@ async def check_groups(
         if group_id not in known
     ]
     if errors:
-        # An identifier that names nothing in the organisation, as for a manager.
-        raise NotFound(
+        # An identifier in the body that names nothing in the organisation, as for a manager:
+        # the request fits the schema but breaks a rule against what is stored (409); 404
+        # stays for the resource the path names.
+        raise Invalid(
             "Unknown groups in the enrolment rule.", code="group_not_found", errors=errors
         )
 

@@ -337,7 +337,7 @@ async def test_a_program_cannot_name_another_organisations_group(
         [error] = response.json()["errors"]
         answers.append((error["extensions"]["code"], error["extensions"]["status"]))
     # A's group is answered exactly as one that exists nowhere.
-    assert answers == [("group_not_found", 404), ("group_not_found", 404)]
+    assert answers == [("group_not_found", 409), ("group_not_found", 409)]
 
 
 def test_optional_arguments_have_defaults() -> None:

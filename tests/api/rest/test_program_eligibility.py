@@ -84,7 +84,7 @@ async def test_the_rule_is_set_and_read_through_rest_and_graphql(
         json={"eligible_group_ids": [foreign]},
         headers=versioned(tenant.admin, program["version"]),
     )
-    assert problem(wrong, 404, "group_not_found")["errors"][0]["field"] == "eligible_group_ids.0"
+    assert problem(wrong, 409, "group_not_found")["errors"][0]["field"] == "eligible_group_ids.0"
     repeated = await tenant.client.patch(
         url(program),
         json={"eligible_group_ids": [group, group]},
