@@ -34,5 +34,5 @@ async def insert_missing(
         statement: Any = postgresql.insert(table).on_conflict_do_nothing(index_elements=key)
     else:
         statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=key)
-    result = await session.execute(statement, rows)
+    result = await session.exec(statement, params=rows)
     return int(getattr(result, "rowcount", 0) or 0)

@@ -102,11 +102,11 @@ def compose(
     message["From"] = sender
     message["To"] = formataddr((recipient.name, recipient.address))
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
-    message["Content-Language"] = language
     # Automated: out-of-office replies stay away (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(_templates.get_template(f"{language}/digest.txt").render(context))
     message.add_alternative(
         _templates.get_template(f"{language}/digest.html").render(context), subtype="html"
     )
+    message["Content-Language"] = language  # after the content, which resets Content-*
     return message
