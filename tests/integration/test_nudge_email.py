@@ -50,6 +50,12 @@ class Inbox:
         return [message for recipients, message in self.received if address in recipients]
 
 
+def body_of(message: EmailMessage, kind: str = "plain") -> str:
+    part = message.get_body((kind,))
+    assert part is not None, message.as_string()
+    return str(part.get_content())
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -127,15 +133,12 @@ async def test_a_nudge_arrives_once_in_english(tenant: Tenant, smtp: tuple[Inbox
     assert message["Subject"] == "Mentoring: Confirm a logged session"
     assert message["From"] == SENDER
     assert message["Content-Language"] == "en"
-    text = message.get_body(("plain",))
-    assert text is not None
-    body = text.get_content()
+    body = body_of(message)
     assert body.startswith("Hello Ada,")
     assert reason in body
     assert f"{FRONT_END}/api/v1/session-logs/" in body
     assert "2026-12-08 10:00 (Europe/Paris)" in body  # due time in the person's zone
-    html = message.get_body(("html",))
-    assert html is not None and reason in html.get_content()
+    assert reason in body_of(message, "html")
 
     # Twice more, later the same day: nothing new.
     await step.run_once(paris(10, 5))
@@ -158,9 +161,7 @@ async def test_french_for_people_who_read_french(tenant: Tenant, smtp: tuple[Inb
     [message] = inbox.to(person["email"])
     assert message["Subject"] == "Mentorat : Votre retour est attendu"
     assert message["Content-Language"] == "fr"
-    text = message.get_body(("plain",))
-    assert text is not None
-    body = text.get_content()
+    body = body_of(message)
     assert body.startswith("Bonjour Amélie,")
     assert reason in body
     assert "Échéance : 08/12/2026 10:00 (Europe/Paris)" in body
@@ -190,9 +191,8 @@ async def test_nothing_after_an_opt_out(tenant: Tenant, smtp: tuple[Inbox, int])
     wanted = await nudge(tenant, person, kind="session_overdue")
     await step.run_once(paris(10, 1))
     [message] = inbox.to(person["email"])
-    text = message.get_body(("plain",))
-    assert text is not None and wanted in text.get_content()
-    assert "Confirm a logged session" not in text.get_content()
+    assert wanted in body_of(message)
+    assert "Confirm a logged session" not in body_of(message)
 
     # E-mail turned off: nothing at all, nor later once it is back on.
     off = await tenant.client.put(url, json={"email_enabled": False}, headers=headers)
@@ -261,9 +261,7 @@ async def test_one_digest_a_day_and_urgent_ones_besides(
     await step.run_once(paris(9))
     [digest] = inbox.to(person["email"])
     assert digest["Subject"] == "Mentoring: 3 things to do"
-    text = digest.get_body(("plain",))
-    assert text is not None
-    assert all(reason in text.get_content() for reason in reasons)
+    assert all(reason in body_of(digest) for reason in reasons)
 
     # A fourth item the same day waits for tomorrow's digest...
     later = await nudge(tenant, person, kind="pair_inactive")
@@ -276,14 +274,13 @@ async def test_one_digest_a_day_and_urgent_ones_besides(
     assert len(inbox.to(person["email"])) == 2
     second = inbox.to(person["email"])[1]
     assert second["Subject"] == "[Urgent] Mentoring: 2 things to do"
-    body = second.get_body(("plain",))
-    assert body is not None and later in body.get_content() and urgent in body.get_content()
+    assert later in body_of(second)
+    assert urgent in body_of(second)
     # The next morning: today's first item goes at once (after quiet hours).
     next_item = await nudge(tenant, person, kind="feedback_due")
     await step.run_once(paris(8, 30, days=1))
     assert len(inbox.to(person["email"])) == 3
-    third = inbox.to(person["email"])[2].get_body(("plain",))
-    assert third is not None and next_item in third.get_content()
+    assert next_item in body_of(inbox.to(person["email"])[2])
     async with unit_of_work(tenant.app.state.session_factory) as session:
         digests = (
             await session.exec(
@@ -352,4 +349,40 @@ async def test_a_server_that_refuses_is_tried_again(
     await step.run_once(paris(10))  # before the retry delay
     assert inbox.to(person["email"]) == []
     await step.run_once(paris(10, 2))
+    assert len(inbox.to(person["email"])) == 1
+
+
+async def test_export_and_erasure(tenant: Tenant, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    person = await tenant.employee()
+    headers = tenant.as_user(person)
+    put = await tenant.client.put(
+        "/api/v1/me/notification-preferences",
+        json={"muted_kinds": ["pair_inactive"]},
+        headers=headers,
+    )
+    assert put.status_code == 200, put.text
+    await nudge(tenant, person)
+    step = mailer(tenant, port)
+    await step.run_once(paris(10))
+    await nudge(tenant, person, kind="feedback_due")  # waits for tomorrow's digest
+    await step.run_once(paris(11))
+    url = f"/api/v1/employees/{person['id']}/personal-data"
+    exported = (await tenant.client.get(url, headers=headers)).json()
+    assert [p["muted_kinds"] for p in exported["notification_preferences"]] == [["pair_inactive"]]
+    assert [(m["kind"], m["status"]) for m in exported["nudge_emails"]] == [
+        ("log_confirmation", "sent"),
+        ("feedback_due", "pending"),
+    ]
+    assert [d["items"] for d in exported["email_digests"]] == [1]
+
+    erased = await tenant.client.delete(url, headers=tenant.admin)
+    assert erased.status_code == 204, erased.text
+    after = (await tenant.client.get(url, headers=tenant.admin)).json()
+    assert after["notification_preferences"] == []
+    assert [(m["status"], m["skip_reason"]) for m in after["nudge_emails"]] == [
+        ("sent", None),
+        ("skipped", "erased"),
+    ]
+    await step.run_once(paris(9, days=1))
     assert len(inbox.to(person["email"])) == 1

@@ -30,9 +30,10 @@ class NotificationPreference(IdMixin, TenantMixin, TimestampMixin, VersionMixin,
     employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
     email_enabled: bool = True
     muted_kinds: list[str] = Field(default_factory=empty_list, sa_type=JSONDocument, nullable=False)
-    # Local times "HH:MM" in the person's time zone; both null: no quiet hours.
-    quiet_hours_start: str | None = Field(default=DEFAULT_QUIET_START, max_length=5)
-    quiet_hours_end: str | None = Field(default=DEFAULT_QUIET_END, max_length=5)
+    # Local times "HH:MM" in the person's time zone; both null: no quiet hours. (No column
+    # default: an INSERT would put it in place of an explicit null.)
+    quiet_hours_start: str | None = Field(default=None, max_length=5)
+    quiet_hours_end: str | None = Field(default=None, max_length=5)
 
 
 class NudgeMailStatus(StrEnum):

@@ -12,7 +12,13 @@ from app.domain.access.principal import Principal
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import Employee
 from app.domain.errors import Forbidden, Invalid, NotFound, PreconditionFailed, field_error
-from app.domain.notifications.models import NotificationPreference, NudgeMail, NudgeMailStatus
+from app.domain.notifications.models import (
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
+    NotificationPreference,
+    NudgeMail,
+    NudgeMailStatus,
+)
 from app.domain.notifications.schemas import (
     NotificationPreferencesRead,
     NotificationPreferencesUpdate,
@@ -57,7 +63,11 @@ async def preference_of(
     if found is not None:
         return found
     return NotificationPreference(
-        organization_id=organization_id, employee_id=employee_id, version=0
+        organization_id=organization_id,
+        employee_id=employee_id,
+        quiet_hours_start=DEFAULT_QUIET_START,
+        quiet_hours_end=DEFAULT_QUIET_END,
+        version=0,
     )
 
 
