@@ -19,10 +19,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from pydantic import ValidationError
 from sqlmodel import col, select
 
+from app.config import Settings
 from app.db.engine import unit_of_work
 from app.domain.events.service import record_event
+from app.domain.integrations.worker import Worker
 from app.domain.notifications.mailer import MailPolicy, MailServer, NudgeMailer
 from app.domain.notifications.models import EmailDigest, NudgeMail, NudgeMailStatus
 from tests.conftest import Tenant
@@ -386,3 +389,39 @@ async def test_export_and_erasure(tenant: Tenant, smtp: tuple[Inbox, int]) -> No
     ]
     await step.run_once(paris(9, days=1))
     assert len(inbox.to(person["email"])) == 1
+
+
+async def test_the_worker_sends_them_when_email_is_on(
+    tenant: Tenant, smtp: tuple[Inbox, int], database_url: str
+) -> None:
+    inbox, port = smtp
+    person = await tenant.employee()
+    # No quiet hours: the worker runs on the real clock, whatever the hour of this test.
+    put = await tenant.client.put(
+        "/api/v1/me/notification-preferences",
+        json={"quiet_hours": None},
+        headers=tenant.as_user(person),
+    )
+    assert put.status_code == 200, put.text
+    await nudge(tenant, person, kind="workshop_tomorrow")
+    settings = Settings(
+        database_url=database_url,
+        environment="test",
+        email_enabled=True,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+        email_from=SENDER,
+    )
+    worker = Worker.from_settings(tenant.app.state.session_factory, settings)
+    try:
+        await worker.run_once()
+        await worker.run_once()
+    finally:
+        await worker.dispatcher.aclose()
+    [message] = inbox.to(person["email"])
+    assert message["Subject"] == "Mentoring: Your workshop is tomorrow"
+    # Off by default, and on only with a sender.
+    assert Worker.from_settings(tenant.app.state.session_factory, Settings()).mailer is None
+    with pytest.raises(ValidationError):
+        Settings(email_enabled=True)
