@@ -71,6 +71,13 @@ def upgrade() -> None:
             sqlite_where=sa.text("urgent = false"),
             postgresql_where=sa.text("urgent = false"),
         )
+        batch_op.create_index(
+            "ix_email_digests_unsent",
+            ["claimed_at"],
+            unique=False,
+            sqlite_where=sa.text("sent_at IS NULL"),
+            postgresql_where=sa.text("sent_at IS NULL"),
+        )
 
     op.create_table(
         "notification_preferences",
@@ -190,6 +197,11 @@ def downgrade() -> None:
 
     op.drop_table("notification_preferences")
     with op.batch_alter_table("email_digests", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_email_digests_unsent",
+            sqlite_where=sa.text("sent_at IS NULL"),
+            postgresql_where=sa.text("sent_at IS NULL"),
+        )
         batch_op.drop_index(
             "uq_email_digests_one_a_day",
             sqlite_where=sa.text("urgent = false"),

@@ -227,7 +227,17 @@ class NudgeMailer:
             rows = [_mail_row(event, now, self.policy.max_age) for event in events]
             await insert_missing(session, NUDGE_MAILS, rows, ["event_id"])
             if events:
-                latest = max(event.occurred_at for event in events)
+                latest: datetime | None = max(event.occurred_at for event in events)
+            else:  # no nudge lately: move past the other events, so the next scan stays short
+                latest = (
+                    await session.exec(
+                        select(OutboxEvent.occurred_at)
+                        .where(col(OutboxEvent.id) >= _id_floor(floor))
+                        .order_by(col(OutboxEvent.id).desc())
+                        .limit(1)
+                    )
+                ).first()
+            if latest is not None:
                 if cursor is None:
                     session.add(NotificationCursor(name=CURSOR, position=latest))
                 elif latest > cursor.position:

@@ -91,6 +91,8 @@ class EmailDigest(IdMixin, TenantMixin, table=True):
             where="urgent = false",
             unique=True,
         ),
+        # Digests being sent: the few a worker that stopped mid-send may have left.
+        partial_index("ix_email_digests_unsent", "claimed_at", where="sent_at IS NULL"),
     )
 
     employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
