@@ -15,6 +15,7 @@ A worker that dies between the claim and the record leaves rows ``sending``: aft
 twice; never none).
 """
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
@@ -107,6 +108,8 @@ class MailPolicy:
     )
     batch_size: int = 200
     people_per_pass: int = 50
+    # E-mails in flight at once: each waits mostly on the SMTP server.
+    concurrency: int = 8
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "MailPolicy":
@@ -201,9 +204,14 @@ class NudgeMailer:
         while taken := await self.take_in(now):
             handled += taken
         await self.release_expired(now)
-        for organization_id, employee_id in await self.waiting_people(now):
-            handled += await self.send_to(organization_id, employee_id, now)
-        return handled
+        limit = asyncio.Semaphore(self.policy.concurrency)
+
+        async def one(organization_id: uuid.UUID, employee_id: uuid.UUID) -> int:
+            async with limit:
+                return await self.send_to(organization_id, employee_id, now)
+
+        people = await self.waiting_people(now)
+        return handled + sum(await asyncio.gather(*(one(*person) for person in people)))
 
     async def take_in(self, now: datetime) -> int:
         async with unit_of_work(self.factory) as session:
