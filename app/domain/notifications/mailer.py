@@ -296,15 +296,15 @@ class NudgeMailer:
             return 0  # another worker is sending to this person, or sent today's digest
         if claim is None:
             return 0
-        message = compose(
-            claim.recipient,
-            claim.items,
-            sender=self.server.sender,
-            base_url=self.policy.frontend_base_url,
-        )
         try:
+            message = compose(
+                claim.recipient,
+                claim.items,
+                sender=self.server.sender,
+                base_url=self.policy.frontend_base_url,
+            )
             await self.server.send(message)
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+        except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
             log.warning("e-mail to %s not sent: %s", employee_id, exc)
             await self._put_back(claim, now)
             return 0
@@ -383,7 +383,7 @@ class NudgeMailer:
         )
         items = [DueItem.from_event(e.data if isinstance(e.data, dict) else {}) for e in events]
         recipient = Recipient(
-            name=employee.given_name or employee.display_name,
+            name=" ".join((employee.given_name or employee.display_name).split()),
             address=employee.email,
             language=language,
             timezone=zone.key,
@@ -400,6 +400,7 @@ class NudgeMailer:
         """Mark skipped what must never be sent; the rest, each item once."""
         reachable = (
             employee is not None
+            and all(mail.organization_id == employee.organization_id for mail in waiting)
             and employee.status == EmployeeStatus.ACTIVE
             and employee.email is not None
             and employee.erased_at is None

@@ -1,5 +1,7 @@
 """Notification preferences through GraphQL: the viewer's, and the mutation that sets them."""
 
+from typing import Any
+
 from tests.conftest import Tenant
 
 VIEWER = "{ viewer { notificationPreferences { emailEnabled mutedKinds quietHours { start end } "
@@ -31,9 +33,9 @@ async def test_viewer_reads_and_sets_their_preferences(tenant: Tenant) -> None:
             }
         }
     }
-    variables = {"input": {"mutedKinds": ["pair_inactive"], "quietHours": None}, "version": 0}
+    muting = {"input": {"mutedKinds": ["pair_inactive"], "quietHours": None}, "version": 0}
     changed = await tenant.client.post(
-        "/graphql", json={"query": SET, "variables": variables}, headers=headers
+        "/graphql", json={"query": SET, "variables": muting}, headers=headers
     )
     assert changed.json() == {
         "data": {
@@ -46,11 +48,12 @@ async def test_viewer_reads_and_sets_their_preferences(tenant: Tenant) -> None:
         }
     }
     # The same rules as REST: a stale version, empty quiet hours, a malformed time.
-    for variables, code in (
+    refusals: list[tuple[dict[str, Any], str]] = [
         ({"input": {}, "version": 0}, "version_mismatch"),
         ({"input": {"quietHours": {"start": "09:00", "end": "09:00"}}}, "empty_quiet_hours"),
         ({"input": {"quietHours": {"start": "9h", "end": "10:00"}}}, "validation_failed"),
-    ):
+    ]
+    for variables, code in refusals:
         refused = await tenant.client.post(
             "/graphql", json={"query": SET, "variables": variables}, headers=headers
         )
