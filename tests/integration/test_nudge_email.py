@@ -425,3 +425,42 @@ async def test_the_worker_sends_them_when_email_is_on(
     assert Worker.from_settings(tenant.app.state.session_factory, Settings()).mailer is None
     with pytest.raises(ValidationError):
         Settings(email_enabled=True)
+
+
+async def test_an_item_is_mailed_once_whatever_the_events(
+    tenant: Tenant, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    person = await tenant.employee()
+    # The same item and stage announced twice (its idempotency key): one line, once.
+    subject = uuid.uuid4()
+    key = f"feedback_due:{subject}:due:{person['id']}"
+    await nudge(tenant, person, kind="feedback_due", key=key)
+    await nudge(tenant, person, kind="feedback_due", key=key)
+    step = mailer(tenant, port)
+    await step.run_once(paris(10))
+    [message] = inbox.to(person["email"])
+    assert message["Subject"] == "Mentoring: Your feedback is due"
+    await nudge(tenant, person, kind="feedback_due", key=key)
+    await step.run_once(paris(10, days=1))
+    assert len(inbox.to(person["email"])) == 1
+
+
+async def test_a_worker_that_stops_mid_send_leaves_nothing_behind(
+    tenant: Tenant, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    person = await tenant.employee()
+    await nudge(tenant, person)
+    step = mailer(tenant, port)
+    await step.take_in(paris(10))
+    # A worker claims the person's items, then stops before sending.
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        claim = await step._claim(
+            session, tenant.organization_id, uuid.UUID(person["id"]), paris(10)
+        )
+    assert claim is not None
+    await step.run_once(paris(10, 5))  # still under the claim's lease
+    assert inbox.to(person["email"]) == []
+    await step.run_once(paris(10, 11))  # the lease ran out: sent by the next worker
+    assert len(inbox.to(person["email"])) == 1
