@@ -1,8 +1,8 @@
 """The worker's e-mail step: ``nudge.due`` events to people's mailboxes, once each.
 
-1. *take in*: read the outbox's new ``nudge.due`` events from a little before the cursor
-   and add one :class:`NudgeMail` row per event; the row is unique per event, so two
-   workers reading the same events add it once (``insert_missing``).
+1. *take in* (``intake.py``): read the outbox's new ``nudge.due`` events and add one
+   :class:`NudgeMail` row per event; the row is unique per event, so two workers reading
+   the same events add it once.
 2. *send*: for each person with rows waiting, in short transactions none of which is open
    during the SMTP conversation: drop what they opted out of, wait out their quiet hours
    (in their time zone) and, unless an item is urgent, tomorrow when today's digest went
@@ -20,110 +20,33 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosmtplib
-from sqlalchemy import Table, delete, exists, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.config import Settings
-from app.db.base import new_id, utcnow
+from app.db.base import utcnow
 from app.db.engine import unit_of_work
-from app.db.locking import insert_missing
 from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.events.models import OutboxEvent
+from app.domain.notifications import intake
 from app.domain.notifications.compose import DueItem, Recipient, compose
+from app.domain.notifications.delivery import MailPolicy, MailServer
 from app.domain.notifications.models import (
     EmailDigest,
-    NotificationCursor,
     NotificationPreference,
     NudgeMail,
     NudgeMailStatus,
 )
 from app.domain.notifications.service import email_language, parse_local_time, preference_of
 
+__all__ = ["MailPolicy", "MailServer", "NudgeMailer", "in_quiet_hours"]
+
 log = logging.getLogger("app.notifications.mailer")
-
-NUDGE_DUE = "nudge.due"
-NUDGE_MAILS: Table = NudgeMail.__table__  # type: ignore[attr-defined]
-CURSOR = "nudge_mail"
-
-
-@dataclass(frozen=True, slots=True)
-class MailServer:
-    """Where and how e-mail is sent (``MENTOR_SMTP_*``)."""
-
-    host: str
-    port: int
-    sender: str
-    username: str | None = None
-    password: str | None = None
-    security: str = "starttls"
-    timeout_seconds: float = 30.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "MailServer":
-        assert settings.email_from is not None  # the settings refuse e-mail without a sender
-        password = settings.smtp_password
-        return cls(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            sender=settings.email_from,
-            username=settings.smtp_username,
-            password=password.get_secret_value() if password is not None else None,
-            security=settings.smtp_security,
-            timeout_seconds=settings.smtp_timeout_seconds,
-        )
-
-    async def send(self, message: Any) -> None:
-        await aiosmtplib.send(
-            message,
-            hostname=self.host,
-            port=self.port,
-            username=self.username,
-            password=self.password,
-            use_tls=self.security == "tls",
-            start_tls=self.security == "starttls",
-            timeout=self.timeout_seconds,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class MailPolicy:
-    default_language: str = "en"
-    frontend_base_url: str | None = None
-    max_age: timedelta = timedelta(hours=72)
-    # Events committed this long after they were recorded are still read.
-    overlap: timedelta = timedelta(minutes=10)
-    lease: timedelta = timedelta(minutes=10)
-    retry_delays: tuple[timedelta, ...] = (
-        timedelta(minutes=1),
-        timedelta(minutes=10),
-        timedelta(hours=1),
-        timedelta(hours=6),
-    )
-    batch_size: int = 200
-    people_per_pass: int = 50
-    # E-mails in flight at once: each waits mostly on the SMTP server.
-    concurrency: int = 8
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "MailPolicy":
-        return cls(
-            default_language=settings.email_default_language,
-            frontend_base_url=settings.frontend_base_url,
-            max_age=timedelta(hours=settings.email_max_nudge_age_hours),
-        )
-
-
-def _id_floor(moment: datetime) -> uuid.UUID:
-    """The smallest UUIDv7 of ``moment``'s millisecond: ids are time-ordered, so a range of
-    the primary key is a range of time."""
-    return uuid.UUID(int=int(moment.timestamp() * 1000) << 80)
 
 
 def in_quiet_hours(moment: time, start: str | None, end: str | None) -> bool:
@@ -149,33 +72,6 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
-
-
-def _mail_row(event: OutboxEvent, now: datetime, max_age: timedelta) -> dict[str, Any]:
-    data = event.data if isinstance(event.data, dict) else {}
-    row: dict[str, Any] = {
-        "id": new_id(),
-        "organization_id": event.organization_id,
-        "event_id": event.id,
-        "employee_id": None,
-        "key": str(data.get("key", event.id))[:300],
-        "kind": str(data.get("kind", ""))[:60],
-        "stage": str(data.get("stage", "due"))[:20],
-        "status": NudgeMailStatus.PENDING.value,
-        "skip_reason": None,
-        "received_at": now,
-        "not_before": None,
-        "attempts": 0,
-        "digest_id": None,
-        "sent_at": None,
-    }
-    try:
-        row["employee_id"] = uuid.UUID(str(data["recipient_employee_id"]))
-    except (KeyError, ValueError):
-        row |= {"status": NudgeMailStatus.SKIPPED.value, "skip_reason": "no_recipient"}
-    if event.occurred_at < now - max_age:
-        row |= {"status": NudgeMailStatus.SKIPPED.value, "skip_reason": "too_old"}
-    return row
 
 
 class _Taken(Exception):
@@ -215,42 +111,7 @@ class NudgeMailer:
 
     async def take_in(self, now: datetime) -> int:
         async with unit_of_work(self.factory) as session:
-            cursor = await session.get(NotificationCursor, CURSOR)
-            floor = now - self.policy.max_age - self.policy.overlap
-            if cursor is not None:
-                floor = max(floor, cursor.position - self.policy.overlap)
-            taken_already = exists().where(col(NudgeMail.event_id) == col(OutboxEvent.id))
-            events = (
-                await session.exec(
-                    select(OutboxEvent)
-                    .where(
-                        col(OutboxEvent.id) >= _id_floor(floor),
-                        OutboxEvent.type == NUDGE_DUE,
-                        ~taken_already,
-                    )
-                    .order_by(col(OutboxEvent.id))
-                    .limit(self.policy.batch_size)
-                )
-            ).all()
-            rows = [_mail_row(event, now, self.policy.max_age) for event in events]
-            await insert_missing(session, NUDGE_MAILS, rows, ["event_id"])
-            if events:
-                latest: datetime | None = max(event.occurred_at for event in events)
-            else:  # no nudge lately: move past the other events, so the next scan stays short
-                latest = (
-                    await session.exec(
-                        select(OutboxEvent.occurred_at)
-                        .where(col(OutboxEvent.id) >= _id_floor(floor))
-                        .order_by(col(OutboxEvent.id).desc())
-                        .limit(1)
-                    )
-                ).first()
-            if latest is not None:
-                if cursor is None:
-                    session.add(NotificationCursor(name=CURSOR, position=latest))
-                elif latest > cursor.position:
-                    cursor.position = latest
-            return len(events)
+            return await intake.take_in(session, self.policy, now)
 
     async def release_expired(self, now: datetime) -> None:
         """Rows claimed by a worker that stopped before recording the outcome wait again."""
