@@ -31,6 +31,7 @@ from app.api.rest import (
     health,
     hris,
     matching,
+    notifications,
     pairs,
     privacy,
     programs,
@@ -165,6 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(circles.router)
     app.include_router(circle_meetings.router)
     app.include_router(workshops.router)
+    app.include_router(notifications.router)
     app.mount("/scim/v2", create_scim_app(app), name="scim")
     app.mount(
         graphql_ide.STATIC_URL, StaticFiles(directory=graphql_ide.STATIC_DIR), name="graphiql"

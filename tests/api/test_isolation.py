@@ -162,6 +162,7 @@ LISTS = {
     f"{API}/workshops",
     f"{API}/guest-mentors",
     f"{API}/guest-mentors/me",
+    f"{API}/me/notification-preferences",
 }
 
 
@@ -209,6 +210,7 @@ OWN_CREATES = {
     ("POST", f"{API}/calendar-feeds"),
     ("POST", f"{API}/workshops"),
     ("POST", f"{API}/guest-mentors"),
+    ("PUT", f"{API}/me/notification-preferences"),
 }
 
 

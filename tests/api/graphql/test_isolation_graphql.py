@@ -215,7 +215,14 @@ MUTATIONS: dict[str, dict[str, str]] = {
     "inviteGuestMentor": {"guestId": "guest", "circleId": "circle", "workshopId": "workshop"},
 }
 # Mutations without identifiers create in the caller's own organisation.
-CREATIONS = {"createEmployee", "createProgram", "createWorkshop", "createGuestMentor"}
+CREATIONS = {
+    "createEmployee",
+    "createProgram",
+    "createWorkshop",
+    "createGuestMentor",
+    # The caller's own preferences: nothing of another organisation's to name.
+    "updateNotificationPreferences",
+}
 # Inputs that the generated values below would not make valid.
 INPUTS: dict[str, dict[str, Any]] = {
     "openConsultation": {"question": "Beta?", "deadline": "2031-01-01T00:00:00Z"},
