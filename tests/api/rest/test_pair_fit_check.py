@@ -321,3 +321,34 @@ async def test_a_new_matching_run_never_proposes_the_old_partner(tenant: Tenant)
         headers=tenant.admin,
     )
     assert best["id"] not in {s["mentor_id"] for s in explained.json()}
+
+
+async def test_fit_answers_are_exported_and_their_notes_erased(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    await confirmed_session(setup)
+    await answer(setup, setup.mentor, "good_fit", "Mentor: Bob is great")
+    await answer(setup, setup.mentee, "not_a_fit", "Bob: we do not click")
+    url = f"/api/v1/employees/{setup.mentee_employee['id']}/personal-data"
+    data = (await tenant.client.get(url, headers=setup.mentee)).json()
+    [mine] = data["pair_fit_checks"]
+    assert (mine["pair_id"], mine["side"], mine["answer"], mine["note"]) == (
+        setup.pair["id"],
+        "mentee",
+        "not_a_fit",
+        "Bob: we do not click",
+    )
+    assert data["pair_mismatches"][0]["pair_id"] == setup.pair["id"]
+    assert "Mentor: Bob" not in json.dumps(data)  # never the other side's answer
+    mentor_data = await tenant.client.get(
+        f"/api/v1/employees/{setup.mentor_employee['id']}/personal-data", headers=setup.mentor
+    )
+    assert "we do not click" not in mentor_data.text
+    assert mentor_data.json()["pair_fit_checks"][0]["answer"] == "good_fit"
+
+    assert (await tenant.client.delete(url, headers=tenant.admin)).status_code == 204
+    after = (await tenant.client.get(url, headers=tenant.admin)).json()
+    assert after["pair_fit_checks"][0]["note"] == "[erased]"
+    assert after["pair_fit_checks"][0]["answer"] == "not_a_fit"  # counts stay
+    managed = await fit_check(setup, setup.manager)
+    assert managed["mentee"]["note"] == "[erased]"
+    assert managed["mentor"]["note"] == "Mentor: Bob is great"
