@@ -64,8 +64,13 @@ class MismatchReview:
     since: datetime
 
 
-def _first_confirmed(organization_id: uuid.UUID, now: datetime | None = None):  # type: ignore[no-untyped-def]
-    """When each pair's first session was confirmed (logs not deleted), as a subquery."""
+def _first_confirmed(  # type: ignore[no-untyped-def]
+    organization_id: uuid.UUID,
+    now: datetime | None = None,
+    pair_ids: Collection[uuid.UUID] | None = None,
+):
+    """When each pair's first session was confirmed (logs not deleted), as a subquery (of
+    ``pair_ids`` only when given, so that a few pairs' fit checks read only their logs)."""
     statement: Any = select(
         col(SessionLog.pair_id).label("pair_id"),
         func.min(SessionLog.responded_at).label("since"),
@@ -77,6 +82,8 @@ def _first_confirmed(organization_id: uuid.UUID, now: datetime | None = None):  
     )
     if now is not None:
         statement = statement.where(col(SessionLog.responded_at) <= now)
+    if pair_ids is not None:
+        statement = statement.where(col(SessionLog.pair_id).in_(list(pair_ids)))
     return statement.group_by(col(SessionLog.pair_id)).subquery()
 
 
@@ -101,10 +108,8 @@ async def _facts(
     )
     for row in rows.all():
         answers[row.pair_id][Side(row.side)] = row
-    first = _first_confirmed(organization_id)
-    found = await session.exec(
-        select(first.c.pair_id, first.c.since).where(first.c.pair_id.in_(ids))
-    )
+    first = _first_confirmed(organization_id, pair_ids=ids)
+    found = await session.exec(select(first.c.pair_id, first.c.since))
     reviews = await session.exec(
         select(PairAvoidance).where(
             PairAvoidance.organization_id == organization_id, col(PairAvoidance.pair_id).in_(ids)
