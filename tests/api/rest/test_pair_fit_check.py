@@ -352,3 +352,22 @@ async def test_fit_answers_are_exported_and_their_notes_erased(tenant: Tenant) -
     managed = await fit_check(setup, setup.manager)
     assert managed["mentee"]["note"] == "[erased]"
     assert managed["mentor"]["note"] == "Mentor: Bob is great"
+
+
+async def test_any_ending_as_mismatch_keeps_the_two_apart(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    ended = await setup.move("ended_early", reason="mismatch", note="Agreed together")
+    assert ended.status_code == 200, ended.text
+    ids = await _participant_ids(tenant, setup.program)
+    again = await tenant.client.post(
+        url(setup.program, "pairs"),
+        json={
+            "mentor_participant_id": ids[setup.mentor_employee["id"]],
+            "mentee_participant_id": ids[setup.mentee_employee["id"]],
+        },
+        headers=setup.manager,
+    )
+    assert problem(again, 409, "pair_ineligible")["reason_code"] == "not_a_fit"
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        waiting = await fit.mismatch_reviews(session, tenant.organization_id)
+    assert [str(w.pair_id) for w in waiting] == [setup.pair["id"]]
