@@ -1,6 +1,7 @@
 """The fit check through REST: when it opens, who sees what, and a "not a fit" that ends the
 pair without blaming anyone and keeps the two apart in every later pairing."""
 
+import asyncio
 import json
 import uuid
 from datetime import timedelta
@@ -371,3 +372,17 @@ async def test_any_ending_as_mismatch_keeps_the_two_apart(tenant: Tenant) -> Non
     async with unit_of_work(tenant.app.state.session_factory) as session:
         waiting = await fit.mismatch_reviews(session, tenant.organization_id)
     assert [str(w.pair_id) for w in waiting] == [setup.pair["id"]]
+
+
+async def test_both_sides_saying_not_a_fit_at_once_end_the_pair_once(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    await confirmed_session(setup)
+    answers = await asyncio.gather(
+        answer(setup, setup.mentor, "not_a_fit"), answer(setup, setup.mentee, "not_a_fit")
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
+    loser = next(a for a in answers if a.status_code == 409)
+    assert loser.json()["code"] == "pair_not_open"
+    assert len(await events_of(tenant, setup.pair["id"], "pair.status_changed")) == 1
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        assert len(await fit.mismatch_reviews(session, tenant.organization_id)) == 1
