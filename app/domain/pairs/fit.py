@@ -285,7 +285,8 @@ async def review_mismatch(
         review.reviewed_at = utcnow()
         review.reviewed_by = principal.actor
         await session.flush()
-    return await _seen_view(session, principal, seen)
+    # The answer shows the notes: a read like any other, audited.
+    return (await fit_checks_of(session, principal, [seen.pair]))[seen.pair.id]
 
 
 async def fit_checks_due(

@@ -213,6 +213,13 @@ async def test_a_manager_reviews_a_mismatch_once_it_is_on_their_list(tenant: Ten
     assert done.json()["mismatch_reviewed_at"] is not None
     twice = await tenant.client.post(review, headers=setup.manager)
     assert twice.json()["mismatch_reviewed_at"] == done.json()["mismatch_reviewed_at"]
+    # The review answers the notes: audited as a read.
+    audit = await tenant.client.get(
+        "/api/v1/audit-log",
+        params={"action": "pair_fit_check.read", "subject_id": setup.pair["id"]},
+        headers=tenant.admin,
+    )
+    assert len(audit.json()["items"]) == 2, audit.text
     async with unit_of_work(tenant.app.state.session_factory) as session:
         assert await fit.mismatch_reviews(session, tenant.organization_id) == []
 
