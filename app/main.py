@@ -32,6 +32,7 @@ from app.api.rest import (
     hris,
     matching,
     notifications,
+    pair_fit,
     pairs,
     privacy,
     programs,
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(session_logs.router)
     app.include_router(progress.router)
     app.include_router(pairs.router)
+    app.include_router(pair_fit.router)
     app.include_router(create_graphql_router())
     app.include_router(health.router)
     app.include_router(access.router)

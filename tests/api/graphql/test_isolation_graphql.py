@@ -193,6 +193,8 @@ MUTATIONS: dict[str, dict[str, str]] = {
     "writePairAgreement": {"pairId": "pair"},
     "acknowledgePairAgreement": {"pairId": "pair"},
     "submitPairFeedback": {"pairId": "pair"},
+    "answerPairFitCheck": {"pairId": "pair"},
+    "reviewPairMismatch": {"pairId": "pair"},
     "createCircle": CIRCLES,
     "autoFormCircles": CIRCLES,
     "joinCircle": CIRCLE | {"employeeId": "employee"},
@@ -236,7 +238,10 @@ INPUTS: dict[str, dict[str, Any]] = {
 
 # Identifier arguments of which a mutation takes exactly one; and arguments it needs besides.
 LEFT_OUT = {"recordMeetingAttendance": {"guestId"}, "inviteGuestMentor": {"workshopId"}}
-EXTRA: dict[str, dict[str, Any]] = {"respondToMeeting": {"rsvp": "YES"}}
+EXTRA: dict[str, dict[str, Any]] = {
+    "respondToMeeting": {"rsvp": "YES"},
+    "answerPairFitCheck": {"answer": "NOT_A_FIT"},
+}
 
 
 def _value(kind: Any, name: str) -> Any:
