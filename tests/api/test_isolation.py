@@ -162,6 +162,7 @@ LISTS = {
     f"{API}/workshops",
     f"{API}/guest-mentors",
     f"{API}/guest-mentors/me",
+    f"{API}/me/agenda",
 }
 
 

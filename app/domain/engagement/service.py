@@ -107,7 +107,7 @@ async def send_nudges(session: AsyncSession, found: list[Due], now: datetime) ->
     statement = statement.returning(NUDGES.c.organization_id, NUDGES.c.key)
     sent = 0
     for start in range(0, len(rows), NUDGE_BATCH):
-        result = await session.execute(statement, rows[start : start + NUDGE_BATCH])
+        result = await session.exec(statement, params=rows[start : start + NUDGE_BATCH])
         for org, key in result.all():
             due = wanted[(org, key)]
             await record_event(
