@@ -278,3 +278,22 @@ async def test_an_agenda_holds_nothing_of_another_pair(
     assert answer.json() == {"items": []}
     # A machine client has no agenda.
     assert (await tenant.client.get(AGENDA, headers=tenant.admin)).json() == {"items": []}
+
+
+async def test_nudges_sent_to_a_person_are_exported_and_erased(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    await evaluate(tenant, today() + timedelta(days=14))
+    url = f"/api/v1/employees/{setup.mentee_employee['id']}/personal-data"
+    exported = (await tenant.client.get(url, headers=setup.mentee)).json()
+    [nudge] = exported["engagement_nudges"]
+    assert nudge["kind"] == "first_session"
+    assert nudge["recipient_employee_id"] == setup.mentee_employee["id"]
+    assert (await tenant.client.delete(url, headers=tenant.admin)).status_code == 204
+    after = (await tenant.client.get(url, headers=tenant.admin)).json()
+    assert after["engagement_nudges"] == []
+    # The mentor's own record stays.
+    mentor_url = f"/api/v1/employees/{setup.mentor_employee['id']}/personal-data"
+    assert (
+        len((await tenant.client.get(mentor_url, headers=tenant.admin)).json()["engagement_nudges"])
+        == 1
+    )
