@@ -3,6 +3,7 @@ becomes urgent, is nudged once per stage, and is gone (with its nudges) once it 
 
 from datetime import timedelta
 
+from app.domain.integrations.worker import Worker
 from app.domain.pairs.models import PairStatus
 from tests.api.engagement_support import (
     AGENDA,
@@ -296,4 +297,17 @@ async def test_nudges_sent_to_a_person_are_exported_and_erased(tenant: Tenant) -
     assert (
         len((await tenant.client.get(mentor_url, headers=tenant.admin)).json()["engagement_nudges"])
         == 1
+    )
+
+
+async def test_the_worker_evaluates_the_rules_periodically(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    await backdate_pair(tenant, setup.pair["id"], days=20)
+    worker = Worker(tenant.app.state.session_factory)
+    await worker.run_once()
+    await worker.run_once()  # not due again yet
+    await worker.dispatcher.aclose()
+    sent = await nudges(tenant, setup.pair["id"])
+    assert sorted(e.data["recipient_employee_id"] for e in sent) == sorted(
+        [setup.mentor_employee["id"], setup.mentee_employee["id"]]
     )
