@@ -2,7 +2,7 @@
 
 Seeds one organisation with P programs (settings varied), 2 x N people and N active pairs in
 a fresh database: a third of the pairs have written an agreement one side has not
-acknowledged, most have one or two session logs (held over the last 60 days, some still
+acknowledged, most have one or two session logs (held over the last 44 days, some still
 pending), some gave mid feedback, a few started long ago and never met. Then it runs:
 
 - a full evaluation (every rule over every program, the nudges, the pairs paused) twice:
@@ -134,7 +134,8 @@ async def _seed(factory: Any, pairs: int, programs: int) -> tuple[uuid.UUID, uui
     pair_rows, log_rows, feedback_rows = [], [], []
     for i in range(pairs):
         mentor, mentee = participants[2 * i], participants[2 * i + 1]
-        started = now - timedelta(days=rng.uniform(5, 120))
+        # As the worker keeps it: pairs of up to 100 days, few past the delay to pause.
+        started = now - timedelta(days=rng.uniform(5, 100))
         agreed = rng.random() < 0.33
         pair = {
             "id": new_id(),
@@ -155,8 +156,12 @@ async def _seed(factory: Any, pairs: int, programs: int) -> tuple[uuid.UUID, uui
         } | stamp
         pair_rows.append(pair)
         # Most pairs met once or twice; one in ten never did.
-        for _ in range(0 if rng.random() < 0.1 else rng.choice([1, 2])):
-            held = now - timedelta(days=rng.uniform(1, 60))
+        never = rng.random() < 0.1
+        if never:
+            started = now - timedelta(days=rng.uniform(5, 44))
+            pair["started_on"] = started.date()
+        for _ in range(0 if never else rng.choice([1, 2])):
+            held = now - timedelta(days=rng.uniform(1, 44))
             author = rng.random() < 0.6
             log_rows.append(
                 {

@@ -38,13 +38,22 @@ def pair_started() -> ColumnElement[Any]:
     return func.coalesce(Pair.started_on, Pair.agreement_starts_on, Pair.created_at)
 
 
-def last_session(scope: Scope) -> Any:
-    return (
-        select(SessionLog.pair_id, func.max(SessionLog.held_at).label("last_at"))
-        .where(*counted_logs(), *scope.tenant(SessionLog.organization_id))
-        .group_by(col(SessionLog.pair_id))
-        .subquery()
+def last_session(scope: Scope, *, managed: bool = False) -> Any:
+    """Each pair's last session that counts; for a person, only the pairs the rule reads
+    (theirs, or with ``managed`` their programs')."""
+    statement = select(SessionLog.pair_id, func.max(SessionLog.held_at).label("last_at")).where(
+        *counted_logs(), *scope.tenant(SessionLog.organization_id)
     )
+    if not scope.everyone:
+        mine = select(Pair.id).where(*scope.tenant(Pair.organization_id))
+        if managed:
+            mine = mine.join(
+                ProgramManager, col(ProgramManager.program_id) == Pair.program_id
+            ).where(*scope.for_employee(ProgramManager.employee_id))
+        else:
+            mine = mine.where(*_sides(scope))
+        statement = statement.where(col(SessionLog.pair_id).in_(mine))
+    return statement.group_by(col(SessionLog.pair_id)).subquery()
 
 
 def _sides(scope: Scope) -> list[ColumnElement[bool]]:
@@ -375,17 +384,20 @@ async def end_feedback(session: AsyncSession, scope: Scope) -> list[Due]:
 async def pair_inactive(session: AsyncSession, scope: Scope) -> list[Due]:
     """An active pair without a session for the warning delay: its people and its program's
     managers are told before the pair is paused or ended."""
-    last = last_session(scope)
-    quiet_since = func.coalesce(last.c.last_at, pair_started())
-    warning = setting("inactive_warning_days")
-    columns = (last.c.last_at, warning, setting("inactive_action_days"), setting("inactive_action"))
-    conditions = (Pair.status == PairStatus.ACTIVE, scope.elapsed(quiet_since) >= warning)
-    sides = await session.exec(
-        _pairs(scope, *columns).outerjoin(last, last.c.pair_id == Pair.id).where(*conditions)
-    )
-    managed = await session.exec(
-        _managed(scope, *columns).outerjoin(last, last.c.pair_id == Pair.id).where(*conditions)
-    )
+    found_rows = []
+    for managed in (False, True):
+        last = last_session(scope, managed=managed)
+        quiet_since = func.coalesce(last.c.last_at, pair_started())
+        warning = setting("inactive_warning_days")
+        columns = (last.c.last_at, warning, setting("inactive_action_days"))
+        statement = (_managed if managed else _pairs)(scope, *columns, setting("inactive_action"))
+        rows = await session.exec(
+            statement.outerjoin(last, last.c.pair_id == Pair.id).where(
+                col(Pair.status) == PairStatus.ACTIVE, scope.elapsed(quiet_since) >= warning
+            )
+        )
+        found_rows.append(rows.all())
+    sides, managed_rows = found_rows
 
     def due_of(row: Any) -> Any:
         since = at(row[9]) if row[9] is not None else pair_start(row[5], row[6], row[7])
@@ -399,7 +411,7 @@ async def pair_inactive(session: AsyncSession, scope: Scope) -> list[Due]:
         )
 
     found = []
-    for row in sides.all():
+    for row in sides:
         found += _both(
             scope,
             [row],
@@ -409,7 +421,7 @@ async def pair_inactive(session: AsyncSession, scope: Scope) -> list[Due]:
             due_of,
             lambda r: stamp(due_of(r)),
         )
-    for row in managed.all():
+    for row in managed_rows:
         pair_id, org, program_id, manager = row[:4]
         due = due_of(row)
         found.append(

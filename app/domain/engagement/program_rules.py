@@ -12,20 +12,17 @@ from app.db.functions import json_empty
 from app.domain.engagement.models import AgendaKind, Due, Recipient, SubjectType
 from app.domain.engagement.rules import Scope, at, days, item, pair_start, plural, setting
 from app.domain.matching.run_models import MatchingProposal, MatchingRun, ProposalStatus, RunStatus
-from app.domain.pairs.models import OPEN_STATUSES, Pair, PairStatus
+from app.domain.pairs.models import Pair, PairSeat, PairStatus
 from app.domain.participants.models import Participant, ParticipantStatus
 from app.domain.programs.models import Program, ProgramManager, ProgramStatus
 from app.domain.progress.models import FeedbackStage, PairFeedback
 
 RUNNING = [ProgramStatus.ENROLLING, ProgramStatus.MATCHING, ProgramStatus.ACTIVE]
-OPEN = [s.value for s in OPEN_STATUSES]
 
 
 def _in_open_pair() -> object:
-    return exists().where(
-        col(Pair.status).in_(OPEN),
-        or_(col(Pair.mentor_id) == Participant.id, col(Pair.mentee_id) == Participant.id),
-    )
+    # An open pair holds a seat of each of its people (pairs/models.py): an indexed lookup.
+    return exists().where(col(PairSeat.participant_id) == Participant.id)
 
 
 async def profile_incomplete(session: AsyncSession, scope: Scope) -> list[Due]:
