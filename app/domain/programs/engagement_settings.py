@@ -25,6 +25,19 @@ class InactivityAction(StrEnum):
 class EngagementSettings(InputPart):
     """When each engagement rule puts an item on someone's agenda. Every member has a default."""
 
+    model_config = InputPart.model_config | {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "first_session_days": 10,
+                    "inactive_warning_days": 21,
+                    "inactive_action_days": 35,
+                    "inactive_action": "end",
+                }
+            ]
+        }
+    }
+
     profile_incomplete_days: int = Field(
         default=7,
         ge=1,
