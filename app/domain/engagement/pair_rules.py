@@ -38,7 +38,7 @@ def pair_started() -> ColumnElement[Any]:
     return func.coalesce(Pair.started_on, Pair.agreement_starts_on, Pair.created_at)
 
 
-def last_session(scope: Scope, *, managed: bool = False) -> Any:
+def last_held(scope: Scope, *, managed: bool = False) -> Any:
     """Each pair's last session that counts; for a person, only the pairs the rule reads
     (theirs, or with ``managed`` their programs')."""
     statement = select(SessionLog.pair_id, func.max(SessionLog.held_at).label("last_at")).where(
@@ -226,7 +226,7 @@ async def first_session(session: AsyncSession, scope: Scope) -> list[Due]:
 async def session_overdue(session: AsyncSession, scope: Scope) -> list[Due]:
     """The next session is late against the pair's own cadence (its agreement's, else the
     program's), before the pair counts as inactive."""
-    last = last_session(scope)
+    last = last_held(scope)
     cadence = func.coalesce(Pair.agreement_cadence_days, Program.cadence_days, DEFAULT_CADENCE_DAYS)
     grace = setting("session_grace_days")
     rows = await session.exec(
@@ -386,7 +386,7 @@ async def pair_inactive(session: AsyncSession, scope: Scope) -> list[Due]:
     managers are told before the pair is paused or ended."""
     found_rows = []
     for managed in (False, True):
-        last = last_session(scope, managed=managed)
+        last = last_held(scope, managed=managed)
         quiet_since = func.coalesce(last.c.last_at, pair_started())
         warning = setting("inactive_warning_days")
         columns = (last.c.last_at, warning, setting("inactive_action_days"))

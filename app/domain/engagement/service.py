@@ -22,7 +22,7 @@ from app.db.conflicts import insert_new
 from app.db.engine import unit_of_work
 from app.domain.access.principal import Principal
 from app.domain.engagement.models import AgendaItem, Due, EngagementNudge
-from app.domain.engagement.pair_rules import last_session, pair_started
+from app.domain.engagement.pair_rules import last_held, pair_started
 from app.domain.engagement.rules import Scope, setting
 from app.domain.engagement.sources import due_items
 from app.domain.events.service import record_event
@@ -124,7 +124,7 @@ async def send_nudges(session: AsyncSession, found: list[Due], now: datetime) ->
 
 async def act_on_inactivity(session: AsyncSession, scope: Scope) -> tuple[int, int]:
     """Pause or end the pairs inactive past their program's delay: (paused, ended)."""
-    last = last_session(scope)
+    last = last_held(scope)
     quiet_since = func.coalesce(last.c.last_at, pair_started())
     rows = await session.exec(
         select(Pair.organization_id, Pair.id, setting("inactive_action"))
