@@ -256,7 +256,8 @@ def worker(
         bool, typer.Option("--once", help="Handle what is due now, then exit.")
     ] = False,
 ) -> None:
-    """Apply waiting HRIS deliveries, send webhooks, check pair health, run matching runs."""
+    """Apply waiting HRIS deliveries, send webhooks, check pair health and engagement rules,
+    run matching runs."""
     import signal
 
     from app.db.engine import create_engine, create_session_factory
@@ -286,6 +287,33 @@ def worker(
             await engine.dispose()
 
     asyncio.run(main())
+
+
+engagement_cli = typer.Typer(help="Engagement rules: agendas, nudges, inactive pairs.")
+cli.add_typer(engagement_cli, name="engagement")
+
+
+@engagement_cli.command("run")
+def engagement_run(
+    org: Annotated[
+        str | None, typer.Option(help="Only this organisation (id or slug); default: all.")
+    ] = None,
+) -> None:
+    """Evaluate every engagement rule now: send the nudges due, pause or end inactive pairs."""
+    from app.domain.access import service as access
+    from app.domain.engagement.service import evaluate
+
+    async def work(session: AsyncSession) -> None:
+        organization_id = None
+        if org is not None:
+            organization_id = (await access.find_organization(session, org)).id
+        found = await evaluate(session, organization_id=organization_id)
+        console.print(
+            f"{found.items} items due, {found.nudges} nudges sent, "
+            f"{found.paused} pairs paused, {found.ended} pairs ended"
+        )
+
+    _run(work)
 
 
 @cli.command()

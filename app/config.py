@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     webhook_allow_private_targets: bool = False
     hris_sweep_after_seconds: float = Field(default=30.0, ge=0)
     pair_health_interval_seconds: float = Field(default=900.0, gt=0)
+    # How often the engagement rules are evaluated (agendas' nudges, inactive pairs).
+    engagement_interval_seconds: float = Field(default=900.0, gt=0)
     # Matching runs are computed in a process of the worker's that runs at this niceness
     # (0 to 19; higher yields the CPU to the API and the database).
     matching_nice: int = Field(default=10, ge=0, le=19)

@@ -27,6 +27,7 @@ from app.api.rest import (
     circles,
     consultations,
     employees,
+    engagement,
     groups,
     health,
     hris,
@@ -115,6 +116,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "objectives", "description": "What every pair of a program works toward."},
             {"name": "matching", "description": "Enrolment, matching runs and self-matching."},
             {
+                "name": "engagement",
+                "description": "What each person has to do next: agendas, and nudges as events.",
+            },
+            {
                 "name": "consultations",
                 "description": "Stakeholders consulted on a program's purpose, and their answers.",
             },
@@ -151,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # logs and progress) comes first, as most requests are about it.
     app.include_router(session_logs.router)
     app.include_router(progress.router)
+    app.include_router(engagement.router)
     app.include_router(pairs.router)
     app.include_router(pair_fit.router)
     app.include_router(create_graphql_router())

@@ -61,6 +61,11 @@ def test_operator_flow(cli_database: str) -> None:
     assert "No organisation" in missing.output
     duplicate = runner.invoke(cli, ["create-org", "Globex Corporation"])
     assert duplicate.exit_code == 1
+    # Nothing to run yet: nothing due.
+    assert "0 items due, 0 nudges sent" in invoke(
+        "engagement", "run", "--org", "globex-corporation"
+    )
+    assert runner.invoke(cli, ["engagement", "run", "--org", "nope"]).exit_code == 1
 
     _check_keys(cli_database, admin_key.group(), reader_key.group())
 
@@ -94,6 +99,11 @@ def test_seed_demo_prints_what_to_try_and_it_works(cli_database: str) -> None:
     pasted = paste(block)
     assert len(pasted.commands) == 6
     mentee = re.search(r"# mentee: .* <(\S+)>", output).group(1)  # type: ignore[union-attr]
+    ran = re.search(
+        r"(\d+) items due, (\d+) nudges sent, 0 pairs paused", invoke("engagement", "run")
+    )
+    assert ran is not None
+    assert int(ran.group(1)) == int(ran.group(2)) > 0  # the demo's agendas, each nudged once
     token = invoke("dev-token", "--org", "acme-demo", "--email", mentee).strip()
 
     import asyncio

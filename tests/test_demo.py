@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlmodel import col, func, select
 
 from app.db.engine import unit_of_work
-from app.demo import DemoResult, load, seed
+from app.demo import DemoResult, load, mint_dev_token, seed
 from app.demo.names import ENGLISH_GIVEN, FRENCH_GIVEN
 from app.demo.tryout import try_this
 from app.domain.access.models import Organization
@@ -249,6 +249,42 @@ async def test_pairs_spread_over_every_health(
         [(await get(client, f"{API}/pairs/{p['id']}/progress", token))["health"] for p in pairs]
     )
     assert health == Counter(counts)
+
+
+async def test_people_have_a_realistic_agenda(
+    app: FastAPI, client: httpx.AsyncClient, demo_org: DemoResult
+) -> None:
+    """The manager's agenda holds the pairs quiet for a month (before they are paused) and
+    the feedback coming back slowly; each such pair's people see it on theirs."""
+    manager = demo_org.manager.token
+    items = (await get(client, f"{API}/me/agenda", manager))["items"]
+    assert [i["due_at"] for i in items] == sorted(i["due_at"] for i in items)
+    program_pairs = {
+        p["id"]: p
+        for p in await every(client, f"{API}/programs/{demo_org.active_program_id}/pairs", manager)
+    }
+    inactive = [i for i in items if i["kind"] == "pair_inactive"]
+    assert len(inactive) >= 2
+    for item in inactive:
+        pair = program_pairs[item["subject"]["id"]]
+        assert pair["status"] == "active"
+        assert item["action"] == {"method": "POST", "path": f"{API}/pairs/{pair['id']}/transitions"}
+        assert "paused after 60 days" in item["reason"]
+    assert "feedback_responses" in {i["kind"] for i in items}
+
+    quiet = program_pairs[inactive[0]["subject"]["id"]]
+    mentee = await get(client, f"{API}/employees/{quiet['mentee_employee_id']}", manager)
+    async with unit_of_work(app.state.session_factory) as session:
+        token = await mint_dev_token(session, demo_org.slug, mentee["email"], 10)
+    theirs = (await get(client, f"{API}/me/agenda", token))["items"]
+    [reminder] = [i for i in theirs if i["kind"] == "pair_inactive"]
+    assert reminder["action"] == {
+        "method": "POST",
+        "path": f"{API}/pairs/{quiet['id']}/session-logs",
+    }
+    # The tour's mentee, in a pair going well, sees nothing of that pair.
+    tour = (await get(client, f"{API}/me/agenda", demo_org.mentee.token))["items"]
+    assert quiet["id"] not in str(tour)
 
 
 async def test_the_printed_commands_work_as_printed(

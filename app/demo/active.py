@@ -40,6 +40,7 @@ from app.domain.programs.consultation_models import (
     ContributionResolution,
     StakeholderRole,
 )
+from app.domain.programs.engagement_settings import EngagementSettings
 from app.domain.programs.models import (
     Objective,
     ObjectiveCategory,
@@ -170,6 +171,11 @@ async def _program(demo: Demo, manager: Person) -> tuple[Program, list[Objective
             cadence_days=14,
             meeting_minutes=60,
             manager_ids=[manager.employee.id, people.titled("HR Director").employee.id],
+            # Pairs quiet for a month are warned; after two months they are paused, so the
+            # pairs at risk today are on their people's and managers' agendas, not paused.
+            engagement_settings=EngagementSettings(
+                inactive_warning_days=30, inactive_action_days=60
+            ),
         ),
         OBJECTIVES,
     )

@@ -4,6 +4,7 @@ from app.db.base import metadata
 from app.domain.access.models import ApiKey, IdentityProvider, Organization
 from app.domain.audit.models import AuditEntry
 from app.domain.employees.models import Employee
+from app.domain.engagement.models import EngagementNudge
 from app.domain.events.models import OutboxEvent
 from app.domain.groups.models import Group, GroupMember
 from app.domain.integrations.hris.models import HrisDelivery, HrisFieldMapping, HrisWebhookSecret
@@ -28,6 +29,7 @@ __all__ = [
     "Consultation",
     "Contribution",
     "Employee",
+    "EngagementNudge",
     "Group",
     "GroupMember",
     "HrisDelivery",

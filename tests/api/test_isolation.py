@@ -165,6 +165,7 @@ LISTS = {
     f"{API}/guest-mentors",
     f"{API}/guest-mentors/me",
     f"{API}/me/notification-preferences",
+    f"{API}/me/agenda",
 }
 
 

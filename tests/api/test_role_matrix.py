@@ -64,6 +64,8 @@ RULES: list[tuple[tuple[str, ...], str, str]] = [
     # Group names help set up programs; who is in a group is for administrators only.
     (("GET",), r"/groups/\{group_id\}/members$", "admin"),
     (("GET",), r"/groups(/\{group_id\})?$", "hosts"),
+    # Everyone's own agenda: a guest mentor's holds their circles' meetings and workshops.
+    (("GET",), r"/me/agenda$", "anyone"),
     (("GET",), r"/(me|organization)$", "people"),
     (("GET", "PUT"), r"/me/notification-preferences$", "mine"),
     (("GET",), r"/guest-mentors/me$", "guest_home"),

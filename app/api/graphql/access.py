@@ -6,9 +6,11 @@ import strawberry
 
 from app.api.graphql.context import Info
 from app.api.graphql.employees import EmployeeType, RoleEnum, from_model
+from app.api.graphql.engagement import AgendaItemType, agenda_types
 from app.api.graphql.notifications import NotificationPreferencesType, preferences_of_viewer
 from app.domain.access import service
 from app.domain.employees import service as employees
+from app.domain.engagement import service as engagement
 
 
 @strawberry.type(name="Organization")
@@ -29,6 +31,16 @@ class ViewerType:
     @strawberry.field(description="The viewer's notification preferences (people only).")
     async def notification_preferences(self, info: Info) -> NotificationPreferencesType | None:
         return await preferences_of_viewer(info)
+
+    @strawberry.field(
+        description=(
+            "Your open items, soonest first, each with the operation that resolves it; "
+            "gone as soon as it is done. The same as REST `GET /api/v1/me/agenda`."
+        )
+    )
+    async def agenda(self, info: Info) -> list[AgendaItemType]:
+        ctx = info.context
+        return agenda_types(await engagement.agenda_for(ctx.session, ctx.principal))
 
 
 @strawberry.type

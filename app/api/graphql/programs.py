@@ -12,6 +12,7 @@ from app.api.graphql.consultations import (
 )
 from app.api.graphql.context import Info
 from app.api.graphql.employees import EmployeeType, from_model, given_fields
+from app.api.graphql.engagement import EngagementSettingsInput, EngagementSettingsType
 from app.api.graphql.matching_settings import (
     MatchingSettingsInput,
     MatchingSettingsType,
@@ -131,6 +132,9 @@ class ProgramType:
         )
     )
     matching_settings: MatchingSettingsType
+    engagement_settings: EngagementSettingsType = strawberry.field(
+        description="When the program's people are reminded (agendas and `nudge.due` events)."
+    )
     enrolling_waiver: EnrollingWaiverType | None
     status_changed_at: dt.datetime | None
     created_at: dt.datetime
@@ -160,8 +164,9 @@ def program_from_model(program: Program) -> ProgramType:
     view = service.to_read(program)
     waiver = view.enrolling_waiver
     return ProgramType(
-        **view.model_dump(exclude={"matching_settings", "enrolling_waiver"}),
+        **view.model_dump(exclude={"matching_settings", "engagement_settings", "enrolling_waiver"}),
         matching_settings=settings_from_model(view.matching_settings),
+        engagement_settings=EngagementSettingsType.from_pydantic(view.engagement_settings),
         enrolling_waiver=EnrollingWaiverType(**waiver.model_dump()) if waiver else None,
         model=program,
     )
@@ -185,6 +190,7 @@ class ProgramCreateInput:
     default_mentor_capacity: int | None = strawberry.UNSET
     manager_ids: list[uuid.UUID] | None = strawberry.UNSET
     matching_settings: MatchingSettingsInput | None = strawberry.UNSET
+    engagement_settings: EngagementSettingsInput | None = strawberry.UNSET
     eligible_group_ids: list[uuid.UUID] | None = strawberry.field(
         default=strawberry.UNSET, description="Only members of these groups may enrol."
     )
@@ -202,6 +208,7 @@ class ProgramUpdateInput:
     default_mentor_capacity: int | None = strawberry.UNSET
     manager_ids: list[uuid.UUID] | None = strawberry.UNSET
     matching_settings: MatchingSettingsInput | None = strawberry.UNSET
+    engagement_settings: EngagementSettingsInput | None = strawberry.UNSET
     eligible_group_ids: list[uuid.UUID] | None = strawberry.field(
         default=strawberry.UNSET,
         description="Replaces the groups whose members may enrol; empty or null: anyone.",

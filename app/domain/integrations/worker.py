@@ -1,6 +1,6 @@
 """The background loop: apply HRIS deliveries left waiting, dispatch outbound webhooks,
-e-mail nudges (when e-mail is on), recompute pairs' health every so often, and run queued
-matching runs.
+e-mail nudges (when e-mail is on), recompute pairs' health and evaluate the engagement rules
+every so often, and run queued matching runs.
 
 It runs inside the API process by default and as ``mentorship worker`` in production;
 any number of copies can run at once (see ``app.db.locking``). Matching runs are computed
@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import Settings
 from app.db.engine import create_engine, create_session_factory
+from app.domain.engagement.service import run_engagement
 from app.domain.integrations.hris.webhooks import apply_waiting
 from app.domain.integrations.subscriptions.dispatch import Dispatcher, DispatchPolicy
 from app.domain.matching.job import MatchingJobs
@@ -42,6 +43,8 @@ class Worker:
     poll_seconds: float = 1.0
     # How often pairs' health is recomputed (app/domain/progress/health_check.py).
     pair_health_every: timedelta = timedelta(minutes=15)
+    # How often the engagement rules run (app/domain/engagement/service.py).
+    engagement_every: timedelta = timedelta(minutes=15)
     # With settings, matching runs get a process and an engine of their own; without, they
     # run on the caller's loop with ``factory``.
     settings: Settings | None = None
@@ -72,6 +75,7 @@ class Worker:
             hris_sweep_after=timedelta(seconds=settings.hris_sweep_after_seconds),
             poll_seconds=settings.worker_poll_seconds,
             pair_health_every=timedelta(seconds=settings.pair_health_interval_seconds),
+            engagement_every=timedelta(seconds=settings.engagement_interval_seconds),
             settings=settings,
             mailer=mailer,
         )
@@ -79,6 +83,7 @@ class Worker:
     def __post_init__(self) -> None:
         self.dispatcher = Dispatcher(self.factory, self.policy)
         self._pair_health_due = 0.0
+        self._engagement_due = 0.0
 
     async def run_once(self) -> int:
         """One pass over both queues; the number of items handled."""
@@ -86,6 +91,9 @@ class Worker:
         if time.monotonic() >= self._pair_health_due:
             self._pair_health_due = time.monotonic() + self.pair_health_every.total_seconds()
             await check_pair_health(self.factory)
+        if time.monotonic() >= self._engagement_due:
+            self._engagement_due = time.monotonic() + self.engagement_every.total_seconds()
+            await run_engagement(self.factory)
         dispatched = await self.dispatcher.run_once()
         mailed = await self.mailer.run_once() if self.mailer is not None else 0
         return applied + dispatched + mailed

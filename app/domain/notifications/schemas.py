@@ -5,22 +5,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, StringConstraints
 from sqlmodel import Field
 
+from app.domain.engagement.models import AgendaKind
 from app.domain.schemas import InputPart, InputSchema
 
 # The kinds of nudges the engagement rules send (more may come: any such name is accepted).
-KNOWN_KINDS = (
-    "profile_incomplete",
-    "unmatched",
-    "review_waiting",
-    "agreement_unacknowledged",
-    "first_session_missing",
-    "session_overdue",
-    "log_confirmation",
-    "feedback_due",
-    "circle_meeting_unanswered",
-    "workshop_tomorrow",
-    "pair_inactive",
-)
+KNOWN_KINDS = tuple(kind.value for kind in AgendaKind)
 KIND_PATTERN = r"^[a-z][a-z0-9_]{0,59}$"
 LOCAL_TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 

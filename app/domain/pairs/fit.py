@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import and_, col, exists, func, select
+from sqlmodel import and_, col, exists, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
@@ -38,7 +38,7 @@ from app.domain.pairs.models import (
 from app.domain.pairs.schemas import FitCheckRead, FitCheckSideRead, FitCheckWrite
 from app.domain.pairs.service import SeenPair, audit_read, end_as_mismatch, load_pair
 from app.domain.programs import access as program_access
-from app.domain.programs.models import Program
+from app.domain.programs.models import Program, ProgramManager
 from app.domain.session_logs.models import LogStatus, SessionLog
 
 ANSWERABLE = frozenset({PairStatus.ACTIVE, PairStatus.PAUSED})
@@ -53,6 +53,7 @@ class FitCheckDue:
     employee_id: uuid.UUID
     side: Side
     since: datetime
+    organization_id: uuid.UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +63,11 @@ class MismatchReview:
     pair_id: uuid.UUID
     program_id: uuid.UUID
     since: datetime
+    organization_id: uuid.UUID
 
 
 def _first_confirmed(  # type: ignore[no-untyped-def]
-    organization_id: uuid.UUID,
+    organization_id: uuid.UUID | None,
     now: datetime | None = None,
     pair_ids: Collection[uuid.UUID] | None = None,
 ):
@@ -75,7 +77,7 @@ def _first_confirmed(  # type: ignore[no-untyped-def]
         col(SessionLog.pair_id).label("pair_id"),
         func.min(SessionLog.responded_at).label("since"),
     ).where(
-        SessionLog.organization_id == organization_id,
+        *([] if organization_id is None else [SessionLog.organization_id == organization_id]),
         SessionLog.status == LogStatus.CONFIRMED.value,
         col(SessionLog.deleted_at).is_(None),
         col(SessionLog.responded_at).is_not(None),
@@ -290,10 +292,15 @@ async def review_mismatch(
 
 
 async def fit_checks_due(
-    session: AsyncSession, organization_id: uuid.UUID, now: datetime
+    session: AsyncSession,
+    organization_id: uuid.UUID | None,
+    now: datetime,
+    *,
+    employee_id: uuid.UUID | None = None,
 ) -> list[FitCheckDue]:
-    """Every side of an open pair of the organisation that has not answered its fit check,
-    the pair's first session being confirmed by ``now``: one statement."""
+    """Every side of an open pair of the organisation (of all, for ``None``) that has not
+    answered its fit check, the pair's first session being confirmed by ``now``; only
+    ``employee_id``'s own sides when given: one statement."""
     first = _first_confirmed(organization_id, now)
 
     def answered(side: Side):  # type: ignore[no-untyped-def]
@@ -310,44 +317,90 @@ async def fit_checks_due(
             first.c.since,
             answered(Side.MENTOR),
             answered(Side.MENTEE),
+            Pair.organization_id,
         )
         .join(first, first.c.pair_id == col(Pair.id))
         .where(
-            Pair.organization_id == organization_id,
+            *([] if organization_id is None else [Pair.organization_id == organization_id]),
+            *(
+                []
+                if employee_id is None
+                else [
+                    or_(
+                        col(Pair.mentor_employee_id) == employee_id,
+                        col(Pair.mentee_employee_id) == employee_id,
+                    )
+                ]
+            ),
             col(Pair.status).in_([s.value for s in ANSWERABLE]),
         )
         .order_by(first.c.since, col(Pair.id))
     )
     due: list[FitCheckDue] = []
-    for pair_id, program_id, mentor, mentee, since, mentor_done, mentee_done in rows.all():
-        for side, employee_id, done in (
+    for pair_id, program_id, mentor, mentee, since, mentor_done, mentee_done, org in rows.all():
+        for side, person, done in (
             (Side.MENTOR, mentor, mentor_done),
             (Side.MENTEE, mentee, mentee_done),
         ):
-            if not done:
-                due.append(FitCheckDue(pair_id, program_id, employee_id, side, since))
+            if not done and employee_id in (None, person):
+                due.append(FitCheckDue(pair_id, program_id, person, side, since, org))
     return due
 
 
+def _waiting_reviews(organization_id: uuid.UUID | None) -> list[Any]:
+    return [
+        *([] if organization_id is None else [PairAvoidance.organization_id == organization_id]),
+        col(PairAvoidance.reviewed_at).is_(None),
+        col(PairAvoidance.pair_id).is_not(None),
+        col(PairAvoidance.program_id).is_not(None),
+    ]
+
+
 async def mismatch_reviews(
-    session: AsyncSession, organization_id: uuid.UUID
+    session: AsyncSession, organization_id: uuid.UUID | None
 ) -> list[MismatchReview]:
-    """Pairs of the organisation that ended as not a fit and wait for a manager's review:
-    one statement."""
+    """Pairs of the organisation (of all, for ``None``) that ended as not a fit and wait for
+    a manager's review: one statement."""
     rows = await session.exec(
-        select(PairAvoidance.pair_id, PairAvoidance.program_id, PairAvoidance.created_at)
+        select(
+            PairAvoidance.pair_id,
+            PairAvoidance.program_id,
+            PairAvoidance.created_at,
+            PairAvoidance.organization_id,
+        )
+        .where(*_waiting_reviews(organization_id))
+        .order_by(col(PairAvoidance.created_at), col(PairAvoidance.id))
+    )
+    return [
+        MismatchReview(pair_id, program_id, since, org)
+        for pair_id, program_id, since, org in rows.all()
+        if pair_id is not None and program_id is not None
+    ]
+
+
+async def mismatch_reviews_by_manager(
+    session: AsyncSession, organization_id: uuid.UUID | None, manager_id: uuid.UUID | None
+) -> list[tuple[MismatchReview, uuid.UUID]]:
+    """The reviews of :func:`mismatch_reviews` with each manager of the pair's program (only
+    ``manager_id``'s when given): one statement."""
+    rows = await session.exec(
+        select(  # type: ignore[call-overload]
+            PairAvoidance.pair_id,
+            PairAvoidance.program_id,
+            PairAvoidance.created_at,
+            PairAvoidance.organization_id,
+            ProgramManager.employee_id,
+        )
+        .join(ProgramManager, col(ProgramManager.program_id) == col(PairAvoidance.program_id))
         .where(
-            PairAvoidance.organization_id == organization_id,
-            col(PairAvoidance.reviewed_at).is_(None),
-            col(PairAvoidance.pair_id).is_not(None),
-            col(PairAvoidance.program_id).is_not(None),
+            *_waiting_reviews(organization_id),
+            *([] if manager_id is None else [col(ProgramManager.employee_id) == manager_id]),
         )
         .order_by(col(PairAvoidance.created_at), col(PairAvoidance.id))
     )
     return [
-        MismatchReview(pair_id, program_id, since)
-        for pair_id, program_id, since in rows.all()
-        if pair_id is not None and program_id is not None
+        (MismatchReview(pair_id, program_id, since, org), manager)
+        for pair_id, program_id, since, org, manager in rows.all()
     ]
 
 
@@ -358,6 +411,7 @@ __all__ = [
     "fit_checks_due",
     "fit_checks_of",
     "mismatch_reviews",
+    "mismatch_reviews_by_manager",
     "read_fit_check",
     "review_mismatch",
 ]

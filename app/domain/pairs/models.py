@@ -33,6 +33,7 @@ class EndReason(StrEnum):
     MISMATCH = "mismatch"
     LEFT_COMPANY = "left_company"
     SCHEDULE = "schedule"
+    INACTIVE = "inactive"  # no session for longer than the program allows
     OTHER = "other"
 
 

@@ -1,7 +1,7 @@
 """Use cases of pairs: create one by hand, read and list them, move them through their states.
 
     proposed → active ⇄ paused → completed | ended_early (mismatch, left_company, schedule,
-    other); a proposal can also be ended early (declined).
+    inactive, other); a proposal can also be ended early (declined).
 
 Managers of the program (and administrators) may make every move; the pair's own people
 may pause, resume and end their pair but not activate a proposal. Ending goes through
@@ -366,3 +366,29 @@ async def end_as_mismatch(session: AsyncSession, pair: Pair) -> Pair:
     """
     move = PairTransition(to=PairStatus.ENDED_EARLY, reason=EndReason.MISMATCH)
     return await _move(session, None, pair, move)
+
+
+async def act_on_inactive_pairs(
+    session: AsyncSession, organization_id: uuid.UUID, pair_ids: list[uuid.UUID], *, end: bool
+) -> list[Pair]:
+    """Pause (or end early, reason ``inactive``) pairs of one organisation that the program's
+    engagement rules found inactive; a pair no longer active is left alone."""
+    if not pair_ids:
+        return []
+    principal = Principal.for_integration(organization_id, "engagement")
+    rows = await session.exec(
+        select(Pair)
+        .where(
+            Pair.organization_id == organization_id,
+            col(Pair.id).in_(pair_ids),
+            Pair.status == PairStatus.ACTIVE,
+        )
+        .order_by(col(Pair.id))
+        .with_for_update()
+    )
+    move = (
+        PairTransition(to=PairStatus.ENDED_EARLY, reason=EndReason.INACTIVE)
+        if end
+        else PairTransition(to=PairStatus.PAUSED)
+    )
+    return [await _move(session, principal, pair, move) for pair in rows.all()]

@@ -15,6 +15,7 @@ from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
 from app.domain.employees import privacy as employee_privacy
 from app.domain.employees import service as employees
+from app.domain.engagement import privacy as engagement_privacy
 from app.domain.errors import Forbidden
 from app.domain.events.service import record_event
 from app.domain.groups import privacy as group_privacy
@@ -33,6 +34,7 @@ MODULES = (
     support_privacy,
     group_privacy,
     notification_privacy,
+    engagement_privacy,
 )
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain.programs.engagement_settings import EngagementSettings
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.schemas import CalendarDate, InputPart, InputSchema, TopicTags, UniqueList
 
@@ -111,6 +112,10 @@ class Program(ProgramFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin,
     matching_settings: dict[str, Any] = Field(
         default_factory=empty_dict, sa_type=JSONDocument, nullable=False
     )
+    # Members left out (an older program's empty document) take EngagementSettings' defaults.
+    engagement_settings: dict[str, Any] = Field(
+        default_factory=empty_dict, sa_type=JSONDocument, nullable=False
+    )
     # An administrator's waiver of the conditions to enter enrolling: who, when and why.
     enrolling_waiver_reason: str | None = Field(default=None, sa_type=Text)
     enrolling_waived_by: str | None = Field(default=None, sa_type=String(80))
@@ -165,6 +170,9 @@ class ProgramCreate(ProgramFields, InputSchema):
     matching_settings: MatchingSettings | None = Field(
         default=None, description="Omitted: the defaults for the program's kind."
     )
+    engagement_settings: EngagementSettings | None = Field(
+        default=None, description="When people are reminded; omitted: the defaults."
+    )
     eligible_group_ids: UniqueList[uuid.UUID] | None = Field(
         default=None, max_length=MAX_ELIGIBLE_GROUPS, description=_ELIGIBLE_GROUPS
     )
@@ -187,6 +195,9 @@ class ProgramUpdate(InputSchema):
     matching_settings: MatchingSettings | None = Field(
         default=None, description="Replaces the whole document; omitted members take defaults."
     )
+    engagement_settings: EngagementSettings | None = Field(
+        default=None, description="Replaces the whole document; omitted members take defaults."
+    )
     eligible_group_ids: UniqueList[uuid.UUID] | None = Field(
         default=None,
         max_length=MAX_ELIGIBLE_GROUPS,
@@ -194,7 +205,14 @@ class ProgramUpdate(InputSchema):
     )
 
     never_null: ClassVar[frozenset[str]] = frozenset(
-        {"name", "kind", "default_mentor_capacity", "manager_ids", "matching_settings"}
+        {
+            "name",
+            "kind",
+            "default_mentor_capacity",
+            "manager_ids",
+            "matching_settings",
+            "engagement_settings",
+        }
     )
 
 
@@ -221,6 +239,9 @@ class ProgramRead(SQLModel):
     manager_ids: list[uuid.UUID]
     eligible_group_ids: list[uuid.UUID] = Field(description=_ELIGIBLE_GROUPS)
     matching_settings: MatchingSettings
+    engagement_settings: EngagementSettings = Field(
+        description="When the program's people are reminded (agendas and `nudge.due` events)."
+    )
     enrolling_waiver: EnrollingWaiver | None = Field(
         description="Set when an administrator let the program enroll without its conditions."
     )

@@ -15,6 +15,7 @@ from app.domain.concurrency import check_version, flush_versioned
 from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Conflict, Invalid, NotFound, field_error
 from app.domain.programs import access, eligibility
+from app.domain.programs.engagement_settings import EngagementSettings
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.programs.models import (
     PROGRAM_REQUIRED_ON_UPDATE,
@@ -53,6 +54,7 @@ def to_read(program: Program) -> ProgramRead:
         manager_ids=program.manager_ids,
         eligible_group_ids=program.eligible_group_ids,
         matching_settings=MatchingSettings.model_validate(program.matching_settings),
+        engagement_settings=EngagementSettings.model_validate(program.engagement_settings),
         enrolling_waiver=waiver,
         status_changed_at=program.status_changed_at,
         created_at=program.created_at,
@@ -174,10 +176,14 @@ async def create_program(
         session, principal.organization_id, data.eligible_group_ids or []
     )
     settings = data.matching_settings or MatchingSettings.defaults_for(data.kind)
-    fields = data.model_dump(exclude={"manager_ids", "matching_settings", "eligible_group_ids"})
+    engagement = data.engagement_settings or EngagementSettings()
+    fields = data.model_dump(
+        exclude={"manager_ids", "matching_settings", "engagement_settings", "eligible_group_ids"}
+    )
     program = Program(
         organization_id=principal.organization_id,
         matching_settings=settings.to_document(),
+        engagement_settings=engagement.to_document(),
         **fields,
     )
     program.manager_links = [
@@ -234,6 +240,9 @@ async def update_program(
     if "matching_settings" in changes:
         assert data.matching_settings is not None
         changes["matching_settings"] = data.matching_settings.to_document()
+    if "engagement_settings" in changes:
+        assert data.engagement_settings is not None
+        changes["engagement_settings"] = data.engagement_settings.to_document()
     for name, value in changes.items():
         if getattr(program, name) != value:
             setattr(program, name, value)

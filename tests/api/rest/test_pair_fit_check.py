@@ -393,3 +393,41 @@ async def test_both_sides_saying_not_a_fit_at_once_end_the_pair_once(tenant: Ten
     assert len(await events_of(tenant, setup.pair["id"], "pair.status_changed")) == 1
     async with unit_of_work(tenant.app.state.session_factory) as session:
         assert len(await fit.mismatch_reviews(session, tenant.organization_id)) == 1
+
+
+async def agenda_kinds(setup: PairSetup, headers: dict[str, str]) -> list[tuple[str, str]]:
+    response = await setup.tenant.client.get("/api/v1/me/agenda", headers=headers)
+    assert response.status_code == 200, response.text
+    return [
+        (item["kind"], item["action"]["method"] + " " + item["action"]["path"])
+        for item in response.json()["items"]
+        if item["kind"] in ("fit_check", "mismatch_review")
+    ]
+
+
+async def test_the_agenda_asks_for_the_fit_check_then_for_the_managers_review(
+    tenant: Tenant,
+) -> None:
+    setup = await make_pair(tenant)
+    fit_path = "PUT " + pair_url(setup.pair, "fit-check")
+    assert await agenda_kinds(setup, setup.mentor) == []
+    await confirmed_session(setup)
+    # Each side is asked, until it answers; the managers have nothing to review yet.
+    assert await agenda_kinds(setup, setup.mentor) == [("fit_check", fit_path)]
+    assert await agenda_kinds(setup, setup.mentee) == [("fit_check", fit_path)]
+    assert await agenda_kinds(setup, setup.manager) == []
+    assert (await answer(setup, setup.mentor, "good_fit")).status_code == 200
+    assert await agenda_kinds(setup, setup.mentor) == []
+    assert await agenda_kinds(setup, setup.mentee) == [("fit_check", fit_path)]
+    # "Not a fit" ends the pair: nothing left for the sides, a review for the managers.
+    assert (await answer(setup, setup.mentee, "not_a_fit", NOTE)).status_code == 200
+    assert await agenda_kinds(setup, setup.mentee) == []
+    review = "POST " + pair_url(setup.pair, "fit-check", "review")
+    assert await agenda_kinds(setup, setup.manager) == [("mismatch_review", review)]
+    listed = await tenant.client.get("/api/v1/me/agenda", headers=setup.manager)
+    assert NOTE not in listed.text
+    done = await tenant.client.post(
+        pair_url(setup.pair, "fit-check", "review"), headers=setup.manager
+    )
+    assert done.status_code == 200, done.text
+    assert await agenda_kinds(setup, setup.manager) == []
