@@ -3,9 +3,15 @@
 from app.db.base import metadata
 from app.domain.access.models import ApiKey, IdentityProvider, Organization
 from app.domain.audit.models import AuditEntry
-from app.domain.employees.models import Employee
+from app.domain.employees.models import Employee, EmployeeMove
 from app.domain.events.models import OutboxEvent
 from app.domain.groups.models import Group, GroupMember
+from app.domain.impact.models import (
+    AssessmentAnswer,
+    AssessmentItem,
+    IndicatorBinding,
+    IndicatorMeasurement,
+)
 from app.domain.integrations.hris.models import HrisDelivery, HrisFieldMapping, HrisWebhookSecret
 from app.domain.integrations.subscriptions.models import (
     WebhookAttempt,
@@ -23,16 +29,21 @@ from app.domain.support import models as support_models  # noqa: F401
 
 __all__ = [
     "ApiKey",
+    "AssessmentAnswer",
+    "AssessmentItem",
     "AuditEntry",
     "Consultation",
     "Contribution",
     "Employee",
+    "EmployeeMove",
     "Group",
     "GroupMember",
     "HrisDelivery",
     "HrisFieldMapping",
     "HrisWebhookSecret",
     "IdentityProvider",
+    "IndicatorBinding",
+    "IndicatorMeasurement",
     "MatchRequest",
     "MatchingProposal",
     "MatchingRun",
