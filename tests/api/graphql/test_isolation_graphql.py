@@ -52,6 +52,10 @@ FIELDS: dict[str, dict[str, str]] = {
     "mentorConfidence": CIRCLES,
     "workshops": CIRCLES,
     "workshop": {"id": "workshop"},
+    "programImpact": {"programId": PROGRAM},
+    "indicatorMeasurements": {"programId": PROGRAM, "objectiveId": "objective"},
+    "assessmentItems": {"programId": PROGRAM},
+    "myAssessmentAnswers": {"programId": PROGRAM},
 }
 # Fields without identifiers: B's answer must hold nothing of A's.
 LISTS = {"viewer", "employees", "groups", "programs", "consultations", "guestMentors"}
@@ -90,6 +94,8 @@ def _query(name: str, values: dict[str, str]) -> str:
             args.append(f'{arg}: "{values[arg]}"')
         elif arg == "first":
             args.append("first: 10")
+        elif arg == "indicator":
+            args.append("indicator: 0")
         elif isinstance(definition.type, GraphQLNonNull):
             raise AssertionError(f"{name}: no value for the required argument {arg}")
     written = f"({', '.join(args)})" if args else ""
@@ -213,6 +219,13 @@ MUTATIONS: dict[str, dict[str, str]] = {
     "cancelWorkshopRegistration": {"workshopId": "workshop"},
     "rateWorkshop": {"workshopId": "workshop"},
     "inviteGuestMentor": {"guestId": "guest", "circleId": "circle", "workshopId": "workshop"},
+    "recordIndicatorMeasurement": {"programId": PROGRAM, "objectiveId": "objective"},
+    "deleteIndicatorMeasurement": {"programId": PROGRAM, "id": "measurement"},
+    "bindIndicator": {"programId": PROGRAM, "objectiveId": "objective"},
+    "unbindIndicator": {"programId": PROGRAM, "objectiveId": "objective"},
+    "createAssessmentItem": {"programId": PROGRAM},
+    "deleteAssessmentItem": {"programId": PROGRAM, "id": "assessment_item"},
+    "answerAssessment": {"programId": PROGRAM},
 }
 # Mutations without identifiers create in the caller's own organisation.
 CREATIONS = {"createEmployee", "createProgram", "createWorkshop", "createGuestMentor"}
@@ -229,7 +242,12 @@ INPUTS: dict[str, dict[str, Any]] = {
 
 # Identifier arguments of which a mutation takes exactly one; and arguments it needs besides.
 LEFT_OUT = {"recordMeetingAttendance": {"guestId"}, "inviteGuestMentor": {"workshopId"}}
-EXTRA: dict[str, dict[str, Any]] = {"respondToMeeting": {"rsvp": "YES"}}
+EXTRA: dict[str, dict[str, Any]] = {
+    "respondToMeeting": {"rsvp": "YES"},
+    "answerAssessment": {
+        "answers": [{"itemId": "0190a0a0-0000-7000-8000-000000000000", "score": 3}]
+    },
+}
 
 
 def _value(kind: Any, name: str) -> Any:
