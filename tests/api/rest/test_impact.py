@@ -341,3 +341,32 @@ async def test_nothing_of_another_pair_leaks_through_the_report(tenant: Tenant) 
         problem(await tenant.client.get(url(program, "impact"), headers=reader), 403)
         problem(await tenant.client.get(url(program, "impact.html"), headers=reader), 403)
     assert pair_url(setup.pair)
+
+
+async def test_answers_and_moves_are_exported_and_erased(tenant: Tenant) -> None:
+    program, _objective, manager = await impact_program(tenant)
+    item = await add_item(tenant, program, manager, "mentee", "I speak up in meetings.")
+    [person] = await participants(tenant, program, "mentee", 1, job_title="Analyst")
+    await answer(tenant, program, person, "baseline", {item["id"]: 2})
+    await _change(tenant, person, job_title="Senior analyst", department="Finance")
+    personal = f"/api/v1/employees/{person['id']}/personal-data"
+    data = (await tenant.client.get(personal, headers=tenant.as_user(person))).json()
+    assert [(a["statement"], a["wave"], a["score"]) for a in data["assessment_answers"]] == [
+        ("I speak up in meetings.", "baseline", 2)
+    ]
+    moves = {
+        (m["field"], m["from_value"], m["to_value"]) for m in data["department_and_title_history"]
+    }
+    assert moves == {
+        ("job_title", "Analyst", "Senior analyst"),
+        ("department", "Engineering", "Finance"),
+    }
+    assert (await tenant.client.delete(personal, headers=tenant.admin)).status_code == 204
+    after = (await tenant.client.get(personal, headers=tenant.admin)).json()
+    assert after["assessment_answers"] == []
+    # The moves stay counted, their values gone.
+    assert sorted(m["field"] for m in after["department_and_title_history"]) == [
+        "department",
+        "job_title",
+    ]
+    assert "analyst" not in str(after["department_and_title_history"]).lower()
