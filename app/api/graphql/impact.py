@@ -245,8 +245,8 @@ class ImpactMutation:
         self,
         info: Info,
         program_id: uuid.UUID,
-        wave: WaveEnum,
-        answers: list[AnswerInput],  # type: ignore[valid-type]
+        wave: WaveEnum,  # type: ignore[valid-type]
+        answers: list[AnswerInput],
     ) -> list[AnswerType] | None:
         ctx = info.context
         async with ctx.mutation() as session:
