@@ -209,5 +209,15 @@ async def directory_history(
         )
     for person in comparable[3:5]:
         await _promote(demo, person, started_days_ago - 200)
-    for story in sorted(told, key=lambda s: s.mentee.employee.id)[:3]:
-        await _promote(demo, story.mentee, 90)
+    # Promoted pilot mentees: none who takes part in another program, whose title the
+    # tour and the other programs show.
+    elsewhere = set(
+        (
+            await demo.session.exec(
+                select(Participant.employee_id).where(Participant.program_id != program.id)
+            )
+        ).all()
+    )
+    promoted = [s.mentee for s in told if s.mentee.employee.id not in elsewhere]
+    for person in sorted(promoted, key=lambda p: p.employee.id)[:3]:
+        await _promote(demo, person, 90)
