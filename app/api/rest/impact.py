@@ -103,9 +103,9 @@ async def delete_measurement(
 @router.put(
     INDICATOR + "/binding",
     summary="Compute a success indicator from the service's data",
-    description="The program's managers. Replaces hand-entered values in the report; "
-    "`If-Match` (the binding's version) is honoured when changing a binding.",
-    responses=responses(404, 409, 412),
+    description="The program's managers. Replaces hand-entered values in the report. "
+    "Changing an existing binding takes its version in `If-Match` (428 without, 412 if stale).",
+    responses=responses(404, 409, 412, 428),
 )
 async def bind_indicator(
     program_id: uuid.UUID,

@@ -117,6 +117,14 @@ async def test_a_bound_indicator_is_computed_from_logged_topics(tenant: Tenant) 
         headers=manager,
     )
     assert bound.status_code == 200, bound.text
+    # Changing it takes the version read.
+    again = {"computation": "mentees_logged_topic", "topic": "collaboration-tools"}
+    binding = indicator_url(program, objective, 0, "binding")
+    problem(await tenant.client.put(binding, json=again, headers=manager), 428)
+    rebound = await tenant.client.put(
+        binding, json=again, headers=manager | {"If-Match": bound.headers["etag"]}
+    )
+    assert rebound.status_code == 200, rebound.text
     up = (await _impact(tenant, program, manager))["indicators"][0]
     assert up["computation"] == "mentees_logged_topic"
     assert up["latest_value"] == 60.0  # 3 of 5 mentees
