@@ -31,6 +31,7 @@ from app.api.rest import (
     groups,
     health,
     hris,
+    impact,
     matching,
     notifications,
     pair_fit,
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(privacy.router)
     app.include_router(programs.router)
+    app.include_router(impact.router)
     app.include_router(consultations.router)
     app.include_router(matching.router)
     app.include_router(hris.router)

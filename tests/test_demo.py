@@ -389,3 +389,35 @@ async def test_pairs_answered_their_fit_check(
     # One mentor has still to answer: the fit check is on their agenda.
     assert answers[None] == 1
     assert all(c["due_since"] for c in checks)
+
+
+async def test_the_completed_program_shows_its_impact(
+    client: httpx.AsyncClient, demo_org: DemoResult
+) -> None:
+    program = (await programs_by_status(client, demo_org))["completed"]
+    base = f"{API}/programs/{program['id']}/impact"
+    report = await get(client, base, demo_org.manager.token)
+    trajectories = [i for i in report["indicators"] if len(i["points"]) >= 3]
+    assert len(trajectories) >= 2
+    assert {i["direction"] for i in trajectories} == {"increase", "decrease"}
+    assert any(i["computation"] == "pairs_met_cadence" for i in report["indicators"])
+    gains = report["learning"]
+    assert {g["side"] for g in gains} == {"mentor", "mentee"}
+    for gain in gains:
+        assert gain["shown"], gain
+        assert gain["respondents"] >= 5
+        assert gain["ci_low"] <= gain["mean_change"] <= gain["ci_high"]
+    assert any(g["ci_low"] > 0 for g in gains)  # a gain a board would call real
+    retention = report["retention"]
+    assert retention["participants"]["shown"]
+    assert retention["comparison"]["shown"]
+    assert retention["comparison"]["size"] >= 20
+    assert retention["comparison"]["retention_12m"] < 1  # some people left
+    csv_export = await client.get(f"{base}.csv", headers=bearer(demo_org.manager.token))
+    assert csv_export.status_code == 200
+    assert "retention_12m" in csv_export.text
+    html = await client.get(
+        f"{base}.html", headers=bearer(demo_org.manager.token) | {"Accept-Language": "fr"}
+    )
+    assert html.status_code == 200
+    assert html.text.count("<svg") == 6  # an indicator each, learning, retention

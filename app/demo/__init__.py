@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
 from app.db.engine import unit_of_work
-from app.demo import active, history, network, upcoming
+from app.demo import active, history, impact, network, upcoming
 from app.demo.clock import Clock
 from app.demo.context import Demo
 from app.demo.directory import Directory, Person, build_directory
@@ -102,13 +102,15 @@ async def seed(session: AsyncSession, name: str = "Acme Demo") -> DemoResult:
     demo.people = await build_directory(
         session, admin, organization.slug, demo.rng("directory"), clock.today
     )
-    await history.build(demo)
+    pilot, pilot_pairs = await history.build(demo)
     running = await active.build(demo)
     await network.build(demo, running.program, running.manager, running.stories)
     taken = {p.email for p, _ in running.cohort.mentors.values()}
     taken |= {p.email for p, _ in running.cohort.mentees.values()}
     enrolling = await upcoming.build_enrolling(demo, taken)
     await upcoming.build_consulting(demo)
+    # Last: the pilot's comparison group is drawn from people no other part involves.
+    await impact.directory_history(demo, pilot, pilot_pairs, history.STARTED_DAYS_AGO)
     mentee_story, mentor = await _tour_guides(demo, running.stories)
     manager = running.manager
     logins = []

@@ -6,6 +6,7 @@ matching a memory: people paired in the pilot are not proposed to each other aga
 
 from datetime import timedelta
 
+from app.demo import impact
 from app.demo.clock import backdate
 from app.demo.context import (
     Contributed,
@@ -19,6 +20,7 @@ from app.demo.context import (
 from app.demo.directory import Level
 from app.demo.pairing import enrol_cohort, match, pair_stories
 from app.demo.stories import (
+    PairStory,
     Plan,
     activate,
     end,
@@ -48,7 +50,7 @@ STARTED_DAYS_AGO = 400
 ENDED_DAYS_AGO = 160
 
 
-async def build(demo: Demo) -> Program:
+async def build(demo: Demo) -> tuple[Program, list[PairStory]]:
     rng = demo.rng("pilot")
     clock, people = demo.clock, demo.people
     manager = people.titled("Director of Learning & Development")
@@ -71,7 +73,22 @@ async def build(demo: Demo) -> Program:
                 success_indicators=[
                     SuccessIndicator(
                         name="Participants who would recommend it", target_value=80, unit="%"
-                    )
+                    ),
+                    SuccessIndicator(
+                        name="Senior leaders using the collaboration suite weekly",
+                        target_value=70,
+                        unit="%",
+                        baseline=35,
+                    ),
+                    SuccessIndicator(
+                        name="Pairs meeting their monthly cadence", target_value=75, unit="%"
+                    ),
+                    SuccessIndicator(
+                        name="Executives' IT support tickets per month",
+                        target_value=25,
+                        unit="tickets",
+                        baseline=40,
+                    ),
                 ],
             )
         ],
@@ -111,6 +128,7 @@ async def build(demo: Demo) -> Program:
     told = await pair_stories(
         demo, program, cohort, lambda count: [Plan.COMPLETED] * count, STARTED_DAYS_AGO, rng
     )
+    await impact.assess(demo, program, manager, told, STARTED_DAYS_AGO, ENDED_DAYS_AGO)
     for story in told:
         story.cadence = 28
         await activate(demo, story, manager)
@@ -121,6 +139,7 @@ async def build(demo: Demo) -> Program:
         await give_feedback(demo, story, FeedbackStage.END, ENDED_DAYS_AGO - 2, rng)
         await end(demo, story, manager, ENDED_DAYS_AGO)
     await move(demo, program, manager, ProgramStatus.COMPLETED)
+    await impact.measure(demo, program, manager, STARTED_DAYS_AGO)
     await backdate_consultation(demo, program, STARTED_DAYS_AGO + 35, STARTED_DAYS_AGO + 20)
     ran = clock.ago(STARTED_DAYS_AGO + 8, hour=10)
     await backdate(demo.session, run, created_at=ran, finished_at=ran)
@@ -130,4 +149,4 @@ async def build(demo: Demo) -> Program:
         created_at=clock.ago(STARTED_DAYS_AGO + 45, hour=9),
         status_changed_at=clock.ago(ENDED_DAYS_AGO - 5, hour=9) + timedelta(hours=1),
     )
-    return program
+    return program, told

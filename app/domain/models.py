@@ -3,10 +3,16 @@
 from app.db.base import metadata
 from app.domain.access.models import ApiKey, IdentityProvider, Organization
 from app.domain.audit.models import AuditEntry
-from app.domain.employees.models import Employee
+from app.domain.employees.models import Employee, EmployeeMove
 from app.domain.engagement.models import EngagementNudge
 from app.domain.events.models import OutboxEvent
 from app.domain.groups.models import Group, GroupMember
+from app.domain.impact.models import (
+    AssessmentAnswer,
+    AssessmentItem,
+    IndicatorBinding,
+    IndicatorMeasurement,
+)
 from app.domain.integrations.hris.models import HrisDelivery, HrisFieldMapping, HrisWebhookSecret
 from app.domain.integrations.subscriptions.models import (
     WebhookAttempt,
@@ -25,10 +31,13 @@ from app.domain.support import models as support_models  # noqa: F401
 
 __all__ = [
     "ApiKey",
+    "AssessmentAnswer",
+    "AssessmentItem",
     "AuditEntry",
     "Consultation",
     "Contribution",
     "Employee",
+    "EmployeeMove",
     "EngagementNudge",
     "Group",
     "GroupMember",
@@ -36,6 +45,8 @@ __all__ = [
     "HrisFieldMapping",
     "HrisWebhookSecret",
     "IdentityProvider",
+    "IndicatorBinding",
+    "IndicatorMeasurement",
     "MatchRequest",
     "MatchingProposal",
     "MatchingRun",

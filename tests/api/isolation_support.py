@@ -133,7 +133,28 @@ async def build_world(tenant: Tenant) -> World:
     # Consultation: a program with an objective, an open consultation, a stakeholder
     # and a contribution.
     consulted = world.keep("consulted_program", await create_program(tenant, name="Alpha Tide"))
-    world.keep("objective", await add_objective(tenant, consulted, title="Alpha objective"))
+    indicator = {"name": "Alpha adoption", "target_value": 80, "unit": "%", "baseline": 20}
+    objective = world.keep(
+        "objective",
+        await add_objective(
+            tenant, consulted, title="Alpha objective", success_indicators=[indicator]
+        ),
+    )
+    impact = f"{API}/programs/{consulted['id']}"
+    measured = await client.post(
+        f"{impact}/objectives/{objective['id']}/indicators/0/measurements",
+        json={"value": 41.5, "measured_on": "2026-01-31", "source": "Alpha survey"},
+        headers=admin,
+    )
+    world.keep("measurement", await _ok(measured))
+    item = await client.post(
+        f"{impact}/assessment-items",
+        json={"side": "mentee", "statement": "Alpha statement"},
+        headers=admin,
+    )
+    world.keep("assessment_item", await _ok(item))
+    # Not identifiers: a position and a wave, the same in every organisation.
+    world.ids["indicator"], world.ids["wave"] = "0", "baseline"
     world.keep("consultation", await open_consultation(tenant, consulted))
     sponsor = await tenant.employee()
     world.keep("stakeholder", await invite(tenant, consulted, employee_id=sponsor["id"]))

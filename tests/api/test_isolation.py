@@ -63,6 +63,18 @@ ROUTES: dict[str, dict[str, str]] = {
     f"{P}/objectives/reorder": CONSULTED,
     f"{P}/objectives/{{objective_id}}": CONSULTED | {"objective_id": "objective"},
     f"{P}/consultation": CONSULTED,
+    f"{P}/objectives/{{objective_id}}/indicators/{{indicator}}/measurements": CONSULTED
+    | {"objective_id": "objective", "indicator": "indicator"},
+    f"{P}/objectives/{{objective_id}}/indicators/{{indicator}}/binding": CONSULTED
+    | {"objective_id": "objective", "indicator": "indicator"},
+    f"{P}/indicator-measurements/{{measurement_id}}": CONSULTED | {"measurement_id": "measurement"},
+    f"{P}/assessment-items": CONSULTED,
+    f"{P}/assessment-items/{{item_id}}": CONSULTED | {"item_id": "assessment_item"},
+    f"{P}/assessment-answers": CONSULTED,
+    f"{P}/assessment-answers/{{wave}}": CONSULTED | {"wave": "wave"},
+    f"{P}/impact": CONSULTED,
+    f"{P}/impact.csv": CONSULTED,
+    f"{P}/impact.html": CONSULTED,
     f"{P}/consultation/close": CONSULTED,
     f"{P}/consultation/stakeholders": CONSULTED,
     f"{P}/consultation/contributions": CONSULTED,
@@ -230,6 +242,17 @@ def body_for(method: str, path: str, world: World) -> dict[str, Any] | None:
         f"{P}/objectives": {"title": "Beta", "category": "digital_transformation"},
         f"{P}/objectives/reorder": {"objective_ids": [ids["objective"]]},
         f"{P}/objectives/{{objective_id}}": {"title": "Beta"},
+        f"{P}/objectives/{{objective_id}}/indicators/{{indicator}}/measurements": {
+            "value": 1,
+            "measured_on": "2026-01-31",
+        },
+        f"{P}/objectives/{{objective_id}}/indicators/{{indicator}}/binding": {
+            "computation": "pairs_met_cadence"
+        },
+        f"{P}/assessment-items": {"side": "mentee", "statement": "Beta statement"},
+        f"{P}/assessment-answers/{{wave}}": {
+            "answers": [{"item_id": ids["assessment_item"], "score": 3}]
+        },
         f"{P}/consultation": {"question": "Beta?", "deadline": at(14)},
         f"{P}/consultation/close": {"summary": "Beta"},
         f"{P}/consultation/stakeholders": {"role": "future_mentor", "employee_id": ids["employee"]},

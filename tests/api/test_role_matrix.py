@@ -88,6 +88,9 @@ RULES: list[tuple[tuple[str, ...], str, str]] = [
     (("POST",), P + r"/consultation/contributions$", "own"),
     (ANY, P + r"/match-requests/\{request_id\}", "private"),
     (ANY, P + r"/participants/\{participant_id\}", "private"),
+    # Items are the program's questions; answers are one's own (an empty list for others).
+    (("GET",), P + r"/assessment-(items|answers)$", "people"),
+    (("PUT",), P + r"/assessment-answers/\{wave\}$", "own"),
     (ANY, P, "program"),
 ]
 

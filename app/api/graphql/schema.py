@@ -24,6 +24,7 @@ from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import QUERY_TOO_COMPLEX, ProblemErrors, Schema, coded_rule
 from app.api.graphql.groups import GroupQuery
 from app.api.graphql.ide import offline_graphiql_html
+from app.api.graphql.impact import ImpactMutation, ImpactQuery
 from app.api.graphql.matching import MatchingMutation, MatchingQuery
 from app.api.graphql.notifications import NotificationMutation
 from app.api.graphql.pair_fit import PairFitMutation
@@ -42,6 +43,7 @@ class Query(
     MatchingQuery,
     PairQuery,
     SupportQuery,
+    ImpactQuery,
 ):
     pass
 
@@ -56,6 +58,7 @@ class Mutation(
     PairFitMutation,
     SupportMutation,
     NotificationMutation,
+    ImpactMutation,
 ):
     pass
 

@@ -269,3 +269,22 @@ class EmployeeSyncRecord(SQLModel):
         return value.lower() if value is not None else None
 
     _un = field_validator("user_name")(_lower_user_name)
+
+
+class EmployeeMove(IdMixin, TenantMixin, table=True):
+    """A change of department or job title, as the directory learned it (HRIS, SCIM, an
+    administrator): the history that internal mobility is counted from."""
+
+    __tablename__ = "employee_moves"
+    __table_args__ = (
+        Index("ix_employee_moves_employee_id_changed_at", "employee_id", "changed_at"),
+    )
+
+    employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    field: str = Field(sa_type=String(20))
+    from_value: str | None = Field(default=None, max_length=200)
+    to_value: str | None = Field(default=None, max_length=200)
+    changed_at: datetime = Field(sa_type=UTCDateTime)
+
+
+MOVE_FIELDS = ("department", "job_title")

@@ -14,6 +14,7 @@ from app.domain.access.policy import require
 from app.domain.access.principal import Principal, Role, Scope
 from app.domain.audit import service as audit
 from app.domain.concurrency import check_version, flush_versioned
+from app.domain.employees import history
 from app.domain.employees.models import (
     PROVIDER_MAY_CLEAR,
     REQUIRED_ON_UPDATE,
@@ -271,8 +272,10 @@ async def update_employee(
     if not changed:
         return employee
     guard_identity(principal, employee, changed)
+    previous = history.before(employee)
     for name, value in changed.items():
         setattr(employee, name, value)
+    history.record_moves(session, employee, previous)
     await flush_versioned(session, "employee")
     if {"role", "status", "email", "external_id"} & changed.keys():
         credentials.forget_employee(employee.id)

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.domain.access.authentication import credentials
 from app.domain.access.principal import Principal
 from app.domain.concurrency import flush_versioned
+from app.domain.employees import history
 from app.domain.employees.models import Employee, EmployeeStatus, EmployeeSyncRecord
 from app.domain.employees.service import (
     _check_manager,
@@ -152,8 +153,10 @@ async def _update(
         changes["terminated_on"] = None
     changed = [name for name, value in changes.items() if getattr(employee, name) != value]
     guard_identity(principal, employee, changed)
+    previous = history.before(employee)
     for name in changed:
         setattr(employee, name, changes[name])
+    history.record_moves(session, employee, previous)
     if "manager_external_id" in record.model_fields_set:
         before = (employee.manager_id, employee.pending_manager_external_id)
         await _set_manager(session, principal, employee, record.manager_external_id)

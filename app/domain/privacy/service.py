@@ -13,12 +13,14 @@ from app.db.base import utcnow
 from app.domain.access.policy import require_admin
 from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
+from app.domain.employees import history as employee_history
 from app.domain.employees import privacy as employee_privacy
 from app.domain.employees import service as employees
 from app.domain.engagement import privacy as engagement_privacy
 from app.domain.errors import Forbidden
 from app.domain.events.service import record_event
 from app.domain.groups import privacy as group_privacy
+from app.domain.impact import privacy as impact_privacy
 from app.domain.integrations import privacy as integration_privacy
 from app.domain.matching import privacy as matching_privacy
 from app.domain.notifications import privacy as notification_privacy
@@ -35,6 +37,8 @@ MODULES = (
     group_privacy,
     notification_privacy,
     engagement_privacy,
+    impact_privacy,
+    employee_history,
 )
 
 

@@ -52,6 +52,10 @@ FIELDS: dict[str, dict[str, str]] = {
     "mentorConfidence": CIRCLES,
     "workshops": CIRCLES,
     "workshop": {"id": "workshop"},
+    "programImpact": {"programId": PROGRAM},
+    "indicatorMeasurements": {"programId": PROGRAM, "objectiveId": "objective"},
+    "assessmentItems": {"programId": PROGRAM},
+    "myAssessmentAnswers": {"programId": PROGRAM},
 }
 # Fields without identifiers: B's answer must hold nothing of A's.
 LISTS = {"viewer", "employees", "groups", "programs", "consultations", "guestMentors"}
@@ -90,6 +94,8 @@ def _query(name: str, values: dict[str, str]) -> str:
             args.append(f'{arg}: "{values[arg]}"')
         elif arg == "first":
             args.append("first: 10")
+        elif arg == "indicator":
+            args.append("indicator: 0")
         elif isinstance(definition.type, GraphQLNonNull):
             raise AssertionError(f"{name}: no value for the required argument {arg}")
     written = f"({', '.join(args)})" if args else ""
@@ -215,6 +221,13 @@ MUTATIONS: dict[str, dict[str, str]] = {
     "cancelWorkshopRegistration": {"workshopId": "workshop"},
     "rateWorkshop": {"workshopId": "workshop"},
     "inviteGuestMentor": {"guestId": "guest", "circleId": "circle", "workshopId": "workshop"},
+    "recordIndicatorMeasurement": {"programId": PROGRAM, "objectiveId": "objective"},
+    "deleteIndicatorMeasurement": {"programId": PROGRAM, "id": "measurement"},
+    "bindIndicator": {"programId": PROGRAM, "objectiveId": "objective"},
+    "unbindIndicator": {"programId": PROGRAM, "objectiveId": "objective"},
+    "createAssessmentItem": {"programId": PROGRAM},
+    "deleteAssessmentItem": {"programId": PROGRAM, "id": "assessment_item"},
+    "answerAssessment": {"programId": PROGRAM},
 }
 # Mutations without identifiers create in the caller's own organisation.
 CREATIONS = {
@@ -241,6 +254,9 @@ LEFT_OUT = {"recordMeetingAttendance": {"guestId"}, "inviteGuestMentor": {"works
 EXTRA: dict[str, dict[str, Any]] = {
     "respondToMeeting": {"rsvp": "YES"},
     "answerPairFitCheck": {"answer": "NOT_A_FIT"},
+    "answerAssessment": {
+        "answers": [{"itemId": "0190a0a0-0000-7000-8000-000000000000", "score": 3}]
+    },
 }
 
 

@@ -36,6 +36,11 @@ HIDDEN_FROM: dict[str, frozenset[str]] = {
     "threadPosts": EVERYONE,
     "circleMeetings": EVERYONE,
     "mentorConfidence": EVERYONE,
+    "programImpact": EVERYONE,
+    "indicatorMeasurements": EVERYONE,
+    # Everyone's own answers only: nothing of anyone else's.
+    "myAssessmentAnswers": EVERYONE,
+    "assessmentItems": frozenset(),
     # Filtered to the consultations each person runs or is invited to: none of the world's.
     "consultations": EVERYONE,
     "guestMentors": EMPLOYEES,  # any program manager hosts guest mentors
@@ -89,7 +94,7 @@ async def test_nobody_reads_what_is_not_theirs(tenant: Tenant) -> None:
                 failures.append((who, name, response.text[:200]))
             refused += 1
     assert failures == [], "\n".join(map(str, failures))
-    assert refused == 16 * len(EVERYONE) + 3 * len(EMPLOYEES)
+    assert refused == 19 * len(EVERYONE) + 3 * len(EMPLOYEES)
 
 
 # Mutations an outsider may legitimately call on the world's records: their own enrolment,
