@@ -19,7 +19,7 @@ from app.db.base import utcnow
 from app.domain.access.principal import Principal, Scope
 from app.domain.errors import DomainError
 from app.domain.integrations.hris.bulk import Description, Progress, apply_employees
-from app.domain.integrations.hris.mapping import load_mapping, read_employee, source_names
+from app.domain.integrations.hris.mapping import employee_reader, load_mapping, source_names
 from app.domain.integrations.hris.models import UnifiedField
 
 CHANNEL = "csv_import"
@@ -78,6 +78,7 @@ async def import_employees(
     principal = Principal.for_integration(organization_id, CHANNEL, Scope.HRIS_SYNC)
     mapping = await load_mapping(session, organization_id)
     names = source_names(mapping)
+    read = employee_reader(mapping)
     report = ImportReport()
     rows = list(read_rows(text))
     id_column = mapping.get(UnifiedField.ID.value, UnifiedField.ID.value)
@@ -98,7 +99,7 @@ async def import_employees(
         else:
             seen[external_id] = line
             try:
-                source = read_employee(row, mapping)
+                source = read(row)
             except DomainError as exc:
                 report.errors.extend(_errors_of(line, exc, names))
             else:
