@@ -135,7 +135,7 @@ def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # a loaded machine takes its time to import
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/pairs/x/progress", timeout=1)
@@ -145,9 +145,10 @@ def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
             time.sleep(0.2)
             continue
         return process
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     raise RuntimeError(
-        f"server did not start: {process.stderr.read().decode() if process.stderr else ''}"
+        f"{' '.join(command)} did not start: "
+        f"{process.stderr.read().decode() if process.stderr else ''}"
     )
 
 
