@@ -137,7 +137,9 @@ def main() -> None:
 
     url, token, pair_id = asyncio.run(prepare_database())
     try:
-        results = asyncio.run(measure(url, token, pair_id, args.requests, args.repeats, args.profile))
+        results = asyncio.run(
+            measure(url, token, pair_id, args.requests, args.repeats, args.profile)
+        )
     finally:
         asyncio.run(forget_writes(url.replace("postgresql+asyncpg://", "postgresql://")))
         asyncio.run(drop_database(url))
