@@ -183,6 +183,10 @@ def wrk(
             "-d",
             f"{duration}s",
             "--latency",
+            # Slow answers count as answers (wrk's default gives up after 2 s, and the
+            # figures of a loaded machine then show nothing at all).
+            "--timeout",
+            "30s",
             "-H",
             f"Authorization: Bearer {token}",
             "-s",
@@ -242,10 +246,13 @@ def hey(port: int, scenario: Scenario, token: str, duration: int, rate: float) -
     if scenario.body:
         command += ["-D", body.name]
     command.append(f"http://127.0.0.1:{port}{scenario.path}")
-    output = subprocess.run(
-        command, capture_output=True, text=True, timeout=duration + 60, check=True
-    ).stdout
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    output = done.stdout
     Path(body.name).unlink()
+    if done.returncode != 0 or len(output.splitlines()) < 2:
+        print(f"hey: {' '.join(command)}: {done.returncode} {done.stderr[-500:]}", file=sys.stderr)
     latencies: list[float] = []
     errors = 0
     for line in output.splitlines()[1:]:

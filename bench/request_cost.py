@@ -10,7 +10,7 @@ references. Writes are deleted at the end, and the database is dropped.
     .venv/bin/python -m bench.request_cost --requests 300 --repeats 5
     .venv/bin/python -m bench.request_cost --requests 300 --repeats 1 --profile 60
 
---profile needs pyinstrument (`pip install pyinstrument`, a bench tool, not a dependency).
+--profile needs pyinstrument: `.venv/bin/pip install -c constraints.txt -e '.[bench]'`.
 """
 
 import argparse
