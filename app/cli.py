@@ -221,10 +221,12 @@ def import_employees(
             async with create_session_factory(engine)() as session:
                 organization = await service.find_organization(session, org)
                 with Progress(console=err, transient=True) as progress:
-                    task = progress.add_task("importing", total=total)
-                    report = await run_import(
-                        session, organization.id, text, on_row=lambda: progress.advance(task)
-                    )
+                    task = progress.add_task("reading", total=total)
+
+                    def advance(stage: str, done: int, of: int) -> None:
+                        progress.update(task, description=stage, completed=done, total=of)
+
+                    report = await run_import(session, organization.id, text, progress=advance)
                 if dry_run or report.errors:
                     await session.rollback()
                 else:

@@ -5,10 +5,13 @@ For 1 and 2 uvicorn workers, runs wrk against each scenario for a fixed time on 
 PostgreSQL database seeded with a program of 200 pairs and 20,000 session logs, as one
 pair's mentor (a JWT), and prints throughput, p50 and p99 latency, and the service/floor
 throughput ratio. Scenarios: a pair's progress, a page of 50 session logs, logging a
-session, and the pair with its progress through GraphQL. Needs wrk (`apt-get install wrk`). Bounded: every wrk run stops after
---duration seconds; servers are stopped at the end.
+session, and the pair with its progress through GraphQL. Then, with hey, each scenario at a
+constant rate (half the floor's throughput by default) for the latency at a fixed offered
+load. The service runs under uvicorn (uvloop, httptools), granian, or both. Needs wrk and
+hey (`make loadtools`). Bounded: every run stops after --duration seconds; servers are
+stopped and the database dropped at the end.
 
-    .venv/bin/python -m bench.load --duration 10 --connections 32
+    .venv/bin/python -m bench.load --duration 10 --connections 32 --servers uvicorn,granian
 """
 
 import argparse
@@ -132,7 +135,7 @@ def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # a loaded machine takes its time to import
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/pairs/x/progress", timeout=1)
@@ -142,9 +145,10 @@ def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
             time.sleep(0.2)
             continue
         return process
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     raise RuntimeError(
-        f"server did not start: {process.stderr.read().decode() if process.stderr else ''}"
+        f"{' '.join(command)} did not start: "
+        f"{process.stderr.read().decode() if process.stderr else ''}"
     )
 
 
@@ -179,6 +183,10 @@ def wrk(
             "-d",
             f"{duration}s",
             "--latency",
+            # Slow answers count as answers (wrk's default gives up after 2 s, and the
+            # figures of a loaded machine then show nothing at all).
+            "--timeout",
+            "30s",
             "-H",
             f"Authorization: Bearer {token}",
             "-s",
@@ -208,6 +216,112 @@ def wrk(
     }
 
 
+def hey(port: int, scenario: Scenario, token: str, duration: int, rate: float) -> dict[str, float]:
+    """A constant offered load: ``rate`` requests a second for ``duration`` seconds.
+
+    hey's workers each send at a fixed pace (-q per worker), enough of them that a slow
+    answer does not hold the next request back; p50/p99 are computed from every request's
+    latency (its CSV output), so queueing shows in them instead of lowering the rate.
+    """
+    workers = max(4, round(rate / 10))
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as body:
+        body.write(scenario.body or "")
+    command = [
+        "hey",
+        "-z",
+        f"{duration}s",
+        "-c",
+        str(workers),
+        "-q",
+        f"{rate / workers:.3f}",
+        "-m",
+        scenario.method,
+        "-H",
+        f"Authorization: Bearer {token}",
+        "-T",
+        "application/json",
+        "-o",
+        "csv",
+    ]
+    if scenario.body:
+        command += ["-D", body.name]
+    command.append(f"http://127.0.0.1:{port}{scenario.path}")
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    output = done.stdout
+    Path(body.name).unlink()
+    if done.returncode != 0 or len(output.splitlines()) < 2:
+        print(f"hey: {' '.join(command)}: {done.returncode} {done.stderr[-500:]}", file=sys.stderr)
+    latencies: list[float] = []
+    errors = 0
+    for line in output.splitlines()[1:]:
+        fields = line.split(",")
+        if len(fields) < 7:
+            continue
+        latencies.append(float(fields[0]) * 1000)
+        errors += not fields[6].startswith("2")
+    latencies.sort()
+
+    def percentile(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else 0.0
+
+    return {
+        "rps": len(latencies) / duration,
+        "p50": percentile(0.50),
+        "p99": percentile(0.99),
+        "max": latencies[-1] if latencies else 0.0,
+        "errors": float(errors),
+    }
+
+
+def command_for(kind: str, port: int, workers: int) -> list[str]:
+    if kind == "floor":
+        app, factory = "bench.floor_app:app", []
+    else:
+        app, factory = "app.main:build_app", ["--factory"]
+    if kind in ("floor", "uvicorn"):
+        # uvicorn[standard]: uvloop and httptools, as `mentorship serve` runs it.
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            *factory,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+        ]
+    return [
+        str(Path(sys.executable).parent / "granian"),
+        "--interface",
+        "asgi",
+        app,
+        *factory,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--loop",
+        "uvloop",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -215,9 +329,22 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument(
+        "--servers",
+        default="uvicorn",
+        help="ASGI servers to run the service with: uvicorn, granian (comma-separated)",
+    )
+    parser.add_argument(
+        "--rate-share",
+        type=float,
+        default=0.5,
+        help="then offer this share of the floor's throughput at a constant rate (hey); 0: skip",
+    )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is needed: apt-get install wrk")
+    for tool in ("wrk", "hey") if args.rate_share else ("wrk",):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is needed: make loadtools (apt-get install wrk hey)")
+    servers = args.servers.split(",")
 
     url, token, pair_id = asyncio.run(prepare_database())
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
@@ -228,73 +355,71 @@ def main() -> None:
         "MENTOR_RATE_LIMIT": "1000000000/minute",
         "MENTOR_LOG_LEVEL": "WARNING",
     }
-    results: list[tuple[str, int, dict[str, float], dict[str, float]]] = []
+    saturated: dict[tuple[str, int, str], dict[str, float]] = {}
+    steady: dict[tuple[str, int, str], dict[str, float]] = {}
     try:
         for workers in [int(w) for w in args.workers.split(",")]:
-            measured: dict[str, dict[str, dict[str, float]]] = {"service": {}, "floor": {}}
-            for kind in ("service", "floor"):
+            # The floor first: the constant rate offered to every server is a share of its
+            # throughput.
+            for kind in ("floor", *servers):
                 port = free_port()
-                if kind == "service":
-                    command = [
-                        sys.executable,
-                        "-m",
-                        "app.cli",
-                        "serve",
-                        "--port",
-                        str(port),
-                        "--workers",
-                        str(workers),
-                    ]
-                else:
-                    command = [
-                        sys.executable,
-                        "-m",
-                        "uvicorn",
-                        "bench.floor_app:app",
-                        "--port",
-                        str(port),
-                        "--workers",
-                        str(workers),
-                        "--log-level",
-                        "warning",
-                        "--no-access-log",
-                    ]
-                process = start(command, base_env, port)
+                process = start(command_for(kind, port, workers), base_env, port)
                 try:
                     # Warm up every worker (imports, pools, caches) before measuring.
                     wrk(port, scenarios(pair_id)[0], token, 3, args.connections)
                     for scenario in scenarios(pair_id):
                         if kind == "floor" and scenario.floor:
                             continue
-                        measured[kind][scenario.name] = wrk(
+                        saturated[kind, workers, scenario.name] = wrk(
                             port, scenario, token, args.duration, args.connections
+                        )
+                    for scenario in scenarios(pair_id) if args.rate_share else []:
+                        if kind == "floor" and scenario.floor:
+                            continue
+                        floor = saturated["floor", workers, scenario.floor or scenario.name]
+                        steady[kind, workers, scenario.name] = hey(
+                            port, scenario, token, args.duration, floor["rps"] * args.rate_share
                         )
                 finally:
                     stop(process)
                     # The next runs read the data as seeded, not grown by this run's writes.
                     asyncio.run(forget_writes(dsn))
-            for scenario in scenarios(pair_id):
-                floor_name = scenario.floor or scenario.name
-                results.append(
-                    (
-                        scenario.name,
-                        workers,
-                        measured["service"][scenario.name],
-                        measured["floor"][floor_name],
-                    )
-                )
     finally:
         asyncio.run(drop_database(url))
 
     print(f"\n{args.connections} connections, {args.duration} s per run, PostgreSQL, loopback")
     print(
-        f"{'scenario':<24} {'workers':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor req/s':>12} {'ratio':>6} {'non-2xx':>8}"
+        f"{'scenario':<24} {'server':<8} {'workers':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+        f" {'floor req/s':>12} {'ratio':>6} {'non-2xx':>8}"
     )
-    for name, workers, service, floor in results:
+    for (kind, workers, name), service in saturated.items():
+        if kind == "floor":
+            continue
+        floor = saturated[
+            "floor", workers, next(s.floor or s.name for s in scenarios(pair_id) if s.name == name)
+        ]
         print(
-            f"{name:<24} {workers:>7} {service['rps']:>8.0f} {service['p50']:>8.2f} {service['p99']:>8.2f}"
-            f" {floor['rps']:>12.0f} {service['rps'] / floor['rps']:>6.2f} {service['errors']:>8.0f}"
+            f"{name:<24} {kind:<8} {workers:>7} {service['rps']:>8.0f} {service['p50']:>8.2f}"
+            f" {service['p99']:>8.2f} {floor['rps']:>12.0f} {service['rps'] / floor['rps']:>6.2f}"
+            f" {service['errors']:>8.0f}"
         )
+    if steady:
+        print(f"\nconstant rate: {args.rate_share:g} of the floor's throughput, {args.duration} s")
+        print(
+            f"{'scenario':<24} {'server':<8} {'workers':>7} {'offered':>8} {'done/s':>8}"
+            f" {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'non-2xx':>8}"
+        )
+        for (kind, workers, name), result in steady.items():
+            floor = saturated[
+                "floor",
+                workers,
+                next(s.floor or s.name for s in scenarios(pair_id) if s.name == name),
+            ]
+            print(
+                f"{name:<24} {kind:<8} {workers:>7} {floor['rps'] * args.rate_share:>8.0f}"
+                f" {result['rps']:>8.0f} {result['p50']:>8.2f} {result['p99']:>8.2f}"
+                f" {result['max']:>8.1f} {result['errors']:>8.0f}"
+            )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ warm-up. The scenarios are bench/load.py's, plus `GET /api/v1/me` and `/health` 
 references. Writes are deleted at the end, and the database is dropped.
 
     .venv/bin/python -m bench.request_cost --requests 300 --repeats 5
+    .venv/bin/python -m bench.request_cost --requests 300 --repeats 1 --profile 60
+
+--profile needs pyinstrument: `.venv/bin/pip install -c constraints.txt -e '.[bench]'`.
 """
 
 import argparse
@@ -44,7 +47,7 @@ async def request(app: Any, scope: dict[str, Any], payload: bytes) -> None:
 
 
 async def measure(
-    url: str, token: str, pair_id: str, requests: int, repeats: int
+    url: str, token: str, pair_id: str, requests: int, repeats: int, profile: int = 0
 ) -> list[tuple[str, float, float]]:
     app = create_app(
         Settings(database_url=url, run_worker_in_process=False, rate_limit="1000000000/minute")
@@ -97,8 +100,24 @@ async def measure(
                     ),
                 )
             results.append((name, *best))
+            if profile:
+                print(f"\n== {name}: {requests} requests under pyinstrument, top {profile} ==")
+                print(await _profile(call, requests, profile))
     await app.state.engine.dispose()
     return results
+
+
+async def _profile(call: Any, requests: int, lines: int) -> str:
+    """pyinstrument's call tree of ``requests`` calls, cut to its first ``lines`` lines."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005, async_mode="disabled")
+    profiler.start()
+    for _ in range(requests):
+        await call()
+    profiler.stop()
+    text = profiler.output_text(unicode=False, color=False, time="percent_of_total")
+    return "\n".join(text.splitlines()[:lines])
 
 
 def main() -> None:
@@ -107,11 +126,20 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=300, help="requests per round")
     parser.add_argument("--repeats", type=int, default=5, help="rounds; the best is kept")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="LINES",
+        help="also print each scenario's pyinstrument tree, cut to LINES lines",
+    )
     args = parser.parse_args()
 
     url, token, pair_id = asyncio.run(prepare_database())
     try:
-        results = asyncio.run(measure(url, token, pair_id, args.requests, args.repeats))
+        results = asyncio.run(
+            measure(url, token, pair_id, args.requests, args.repeats, args.profile)
+        )
     finally:
         asyncio.run(forget_writes(url.replace("postgresql+asyncpg://", "postgresql://")))
         asyncio.run(drop_database(url))

@@ -4,6 +4,7 @@ import hashlib
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -82,8 +83,12 @@ class CredentialCache:
         self._entries.pop(digest, None)
 
     def forget_employee(self, employee_id: uuid.UUID) -> None:
+        self.forget_employees({employee_id})
+
+    def forget_employees(self, employee_ids: Collection[uuid.UUID]) -> None:
+        """Evict every entry of these employees, in one pass over the cache."""
         for digest in [
-            d for d, e in self._entries.items() if e.principal.employee_id == employee_id
+            d for d, e in self._entries.items() if e.principal.employee_id in employee_ids
         ]:
             del self._entries[digest]
 

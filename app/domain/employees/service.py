@@ -155,11 +155,30 @@ async def _ensure_unique(
         if own_id is not None:
             statement = statement.where(Employee.id != own_id)
         if (await session.exec(statement)).first():
-            raise Conflict(
-                f"Another employee has this {field.replace('_', ' ')}.",
-                code="employee_exists",
-                errors=[field_error(field, "already used by another employee", "duplicate")],
-            )
+            raise duplicate(field)
+
+
+def duplicate(field: str) -> Conflict:
+    """Another employee of the organisation holds this e-mail, external id or user name."""
+    return Conflict(
+        f"Another employee has this {field.replace('_', ' ')}.",
+        code="employee_exists",
+        errors=[field_error(field, "already used by another employee", "duplicate")],
+    )
+
+
+def own_manager() -> Invalid:
+    return Invalid(
+        "An employee cannot be their own manager.",
+        errors=[field_error("manager_id", "cannot be the employee themself", "cycle")],
+    )
+
+
+def reporting_cycle() -> Invalid:
+    return Invalid(
+        "This manager reports to the employee, directly or indirectly.",
+        errors=[field_error("manager_id", "would create a reporting cycle", "cycle")],
+    )
 
 
 async def _check_manager(
@@ -178,10 +197,7 @@ async def _check_manager(
     if employee_id is None:
         return
     if manager_id == employee_id:
-        raise Invalid(
-            "An employee cannot be their own manager.",
-            errors=[field_error("manager_id", "cannot be the employee themself", "cycle")],
-        )
+        raise own_manager()
     # Walk up from the new manager; meeting the employee means a reporting cycle.
     # UNION (not UNION ALL) stops even on cyclic data.
     chain = (
@@ -193,10 +209,7 @@ async def _check_manager(
         select(Employee.id, Employee.manager_id).join(chain, col(Employee.id) == chain.c.manager_id)
     )
     if (await session.exec(select(chain.c.id).where(chain.c.id == employee_id))).first():
-        raise Invalid(
-            "This manager reports to the employee, directly or indirectly.",
-            errors=[field_error("manager_id", "would create a reporting cycle", "cycle")],
-        )
+        raise reporting_cycle()
 
 
 async def create_employee(
@@ -302,8 +315,13 @@ def guard_identity(principal: Principal, employee: Employee, changed: Iterable[s
     directory writer rewriting them on an administrator's record could hand that account to
     someone else. Such a change is refused unless an administrator makes it.
     """
+    guard_identity_of_role(principal, employee.role, changed)
+
+
+def guard_identity_of_role(principal: Principal, role: str, changed: Iterable[str]) -> None:
+    """``guard_identity`` for an employee whose role is ``role``."""
     fields = sorted(IDENTITY_FIELDS.intersection(changed))
-    if fields and employee.role == Role.ADMIN and not principal.is_admin:
+    if fields and role == Role.ADMIN and not principal.is_admin:
         raise Forbidden(
             "Only an administrator can change the sign-in identity of an administrator.",
             code="admin_identity_protected",

@@ -244,6 +244,9 @@ async def get_log(
     return (await reads(session, principal, [log]))[0]
 
 
+_LOG_ROWS = select(*SessionLog.__table__.columns)  # type: ignore[attr-defined]
+
+
 async def list_logs(
     session: AsyncSession,
     principal: Principal,
@@ -256,13 +259,20 @@ async def list_logs(
     """A pair's logs, oldest logged first."""
     seen = await load_pair(session, principal, pair_id)
     await audit_read(session, principal, seen.pair, "session_log")
-    statement = select(SessionLog).where(
+    # Rows, not entities: a page is only read, and loading 50 objects into the session's
+    # identity map (state, instrumented attributes) cost more than the query. The rows have
+    # the entity's attribute names, which is all that to_read and the cursors look at.
+    statement = _LOG_ROWS.where(
         SessionLog.pair_id == seen.pair.id, col(SessionLog.deleted_at).is_(None)
     )
     if status is not None:
         statement = statement.where(SessionLog.status == status.value)
     page = await pagination.paginate(
-        session, statement, keys=[SessionLog.id], limit=limit, cursor=cursor
+        session,
+        statement,
+        keys=[SessionLog.id],
+        limit=limit,
+        cursor=cursor,
     )
     return pagination.Page(
         items=await reads(session, principal, page.items),

@@ -1,25 +1,25 @@
 """Bulk import of an HRIS export (CSV): every row validated, upserted by external id.
 
 Columns are the unified HRIS fields (``id``, ``email``, ``given_name``, ...), or the names
-the organisation's field mapping gives them. The import is all or nothing: each row runs
-in a savepoint so that every faulty row is reported (line, field, reason), and the caller
-commits only when there is none, and never on a dry run.
+the organisation's field mapping gives them. The import is all or nothing: every faulty
+row is reported (line, field, reason), and the caller commits only when there is none, and
+never on a dry run.
 """
 
 import csv
 import io
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.base import utcnow
 from app.domain.access.principal import Principal, Scope
 from app.domain.errors import DomainError
-from app.domain.integrations.hris.apply import apply_employee
-from app.domain.integrations.hris.mapping import load_mapping, read_employee, source_names
+from app.domain.integrations.hris.bulk import Description, Progress, apply_employees
+from app.domain.integrations.hris.mapping import employee_reader, load_mapping, source_names
 from app.domain.integrations.hris.models import UnifiedField
 
 CHANNEL = "csv_import"
@@ -67,11 +67,18 @@ async def import_employees(
     organization_id: uuid.UUID,
     text: str,
     *,
-    on_row: Callable[[], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Apply every row of ``text`` in ``session``; the caller commits or rolls back."""
+    """Apply every row of ``text`` in ``session``; the caller commits or rolls back.
+
+    Rows are read and validated first, then applied together (``hris.bulk``): what one
+    row changes, the next sees, as if each were applied in turn; only what changed is
+    written. ``progress(stage, done, total)`` follows reading, applying and writing.
+    """
     principal = Principal.for_integration(organization_id, CHANNEL, Scope.HRIS_SYNC)
     mapping = await load_mapping(session, organization_id)
+    names = source_names(mapping)
+    read = employee_reader(mapping)
     report = ImportReport()
     rows = list(read_rows(text))
     id_column = mapping.get(UnifiedField.ID.value, UnifiedField.ID.value)
@@ -81,7 +88,8 @@ async def import_employees(
         return report
     started = utcnow()
     seen: dict[str, int] = {}
-    for line, row in rows:
+    descriptions: list[Description] = []
+    for done, (line, row) in enumerate(rows, start=1):
         report.rows += 1
         external_id = row.get(id_column, "").strip()
         if external_id in seen:
@@ -90,33 +98,22 @@ async def import_employees(
             )
         else:
             seen[external_id] = line
-            await _import_row(session, principal, mapping, line, row, started, report)
-        if on_row is not None:
-            on_row()
+            try:
+                source = read(row)
+            except DomainError as exc:
+                report.errors.extend(_errors_of(line, exc, names))
+            else:
+                # Later lines describe the company later: a row never loses to an earlier one.
+                occurred_at = started + timedelta(microseconds=line)
+                descriptions.append(Description(line, source, occurred_at))
+        if progress is not None and (done % 500 == 0 or done == len(rows)):
+            progress("reading", done, len(rows))
+    result = await apply_employees(
+        session, principal, descriptions, channel=CHANNEL, progress=progress
+    )
+    report.outcomes = result.outcomes
+    report.errors.extend(
+        error for line, exc in result.errors for error in _errors_of(line, exc, names)
+    )
+    report.errors.sort(key=lambda error: error.line)
     return report
-
-
-async def _import_row(
-    session: AsyncSession,
-    principal: Principal,
-    mapping: dict[str, str],
-    line: int,
-    row: dict[str, str],
-    started: datetime,
-    report: ImportReport,
-) -> None:
-    try:
-        async with session.begin_nested():
-            source = read_employee(row, mapping)
-            # Later lines describe the company later: a row never loses to an earlier one.
-            change = await apply_employee(
-                session,
-                principal,
-                source,
-                occurred_at=started + timedelta(microseconds=line),
-                channel=CHANNEL,
-            )
-    except DomainError as exc:
-        report.errors.extend(_errors_of(line, exc, source_names(mapping)))
-        return
-    report.outcomes[change.outcome] = report.outcomes.get(change.outcome, 0) + 1
