@@ -61,7 +61,7 @@ migration: install ## New Alembic revision from the models: make migration m="ad
 	MENTOR_DATABASE_URL=sqlite+aiosqlite:///./.migration-check.db $(BIN)/alembic revision --autogenerate -m "$(m)"
 	rm -f .migration-check.db*
 
-services: postgres redis browser loadtools ## Start PostgreSQL and Redis, install Chromium for the browser tests and the load generators for bench/ (CI does this)
+services: postgres redis browser ## Start PostgreSQL and Redis, install Chromium for the browser tests (CI does this)
 
 redis:
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
@@ -76,7 +76,7 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "Chromium could not be installed" >&2; exit 1; }
 
 # Debian's HTTP load generators, for bench/load.py: wrk (saturation) and hey (a constant rate).
-loadtools:
+loadtools: ## Install the load generators bench/load.py drives (wrk, hey)
 	@command -v wrk >/dev/null 2>&1 && command -v hey >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk hey >/dev/null; }
 
 postgres:
