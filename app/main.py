@@ -245,6 +245,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                         }
                     }
     _describe_graphql(document["paths"].get("/graphql", {}))
+    for path in document["paths"].values():
+        for operation in path.values():
+            problems.name_codes(operation)
     app.openapi_schema = document
     return document
 
@@ -265,6 +268,16 @@ def _require_if_match(operation: dict[str, Any]) -> None:
         if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
             parameter["required"] = True
             parameter["schema"] = {"type": "string", "title": "If-Match"}
+
+
+GRAPHQL_EXAMPLE = {
+    "query": (
+        "query MyPairs($first: Int!) { viewer { role employee { givenName } } "
+        "pairs(first: $first) { nodes { id status health startedOn } } }"
+    ),
+    "variables": {"first": 10},
+    "operationName": "MyPairs",
+}
 
 
 def _describe_graphql(item: dict[str, Any]) -> None:
@@ -301,6 +314,7 @@ def _describe_graphql(item: dict[str, Any]) -> None:
                                 "operationName": {"type": ["string", "null"]},
                                 "extensions": {"type": ["object", "null"]},
                             },
+                            "examples": [GRAPHQL_EXAMPLE],
                         }
                     }
                 },

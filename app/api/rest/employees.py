@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import ConfigDict
 from sqlmodel import Field
 
 from app.api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, set_etag
@@ -115,6 +116,8 @@ async def deactivate_employee(
 
 
 class Termination(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"terminated_on": "2026-12-31"}]})
+
     terminated_on: CalendarDate | None = Field(
         default=None, description="The last day of employment; today when omitted."
     )

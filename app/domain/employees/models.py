@@ -5,12 +5,13 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import field_validator
+from pydantic import ConfigDict, field_validator
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain import examples
 from app.domain.access.principal import Role
 from app.domain.errors import Invalid, field_error
 from app.domain.schemas import (
@@ -137,6 +138,28 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
 
 
 class EmployeeCreate(EmployeeFields, InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "camille.durand@example.com",
+                    "given_name": "Camille",
+                    "family_name": "Durand",
+                    "external_id": "WD-104233",
+                    "job_title": "Data analyst",
+                    "department": "Finance",
+                    "location": "Lyon",
+                    "manager_id": examples.MANAGER_ID,
+                    "hire_date": "2024-09-02",
+                    "languages": ["fr", "en"],
+                    "timezone": "Europe/Paris",
+                    "seniority_level": 2,
+                    "birth_year": 1999,
+                }
+            ]
+        }
+    )
+
     hire_date: CalendarDate | None = None
     role: Role = Field(default=Role.EMPLOYEE, description="Access role in the organisation.")
 
@@ -157,6 +180,14 @@ class ProvisionedEmployee(EmployeeCreate):
 
 class EmployeeUpdate(InputSchema):
     """A partial update: only the fields sent are changed; ``null`` clears optional ones."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"job_title": "Senior data analyst", "department": "Finance", "seniority_level": 3}
+            ]
+        }
+    )
 
     external_id: str | None = Field(default=None, max_length=255)
     email: EmailAddress | None = None

@@ -5,12 +5,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.indexes import partial_index
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain import examples
 from app.domain.schemas import InputSchema, UniqueList
 
 
@@ -158,6 +160,8 @@ class PairRef(InputSchema):
 
 
 class MatchingRunCreate(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"dry_run": True}]})
+
     dry_run: bool = Field(
         default=False, description="Compute and keep the result, but it cannot be accepted."
     )
@@ -267,6 +271,14 @@ class ProposalRead(SQLModel):
 
 
 class ProposalSelection(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"proposal_ids": [examples.PROPOSAL_ID], "reason": "Discussed with both people."}
+            ]
+        }
+    )
+
     proposal_ids: list[uuid.UUID] | None = Field(
         default=None,
         max_length=5000,
@@ -276,6 +288,12 @@ class ProposalSelection(InputSchema):
 
 
 class ProposalSwap(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"proposal_ids": [examples.PROPOSAL_ID, examples.SECOND_PROPOSAL_ID]}]
+        }
+    )
+
     proposal_ids: UniqueList[uuid.UUID] = Field(
         min_length=2, max_length=2, description="Two open proposals whose mentors trade places."
     )
@@ -313,11 +331,28 @@ class MentorSuggestion(SQLModel):
 
 
 class MatchRequestCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "mentor_id": examples.MENTOR_PARTICIPANT_ID,
+                    "message": (
+                        "I saw your talk on AI assistants: could you show me how you use them?"
+                    ),
+                }
+            ]
+        }
+    )
+
     mentor_id: uuid.UUID = Field(description="The mentor's participant id.")
     message: str | None = Field(default=None, max_length=2000)
 
 
 class MatchRequestDecision(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "Happy to: let us start next week."}]}
+    )
+
     reason: str | None = Field(default=None, max_length=2000)
 
 

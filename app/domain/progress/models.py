@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import ConfigDict
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -35,6 +36,20 @@ class PairFeedback(IdMixin, TenantMixin, TimestampMixin, table=True):
 
 
 class FeedbackCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stage": "mid",
+                    "rating": 4,
+                    "would_recommend": 9,
+                    "what_worked": "Short, regular sessions on real work.",
+                    "what_to_improve": "More time to practise between sessions.",
+                }
+            ]
+        }
+    )
+
     stage: FeedbackStage
     rating: int = Field(ge=1, le=5)
     what_worked: str | None = Field(default=None, max_length=5000)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from pydantic import ConfigDict
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -101,6 +102,29 @@ class SideFields(InputSchema):
 
 
 class SessionLogCreate(SideFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "held_at": "2026-12-03T16:30:00+01:00",
+                    "duration_minutes": 45,
+                    "format": "video",
+                    "summary": "We set up an AI assistant and drafted the weekly report with it.",
+                    "learned": "How to give the assistant context instead of long instructions.",
+                    "topics": ["generative-ai", "prompting"],
+                    "action_items": [
+                        {
+                            "text": "Draft next week's report alone",
+                            "owner": "mentee",
+                            "due": "2026-12-10",
+                        }
+                    ],
+                    "rating": 5,
+                }
+            ]
+        }
+    )
+
     held_at: Timestamp = Field(description="When the session took place; not in the future.")
     duration_minutes: int = Field(ge=1, le=1440)
     format: LogFormat
@@ -111,6 +135,20 @@ class SessionLogCreate(SideFields):
 
 class SessionLogUpdate(SideFields):
     """Shared fields change by the author only; each side changes their own side fields."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "summary": (
+                        "We set up an AI assistant, drafted the weekly report and compared it with "
+                        "last week's."
+                    ),
+                    "duration_minutes": 60,
+                }
+            ]
+        }
+    )
 
     held_at: Timestamp | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=1440)
@@ -131,10 +169,22 @@ LOG_REQUIRED_ON_UPDATE = SessionLogUpdate.never_null
 
 
 class SessionLogConfirm(SideFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"learned": "How a weekly report is read by the executive committee.", "rating": 4}
+            ]
+        }
+    )
+
     pass
 
 
 class SessionLogDispute(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "We met for 30 minutes, not 45."}]}
+    )
+
     reason: str = Field(min_length=3, max_length=2000)
 
 

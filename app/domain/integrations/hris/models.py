@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import StringConstraints
+from pydantic import ConfigDict, StringConstraints
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -31,6 +31,8 @@ class HrisWebhookSecret(IdMixin, TenantMixin, table=True):
 
 
 class HrisWebhookSecretCreate(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Workday production"}]})
+
     name: str = Field(default="HRIS", min_length=1, max_length=200)
 
 
@@ -85,6 +87,22 @@ HrisFieldName = Annotated[
 
 
 class HrisFieldMappingUpdate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "fields": {
+                        "id": "employee_number",
+                        "email": "work.email",
+                        "given_name": "first_name",
+                        "family_name": "last_name",
+                        "manager_id": "manager.employee_number",
+                    }
+                }
+            ]
+        }
+    )
+
     fields: dict[UnifiedField, HrisFieldName] = Field(
         description=(
             "Unified field → the HRIS's name for it; a dotted name such as `work.email` "

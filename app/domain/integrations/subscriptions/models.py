@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
-from pydantic import StringConstraints, field_validator
+from pydantic import ConfigDict, StringConstraints, field_validator
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -39,6 +39,18 @@ class WebhookSubscription(IdMixin, TenantMixin, TimestampMixin, VersionMixin, ta
 
 
 class WebhookSubscriptionCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://intranet.example.com/hooks/mentoring",
+                    "event_types": ["pair.*", "session_log.confirmed"],
+                    "description": "Intranet news feed",
+                }
+            ]
+        }
+    )
+
     url: WebhookUrl = Field(description="HTTPS address to POST to.")
     event_types: list[EventType] = Field(
         min_length=1,
@@ -51,6 +63,17 @@ class WebhookSubscriptionCreate(InputSchema):
 
 
 class WebhookSubscriptionUpdate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "event_types": ["pair.*", "session_log.*"],
+                    "description": "Intranet news feed and reminders",
+                }
+            ]
+        }
+    )
+
     url: WebhookUrl | None = None
     event_types: list[EventType] | None = Field(default=None, min_length=1, max_length=100)
     description: str | None = Field(default=None, max_length=500)
