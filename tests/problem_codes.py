@@ -25,7 +25,9 @@ Observation = tuple[str, str, int, str]
 @cache
 def declared_codes() -> dict[tuple[str, str, int], frozenset[str]]:
     """The codes the committed OpenAPI document declares, by operation and status."""
-    document = json.loads((Path(__file__).resolve().parents[1] / "openapi" / "openapi.json").read_text())
+    document = json.loads(
+        (Path(__file__).resolve().parents[1] / "openapi" / "openapi.json").read_text()
+    )
     return {
         (method, path, int(status)): frozenset(response.get(CODES_EXTENSION, ()))
         for path, item in document["paths"].items()

@@ -268,7 +268,11 @@ class ContributionResolution(InputSchema):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"decision": "accepted", "reason": "Kept as the program's second objective."}
+                {
+                    "decision": "accepted",
+                    "create_objective": True,
+                    "reason": "Kept as the program's second objective.",
+                }
             ]
         }
     )
