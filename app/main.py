@@ -285,7 +285,12 @@ def _describe_graphql(item: dict[str, Any]) -> None:
     problem = {problems.PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     errors = {
         "400": {"description": "The body is not a GraphQL request.", "content": problem},
-        "401": {"description": "Missing, invalid or expired credentials.", "content": problem},
+        "401": {
+            "description": "Missing, invalid or expired credentials.",
+            "content": problem,
+            problems.CODES_EXTENSION: list(problems.BEARER_CODES),
+        },
+        "429": {"description": problems.responses(429)[429]["description"], "content": problem},
     }
     if "get" in item:
         item["get"].update(
@@ -294,6 +299,8 @@ def _describe_graphql(item: dict[str, Any]) -> None:
             responses={**item["get"]["responses"], **errors},
         )
         item["get"]["responses"]["200"]["content"] = {"text/html": {"schema": {"type": "string"}}}
+        if "404" in item["get"]["responses"]:
+            item["get"]["responses"]["404"][problems.CODES_EXTENSION] = ["not_found"]
     if "post" in item:
         item["post"].update(
             summary="Run a GraphQL query or mutation",
