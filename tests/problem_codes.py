@@ -67,8 +67,8 @@ class ProblemRecorder:
     observed: Counter[Observation] = field(default_factory=Counter)
 
     def __call__(self, request: Request | None, status: int, code: str) -> None:
-        if request is None or status >= 500 and status != 503:
-            return  # a 500 is a bug, never a documented answer
+        if request is None or status in (500, 501, 502, 504):
+            return  # an error of the service, never a documented answer
         operation = _operation(request)
         if operation is not None:
             self.observed[(*operation, status, code)] += 1

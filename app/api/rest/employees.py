@@ -4,7 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import ConfigDict
 from sqlmodel import Field
 
 from app.api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, set_etag
@@ -20,7 +19,7 @@ from app.domain.employees.models import (
     EmployeeUpdate,
 )
 from app.domain.integrations import offboarding
-from app.domain.schemas import NO_NUL_PATTERN, CalendarDate, InputSchema
+from app.domain.schemas import NO_NUL_PATTERN, CalendarDate, InputSchema, request_examples
 
 router = APIRouter(
     prefix=f"{API_PREFIX}/employees", tags=["employees"], responses=common_responses()
@@ -144,7 +143,7 @@ async def deactivate_employee(
 
 
 class Termination(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"terminated_on": "2026-12-31"}]})
+    model_config = request_examples({"terminated_on": "2026-12-31"})
 
     terminated_on: CalendarDate | None = Field(
         default=None, description="The last day of employment; today when omitted."

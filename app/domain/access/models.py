@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import ConfigDict, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -13,7 +13,7 @@ from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empt
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Scope
 from app.domain.errors import Invalid, field_error
-from app.domain.schemas import HttpsUrl, InputSchema, Timestamp
+from app.domain.schemas import HttpsUrl, InputSchema, Timestamp, request_examples
 
 
 class Organization(IdMixin, TimestampMixin, table=True):
@@ -46,15 +46,11 @@ class ApiKey(IdMixin, TenantMixin, table=True):
 
 
 class ApiKeyCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "Workday connector",
-                    "scopes": ["employees:write", "hris:sync"],
-                    "expires_at": "2027-12-31T23:59:59Z",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "name": "Workday connector",
+            "scopes": ["employees:write", "hris:sync"],
+            "expires_at": "2027-12-31T23:59:59Z",
         }
     )
 
@@ -144,21 +140,17 @@ def _key_sources(detail: str, given: list[str]) -> Invalid:
 
 
 class IdentityProviderCreate(IdentityProviderBase, IdentityProviderKeys, InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "Entra ID",
-                    "issuer": (
-                        "https://login.microsoftonline.com/5f1c9a2e-8d3b-4c6f-9a7e-2b4d6e8f0a1c/v2.0"
-                    ),
-                    "audience": "api://reverse-mentoring",
-                    "jwks_url": (
-                        "https://login.microsoftonline.com/5f1c9a2e-8d3b-4c6f-9a7e-2b4d6e8f0a1c/discovery/v2.0/keys"
-                    ),
-                    "identity_claim": "email",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "name": "Entra ID",
+            "issuer": (
+                "https://login.microsoftonline.com/5f1c9a2e-8d3b-4c6f-9a7e-2b4d6e8f0a1c/v2.0"
+            ),
+            "audience": "api://reverse-mentoring",
+            "jwks_url": (
+                "https://login.microsoftonline.com/5f1c9a2e-8d3b-4c6f-9a7e-2b4d6e8f0a1c/discovery/v2.0/keys"
+            ),
+            "identity_claim": "email",
         }
     )
 
@@ -171,11 +163,7 @@ class IdentityProviderCreate(IdentityProviderBase, IdentityProviderKeys, InputSc
 
 
 class IdentityProviderUpdate(IdentityProviderKeys, InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"audience": "api://reverse-mentoring-prod", "enabled": True}]
-        }
-    )
+    model_config = request_examples({"audience": "api://reverse-mentoring-prod", "enabled": True})
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     issuer: str | None = Field(default=None, min_length=1, max_length=500)

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -20,6 +20,7 @@ from app.domain.schemas import (
     InputSchema,
     LanguageTags,
     TimeZoneName,
+    request_examples,
 )
 
 MINIMUM_AGE = 14
@@ -138,25 +139,21 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
 
 
 class EmployeeCreate(EmployeeFields, InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "email": "camille.durand@example.com",
-                    "given_name": "Camille",
-                    "family_name": "Durand",
-                    "external_id": "WD-104233",
-                    "job_title": "Data analyst",
-                    "department": "Finance",
-                    "location": "Lyon",
-                    "manager_id": examples.MANAGER_ID,
-                    "hire_date": "2024-09-02",
-                    "languages": ["fr", "en"],
-                    "timezone": "Europe/Paris",
-                    "seniority_level": 2,
-                    "birth_year": 1999,
-                }
-            ]
+    model_config = request_examples(
+        {
+            "email": "camille.durand@example.com",
+            "given_name": "Camille",
+            "family_name": "Durand",
+            "external_id": "WD-104233",
+            "job_title": "Data analyst",
+            "department": "Finance",
+            "location": "Lyon",
+            "manager_id": examples.MANAGER_ID,
+            "hire_date": "2024-09-02",
+            "languages": ["fr", "en"],
+            "timezone": "Europe/Paris",
+            "seniority_level": 2,
+            "birth_year": 1999,
         }
     )
 
@@ -181,12 +178,8 @@ class ProvisionedEmployee(EmployeeCreate):
 class EmployeeUpdate(InputSchema):
     """A partial update: only the fields sent are changed; ``null`` clears optional ones."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"job_title": "Senior data analyst", "department": "Finance", "seniority_level": 3}
-            ]
-        }
+    model_config = request_examples(
+        {"job_title": "Senior data analyst", "department": "Finance", "seniority_level": 3}
     )
 
     external_id: str | None = Field(default=None, max_length=255)

@@ -5,7 +5,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import ConfigDict
 from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
 
@@ -13,7 +12,7 @@ from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empt
 from app.db.indexes import partial_index
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain import examples
-from app.domain.schemas import InputSchema, UniqueList
+from app.domain.schemas import InputSchema, UniqueList, request_examples
 
 
 class RunStatus(StrEnum):
@@ -160,7 +159,7 @@ class PairRef(InputSchema):
 
 
 class MatchingRunCreate(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"dry_run": True}]})
+    model_config = request_examples({"dry_run": True})
 
     dry_run: bool = Field(
         default=False, description="Compute and keep the result, but it cannot be accepted."
@@ -271,12 +270,8 @@ class ProposalRead(SQLModel):
 
 
 class ProposalSelection(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"proposal_ids": [examples.PROPOSAL_ID], "reason": "Discussed with both people."}
-            ]
-        }
+    model_config = request_examples(
+        {"proposal_ids": [examples.PROPOSAL_ID], "reason": "Discussed with both people."}
     )
 
     proposal_ids: list[uuid.UUID] | None = Field(
@@ -288,10 +283,8 @@ class ProposalSelection(InputSchema):
 
 
 class ProposalSwap(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"proposal_ids": [examples.PROPOSAL_ID, examples.SECOND_PROPOSAL_ID]}]
-        }
+    model_config = request_examples(
+        {"proposal_ids": [examples.PROPOSAL_ID, examples.SECOND_PROPOSAL_ID]}
     )
 
     proposal_ids: UniqueList[uuid.UUID] = Field(
@@ -331,16 +324,10 @@ class MentorSuggestion(SQLModel):
 
 
 class MatchRequestCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "mentor_id": examples.MENTOR_PARTICIPANT_ID,
-                    "message": (
-                        "I saw your talk on AI assistants: could you show me how you use them?"
-                    ),
-                }
-            ]
+    model_config = request_examples(
+        {
+            "mentor_id": examples.MENTOR_PARTICIPANT_ID,
+            "message": ("I saw your talk on AI assistants: could you show me how you use them?"),
         }
     )
 
@@ -349,9 +336,7 @@ class MatchRequestCreate(InputSchema):
 
 
 class MatchRequestDecision(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"reason": "Happy to: let us start next week."}]}
-    )
+    model_config = request_examples({"reason": "Happy to: let us start next week."})
 
     reason: str | None = Field(default=None, max_length=2000)
 

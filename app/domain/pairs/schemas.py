@@ -5,12 +5,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 from app.domain import examples
 from app.domain.pairs.models import EndReason, GoalStatus, PairOrigin, PairStatus
-from app.domain.schemas import CalendarDate, InputSchema
+from app.domain.schemas import CalendarDate, InputSchema, request_examples
 
 
 class PairHealth(StrEnum):
@@ -28,15 +27,11 @@ class AgreementFormat(StrEnum):
 
 
 class PairCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "mentor_participant_id": examples.MENTOR_PARTICIPANT_ID,
-                    "mentee_participant_id": examples.MENTEE_PARTICIPANT_ID,
-                    "status": "active",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "mentor_participant_id": examples.MENTOR_PARTICIPANT_ID,
+            "mentee_participant_id": examples.MENTEE_PARTICIPANT_ID,
+            "status": "active",
         }
     )
 
@@ -48,11 +43,7 @@ class PairCreate(InputSchema):
 
 
 class PairTransition(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"to": "paused", "note": "Back after the year-end closing."}]
-        }
-    )
+    model_config = request_examples({"to": "paused", "note": "Back after the year-end closing."})
 
     to: PairStatus = Field(description="The state to move to.")
     reason: EndReason | None = Field(default=None, description="Required to move to `ended_early`.")
@@ -69,18 +60,14 @@ class PairFilter(SQLModel):
 class AgreementWrite(InputSchema):
     """The whole agreement; writing it again asks both sides to acknowledge it again."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "format": "video",
-                    "cadence_days": 14,
-                    "channel": "Teams",
-                    "ground_rules": "We start on time and each bring one question.",
-                    "confidentiality": "What we discuss stays between us.",
-                    "starts_on": "2026-12-14",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "format": "video",
+            "cadence_days": 14,
+            "channel": "Teams",
+            "ground_rules": "We start on time and each bring one question.",
+            "confidentiality": "What we discuss stays between us.",
+            "starts_on": "2026-12-14",
         }
     )
 
@@ -131,21 +118,16 @@ class PairRead(SQLModel):
 
 
 class GoalCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "title": "Write prompts for the weekly report",
-                    "description": (
-                        "Draft the weekly sales report with an AI assistant, then review it "
-                        "together."
-                    ),
-                    "objective_id": examples.OBJECTIVE_ID,
-                    "status": "in_progress",
-                    "progress": 20,
-                    "target_date": "2027-02-26",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "title": "Write prompts for the weekly report",
+            "description": (
+                "Draft the weekly sales report with an AI assistant, then review it together."
+            ),
+            "objective_id": examples.OBJECTIVE_ID,
+            "status": "in_progress",
+            "progress": 20,
+            "target_date": "2027-02-26",
         }
     )
 
@@ -160,9 +142,7 @@ class GoalCreate(InputSchema):
 
 
 class GoalUpdate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"status": "achieved", "progress": 100}]}
-    )
+    model_config = request_examples({"status": "achieved", "progress": 100})
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)

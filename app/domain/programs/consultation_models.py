@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -14,7 +14,7 @@ from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcn
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain import examples
 from app.domain.programs.models import ObjectiveCategory, ObjectiveCreate
-from app.domain.schemas import EmailAddress, InputPart, InputSchema, Timestamp
+from app.domain.schemas import EmailAddress, InputPart, InputSchema, Timestamp, request_examples
 
 
 class ConsultationStatus(StrEnum):
@@ -64,16 +64,10 @@ class Consultation(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=Tru
 
 
 class ConsultationOpen(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "question": (
-                        "What should senior leaders learn from our younger colleagues this year?"
-                    ),
-                    "deadline": "2027-01-15T17:00:00+01:00",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "question": ("What should senior leaders learn from our younger colleagues this year?"),
+            "deadline": "2027-01-15T17:00:00+01:00",
         }
     )
 
@@ -84,9 +78,7 @@ class ConsultationOpen(InputSchema):
 
 
 class ConsultationUpdate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"deadline": "2027-01-22T17:00:00+01:00"}]}
-    )
+    model_config = request_examples({"deadline": "2027-01-22T17:00:00+01:00"})
 
     question: str | None = Field(default=None, min_length=3, max_length=2000)
     deadline: Timestamp | None = None
@@ -95,16 +87,12 @@ class ConsultationUpdate(InputSchema):
 
 
 class ConsultationClose(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "summary": (
-                        "Stakeholders asked for generative AI and social selling; the works "
-                        "council asked that mentoring time count as working time."
-                    )
-                }
-            ]
+    model_config = request_examples(
+        {
+            "summary": (
+                "Stakeholders asked for generative AI and social selling; the works "
+                "council asked that mentoring time count as working time."
+            )
         }
     )
 
@@ -158,10 +146,8 @@ class Stakeholder(IdMixin, TenantMixin, table=True):
 class StakeholderInvite(InputSchema):
     """Name an employee, or an external person by e-mail (and name)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"role": "executive_sponsor", "employee_id": examples.EMPLOYEE_ID}]
-        }
+    model_config = request_examples(
+        {"role": "executive_sponsor", "employee_id": examples.EMPLOYEE_ID}
     )
 
     employee_id: uuid.UUID | None = None
@@ -229,14 +215,10 @@ class Contribution(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=Tru
 
 
 class ContributionCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "kind": "comment",
-                    "body": "Our sales leaders would gain most from social selling on LinkedIn.",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "kind": "comment",
+            "body": "Our sales leaders would gain most from social selling on LinkedIn.",
         }
     )
 
@@ -265,15 +247,11 @@ class ContributionDecision(StrEnum):
 
 
 class ContributionResolution(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "decision": "accepted",
-                    "create_objective": True,
-                    "reason": "Kept as the program's second objective.",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "decision": "accepted",
+            "create_objective": True,
+            "reason": "Kept as the program's second objective.",
         }
     )
 

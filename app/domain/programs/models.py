@@ -14,7 +14,14 @@ from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empt
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain import examples
 from app.domain.programs.matching_settings import MatchingSettings
-from app.domain.schemas import CalendarDate, InputPart, InputSchema, TopicTags, UniqueList
+from app.domain.schemas import (
+    CalendarDate,
+    InputPart,
+    InputSchema,
+    TopicTags,
+    UniqueList,
+    request_examples,
+)
 
 MAX_MANAGERS = 20
 MAX_OBJECTIVES = 50
@@ -156,24 +163,20 @@ _ELIGIBLE_GROUPS = (
 
 
 class ProgramCreate(ProgramFields, InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "Digital Mentors 2027",
-                    "description": (
-                        "Juniors show senior leaders the tools and habits of a digital workplace; "
-                        "seniors share how the company decides."
-                    ),
-                    "kind": "reverse",
-                    "starts_on": "2027-01-11",
-                    "ends_on": "2027-06-30",
-                    "cadence_days": 14,
-                    "meeting_minutes": 45,
-                    "default_mentor_capacity": 1,
-                    "manager_ids": [examples.PROGRAM_MANAGER_ID],
-                }
-            ]
+    model_config = request_examples(
+        {
+            "name": "Digital Mentors 2027",
+            "description": (
+                "Juniors show senior leaders the tools and habits of a digital workplace; "
+                "seniors share how the company decides."
+            ),
+            "kind": "reverse",
+            "starts_on": "2027-01-11",
+            "ends_on": "2027-06-30",
+            "cadence_days": 14,
+            "meeting_minutes": 45,
+            "default_mentor_capacity": 1,
+            "manager_ids": [examples.PROGRAM_MANAGER_ID],
         }
     )
 
@@ -195,17 +198,13 @@ class ProgramCreate(ProgramFields, InputSchema):
 class ProgramUpdate(InputSchema):
     """A partial update: only the fields sent change; ``null`` clears optional ones."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "description": (
-                        "Six months of reverse mentoring between juniors and the leadership team."
-                    ),
-                    "cadence_days": 21,
-                    "meeting_minutes": 60,
-                }
-            ]
+    model_config = request_examples(
+        {
+            "description": (
+                "Six months of reverse mentoring between juniors and the leadership team."
+            ),
+            "cadence_days": 21,
+            "meeting_minutes": 60,
         }
     )
 
@@ -272,7 +271,7 @@ class ProgramFilter(SQLModel):
 
 
 class ProgramTransition(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"to": "consultation"}]})
+    model_config = request_examples({"to": "consultation"})
 
     to: ProgramStatus = Field(description="The state to move to.")
     waiver_reason: str | None = Field(
@@ -345,28 +344,24 @@ class Objective(ObjectiveFields, IdMixin, TenantMixin, TimestampMixin, VersionMi
 
 
 class ObjectiveCreate(ObjectiveFields, InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = request_examples(
+        {
+            "title": "Leaders use generative AI with confidence",
+            "category": "digital_transformation",
+            "description": (
+                "Each senior mentee tries an AI assistant on real work and shares what "
+                "they learned."
+            ),
+            "success_indicators": [
                 {
-                    "title": "Leaders use generative AI with confidence",
-                    "category": "digital_transformation",
-                    "description": (
-                        "Each senior mentee tries an AI assistant on real work and shares what "
-                        "they learned."
-                    ),
-                    "success_indicators": [
-                        {
-                            "name": "Mentees using an AI assistant weekly",
-                            "baseline": 10,
-                            "target_value": 60,
-                            "unit": "%",
-                        }
-                    ],
-                    "topic_tags": ["generative-ai", "prompting"],
-                    "priority": 1,
+                    "name": "Mentees using an AI assistant weekly",
+                    "baseline": 10,
+                    "target_value": 60,
+                    "unit": "%",
                 }
-            ]
+            ],
+            "topic_tags": ["generative-ai", "prompting"],
+            "priority": 1,
         }
     )
 
@@ -374,12 +369,8 @@ class ObjectiveCreate(ObjectiveFields, InputSchema):
 
 
 class ObjectiveUpdate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"priority": 2, "topic_tags": ["generative-ai", "prompting", "data-privacy"]}
-            ]
-        }
+    model_config = request_examples(
+        {"priority": 2, "topic_tags": ["generative-ai", "prompting", "data-privacy"]}
     )
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
@@ -413,10 +404,8 @@ class ObjectiveRead(SQLModel):
 
 
 class ObjectiveOrder(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"objective_ids": [examples.SECOND_OBJECTIVE_ID, examples.OBJECTIVE_ID]}]
-        }
+    model_config = request_examples(
+        {"objective_ids": [examples.SECOND_OBJECTIVE_ID, examples.OBJECTIVE_ID]}
     )
 
     objective_ids: UniqueList[uuid.UUID] = Field(

@@ -4,12 +4,11 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import ConfigDict
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputSchema, request_examples
 
 
 class FeedbackStage(StrEnum):
@@ -36,17 +35,13 @@ class PairFeedback(IdMixin, TenantMixin, TimestampMixin, table=True):
 
 
 class FeedbackCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "stage": "mid",
-                    "rating": 4,
-                    "would_recommend": 9,
-                    "what_worked": "Short, regular sessions on real work.",
-                    "what_to_improve": "More time to practise between sessions.",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "stage": "mid",
+            "rating": 4,
+            "would_recommend": 9,
+            "what_worked": "Short, regular sessions on real work.",
+            "what_to_improve": "More time to practise between sessions.",
         }
     )
 

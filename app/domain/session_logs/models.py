@@ -9,13 +9,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import ConfigDict
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import CalendarDate, InputPart, InputSchema, Timestamp, TopicTags
+from app.domain.schemas import (
+    CalendarDate,
+    InputPart,
+    InputSchema,
+    Timestamp,
+    TopicTags,
+    request_examples,
+)
 
 
 class LogFormat(StrEnum):
@@ -102,26 +108,22 @@ class SideFields(InputSchema):
 
 
 class SessionLogCreate(SideFields):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = request_examples(
+        {
+            "held_at": "2026-12-03T16:30:00+01:00",
+            "duration_minutes": 45,
+            "format": "video",
+            "summary": "We set up an AI assistant and drafted the weekly report with it.",
+            "learned": "How to give the assistant context instead of long instructions.",
+            "topics": ["generative-ai", "prompting"],
+            "action_items": [
                 {
-                    "held_at": "2026-12-03T16:30:00+01:00",
-                    "duration_minutes": 45,
-                    "format": "video",
-                    "summary": "We set up an AI assistant and drafted the weekly report with it.",
-                    "learned": "How to give the assistant context instead of long instructions.",
-                    "topics": ["generative-ai", "prompting"],
-                    "action_items": [
-                        {
-                            "text": "Draft next week's report alone",
-                            "owner": "mentee",
-                            "due": "2026-12-10",
-                        }
-                    ],
-                    "rating": 5,
+                    "text": "Draft next week's report alone",
+                    "owner": "mentee",
+                    "due": "2026-12-10",
                 }
-            ]
+            ],
+            "rating": 5,
         }
     )
 
@@ -136,17 +138,13 @@ class SessionLogCreate(SideFields):
 class SessionLogUpdate(SideFields):
     """Shared fields change by the author only; each side changes their own side fields."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "summary": (
-                        "We set up an AI assistant, drafted the weekly report and compared it with "
-                        "last week's."
-                    ),
-                    "duration_minutes": 60,
-                }
-            ]
+    model_config = request_examples(
+        {
+            "summary": (
+                "We set up an AI assistant, drafted the weekly report and compared it with "
+                "last week's."
+            ),
+            "duration_minutes": 60,
         }
     )
 
@@ -169,21 +167,13 @@ LOG_REQUIRED_ON_UPDATE = SessionLogUpdate.never_null
 
 
 class SessionLogConfirm(SideFields):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"learned": "How a weekly report is read by the executive committee.", "rating": 4}
-            ]
-        }
+    model_config = request_examples(
+        {"learned": "How a weekly report is read by the executive committee.", "rating": 4}
     )
-
-    pass
 
 
 class SessionLogDispute(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"reason": "We met for 30 minutes, not 45."}]}
-    )
+    model_config = request_examples({"reason": "We met for 30 minutes, not 45."})
 
     reason: str = Field(min_length=3, max_length=2000)
 

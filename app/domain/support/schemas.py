@@ -4,13 +4,13 @@ import uuid
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, model_validator
 from pydantic import Field as PydanticField
 from sqlmodel import Field
 
 from app.domain import examples
 from app.domain.errors import Invalid, field_error
-from app.domain.schemas import InputSchema, Timestamp, TopicTags
+from app.domain.schemas import InputSchema, Timestamp, TopicTags, request_examples
 from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
 
 
@@ -25,16 +25,12 @@ class PersonRef(BaseModel):
 
 
 class CircleCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "AI mentors circle",
-                    "description": "Mentors who teach generative AI share what works.",
-                    "facilitator_employee_id": examples.MENTOR_EMPLOYEE_ID,
-                    "member_employee_ids": [examples.MENTOR_EMPLOYEE_ID],
-                }
-            ]
+    model_config = request_examples(
+        {
+            "name": "AI mentors circle",
+            "description": "Mentors who teach generative AI share what works.",
+            "facilitator_employee_id": examples.MENTOR_EMPLOYEE_ID,
+            "member_employee_ids": [examples.MENTOR_EMPLOYEE_ID],
         }
     )
 
@@ -51,16 +47,8 @@ class CircleCreate(InputSchema):
 class CircleUpdate(InputSchema):
     """A partial update: only the fields sent change; ``null`` clears optional ones."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "description": (
-                        "Mentors who teach generative AI share prompts, exercises and doubts."
-                    )
-                }
-            ]
-        }
+    model_config = request_examples(
+        {"description": ("Mentors who teach generative AI share prompts, exercises and doubts.")}
     )
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -76,9 +64,7 @@ class CircleUpdate(InputSchema):
 
 
 class CircleAutoForm(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"target_size": 6, "name_prefix": "Mentor circle"}]}
-    )
+    model_config = request_examples({"target_size": 6, "name_prefix": "Mentor circle"})
 
     target_size: int = Field(ge=2, le=20, description="Members per circle, as near as possible.")
     name_prefix: str = Field(default="Circle", min_length=1, max_length=150)
@@ -96,7 +82,7 @@ class CircleRead(BaseModel):
 
 
 class CircleJoin(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"confidence": 3}]})
+    model_config = request_examples({"confidence": 3})
 
     employee_id: uuid.UUID | None = Field(
         default=None,
@@ -108,7 +94,7 @@ class CircleJoin(InputSchema):
 
 
 class JoiningConfidence(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"confidence": 4}]})
+    model_config = request_examples({"confidence": 4})
 
     confidence: int = Field(ge=1, le=5, description="How confident the mentor felt on joining.")
 
@@ -126,17 +112,13 @@ class CircleMemberRead(BaseModel):
 
 
 class ThreadCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "kind": "question",
-                    "title": "How do you handle a mentee who never prepares?",
-                    "body": "My mentee arrives without questions. What has worked for you?",
-                    "tags": ["preparation"],
-                    "anonymous": False,
-                }
-            ]
+    model_config = request_examples(
+        {
+            "kind": "question",
+            "title": "How do you handle a mentee who never prepares?",
+            "body": "My mentee arrives without questions. What has worked for you?",
+            "tags": ["preparation"],
+            "anonymous": False,
         }
     )
 
@@ -152,9 +134,7 @@ class ThreadCreate(InputSchema):
 class ThreadUpdate(InputSchema):
     """A partial update by the thread's author: only the fields sent change."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"tags": ["preparation", "first-sessions"]}]}
-    )
+    model_config = request_examples({"tags": ["preparation", "first-sessions"]})
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     body: str | None = Field(default=None, min_length=1, max_length=20_000)
@@ -180,10 +160,8 @@ class ThreadRead(BaseModel):
 
 
 class PostCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"body": "I send two questions the day before; it helped a lot."}]
-        }
+    model_config = request_examples(
+        {"body": "I send two questions the day before; it helped a lot."}
     )
 
     body: str = Field(min_length=1, max_length=20_000)
@@ -192,17 +170,8 @@ class PostCreate(InputSchema):
 
 
 class PostUpdate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "body": (
-                        "I send two questions the day before and we start with them; it helped a "
-                        "lot."
-                    )
-                }
-            ]
-        }
+    model_config = request_examples(
+        {"body": ("I send two questions the day before and we start with them; it helped a lot.")}
     )
 
     body: str = Field(min_length=1, max_length=20_000)
@@ -227,17 +196,13 @@ class PostRead(BaseModel):
 
 
 class MeetingCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "starts_at": "2027-01-12T12:30:00+01:00",
-                    "duration_minutes": 60,
-                    "location": "Paris, room Lovelace",
-                    "link": "https://teams.example.com/l/meetup-join/mentors",
-                    "agenda": "First sessions: what surprised you?",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "starts_at": "2027-01-12T12:30:00+01:00",
+            "duration_minutes": 60,
+            "location": "Paris, room Lovelace",
+            "link": "https://teams.example.com/l/meetup-join/mentors",
+            "agenda": "First sessions: what surprised you?",
         }
     )
 
@@ -249,14 +214,10 @@ class MeetingCreate(InputSchema):
 
 
 class MeetingUpdate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "agenda": "First sessions: what surprised you? Then: exercises that worked.",
-                    "duration_minutes": 75,
-                }
-            ]
+    model_config = request_examples(
+        {
+            "agenda": "First sessions: what surprised you? Then: exercises that worked.",
+            "duration_minutes": 75,
         }
     )
 
@@ -285,7 +246,7 @@ class MeetingRead(BaseModel):
 class MeetingResponse(InputSchema):
     """The caller's own answer: RSVP and/or the confidence they feel after the meeting."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"rsvp": "yes", "confidence": 4}]})
+    model_config = request_examples({"rsvp": "yes", "confidence": 4})
 
     rsvp: Rsvp | None = None
     confidence: int | None = Field(default=None, ge=1, le=5)
@@ -303,11 +264,7 @@ class MeetingResponse(InputSchema):
 
 
 class AttendanceMark(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"employee_id": examples.MENTOR_EMPLOYEE_ID, "attended": True}]
-        }
-    )
+    model_config = request_examples({"employee_id": examples.MENTOR_EMPLOYEE_ID, "attended": True})
 
     employee_id: uuid.UUID | None = None
     guest_id: uuid.UUID | None = None
@@ -365,18 +322,14 @@ class ConfidenceSummary(BaseModel):
 
 
 class WorkshopCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "title": "Prompting for managers",
-                    "description": "A hands-on hour with an AI assistant on your own documents.",
-                    "starts_at": "2027-01-20T14:00:00+01:00",
-                    "ends_at": "2027-01-20T15:30:00+01:00",
-                    "location": "Lyon, auditorium",
-                    "capacity": 30,
-                }
-            ]
+    model_config = request_examples(
+        {
+            "title": "Prompting for managers",
+            "description": "A hands-on hour with an AI assistant on your own documents.",
+            "starts_at": "2027-01-20T14:00:00+01:00",
+            "ends_at": "2027-01-20T15:30:00+01:00",
+            "location": "Lyon, auditorium",
+            "capacity": 30,
         }
     )
 
@@ -412,9 +365,7 @@ class WorkshopCreate(InputSchema):
 class WorkshopUpdate(InputSchema):
     """A partial update: only the fields sent change; ``null`` clears optional ones."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"capacity": 40, "location": "Lyon, auditorium and Teams"}]}
-    )
+    model_config = request_examples({"capacity": 40, "location": "Lyon, auditorium and Teams"})
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10_000)
@@ -462,18 +413,14 @@ class RegistrationRead(BaseModel):
 
 
 class RegistrationAttendance(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"attended": True}]})
+    model_config = request_examples({"attended": True})
 
     attended: bool
 
 
 class WorkshopFeedback(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"rating": 5, "feedback": "Practical, and I left with prompts I use every week."}
-            ]
-        }
+    model_config = request_examples(
+        {"rating": 5, "feedback": "Practical, and I left with prompts I use every week."}
     )
 
     rating: int = Field(ge=1, le=5)
@@ -484,21 +431,16 @@ class WorkshopFeedback(InputSchema):
 
 
 class GuestMentorCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "Inès Moreau",
-                    "partner_organization": "Globex",
-                    "email": "ines.moreau@globex.example",
-                    "expertise": ["social-selling", "linkedin"],
-                    "consent": True,
-                    "consent_statement": (
-                        "I agree that my name, e-mail and expertise are kept for this mentoring "
-                        "program."
-                    ),
-                }
-            ]
+    model_config = request_examples(
+        {
+            "name": "Inès Moreau",
+            "partner_organization": "Globex",
+            "email": "ines.moreau@globex.example",
+            "expertise": ["social-selling", "linkedin"],
+            "consent": True,
+            "consent_statement": (
+                "I agree that my name, e-mail and expertise are kept for this mentoring program."
+            ),
         }
     )
 
@@ -542,9 +484,7 @@ class GuestHome(BaseModel):
 
 
 class GuestInvitation(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"workshop_id": examples.WORKSHOP_ID}]}
-    )
+    model_config = request_examples({"workshop_id": examples.WORKSHOP_ID})
 
     circle_id: uuid.UUID | None = None
     workshop_id: uuid.UUID | None = None
@@ -574,7 +514,7 @@ class GuestInvitationRead(BaseModel):
 
 
 class CalendarFeedCreate(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"circle_id": examples.CIRCLE_ID}]})
+    model_config = request_examples({"circle_id": examples.CIRCLE_ID})
 
     circle_id: uuid.UUID | None = Field(
         default=None, description="A circle's meetings; omitted: the caller's own calendar."
@@ -588,6 +528,6 @@ class CalendarFeedCreated(BaseModel):
 
 
 class HelpfulMark(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"helpful": True}]})
+    model_config = request_examples({"helpful": True})
 
     helpful: bool = True

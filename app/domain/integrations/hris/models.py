@@ -5,13 +5,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, StringConstraints
+from pydantic import StringConstraints
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, utcnow
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputSchema, request_examples
 
 
 class HrisWebhookSecret(IdMixin, TenantMixin, table=True):
@@ -31,7 +31,7 @@ class HrisWebhookSecret(IdMixin, TenantMixin, table=True):
 
 
 class HrisWebhookSecretCreate(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Workday production"}]})
+    model_config = request_examples({"name": "Workday production"})
 
     name: str = Field(default="HRIS", min_length=1, max_length=200)
 
@@ -87,19 +87,15 @@ HrisFieldName = Annotated[
 
 
 class HrisFieldMappingUpdate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "fields": {
-                        "id": "employee_number",
-                        "email": "work.email",
-                        "given_name": "first_name",
-                        "family_name": "last_name",
-                        "manager_id": "manager.employee_number",
-                    }
-                }
-            ]
+    model_config = request_examples(
+        {
+            "fields": {
+                "id": "employee_number",
+                "email": "work.email",
+                "given_name": "first_name",
+                "family_name": "last_name",
+                "manager_id": "manager.employee_number",
+            }
         }
     )
 

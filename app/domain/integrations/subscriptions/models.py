@@ -5,13 +5,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
-from pydantic import ConfigDict, StringConstraints, field_validator
+from pydantic import StringConstraints, field_validator
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list, utcnow
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import HttpsUrl, InputSchema
+from app.domain.schemas import HttpsUrl, InputSchema, request_examples
 
 # "employee.updated", "pair.*" (every pair event) or "*" (everything).
 EventType = Annotated[
@@ -39,15 +39,11 @@ class WebhookSubscription(IdMixin, TenantMixin, TimestampMixin, VersionMixin, ta
 
 
 class WebhookSubscriptionCreate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "url": "https://intranet.example.com/hooks/mentoring",
-                    "event_types": ["pair.*", "session_log.confirmed"],
-                    "description": "Intranet news feed",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "url": "https://intranet.example.com/hooks/mentoring",
+            "event_types": ["pair.*", "session_log.confirmed"],
+            "description": "Intranet news feed",
         }
     )
 
@@ -63,14 +59,10 @@ class WebhookSubscriptionCreate(InputSchema):
 
 
 class WebhookSubscriptionUpdate(InputSchema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "event_types": ["pair.*", "session_log.*"],
-                    "description": "Intranet news feed and reminders",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "event_types": ["pair.*", "session_log.*"],
+            "description": "Intranet news feed and reminders",
         }
     )
 
