@@ -232,7 +232,7 @@ async def create_feed(
     response_class=Response,
     responses={
         200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
-        **responses(codes={401: ("invalid_feed_token",)}),
+        **responses(codes={401: ("invalid_feed_token",), 404: ("not_found",)}),
     },
 )
 async def read_feed(

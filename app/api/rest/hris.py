@@ -52,7 +52,9 @@ signature_scheme = APIKeyHeader(
         "the change is applied right after. A `webhook-id` seen before answers 202 with "
         "status `duplicate` and changes nothing."
     ),
-    responses=responses(413, codes={401: ("invalid_signature",), 422: ("event_rejected",)}),
+    responses=responses(
+        413, codes={401: ("invalid_signature",), 404: ("not_found",), 422: ("event_rejected",)}
+    ),
 )
 async def receive_hris_webhook(
     organization_id: uuid.UUID,
