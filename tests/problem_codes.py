@@ -65,13 +65,19 @@ def _operation(request: Request) -> tuple[str, str] | None:
 @dataclass
 class ProblemRecorder:
     observed: Counter[Observation] = field(default_factory=Counter)
+    report_to: str | None = None
 
     def __call__(self, request: Request | None, status: int, code: str) -> None:
         if request is None or status in (500, 501, 502, 504):
             return  # an error of the service, never a documented answer
         operation = _operation(request)
-        if operation is not None:
-            self.observed[(*operation, status, code)] += 1
+        if operation is None:
+            return
+        key = (*operation, status, code)
+        new = key not in self.observed
+        self.observed[key] += 1
+        if new:
+            self.write_report()  # as it grows, so that an interrupted run leaves it too
 
     def undeclared(self) -> list[Observation]:
         declared = declared_codes()
@@ -82,16 +88,15 @@ class ProblemRecorder:
         )
 
     def write_report(self) -> None:
-        """With MENTOR_PROBLEM_CODES_REPORT=file.json, what was observed, for maintainers."""
-        target = os.environ.get("MENTOR_PROBLEM_CODES_REPORT")
-        if not target:
+        """What was observed, as JSON in ``report_to`` (if given), for maintainers."""
+        if not self.report_to:
             return
         report: list[dict[str, Any]] = [
             {"method": m, "path": p, "status": s, "code": c, "count": n}
             for (m, p, s, c), n in sorted(self.observed.items())
         ]
-        with open(target, "w") as out:
+        with open(self.report_to, "w") as out:
             json.dump(report, out, indent=1)
 
 
-RECORDER = ProblemRecorder()
+RECORDER = ProblemRecorder(report_to=os.environ.get("MENTOR_PROBLEM_CODES_REPORT"))

@@ -238,15 +238,16 @@ def install(app: FastAPI) -> None:
 
 
 # The codes an operation may answer with a status it declares, whatever it does: they come
-# from the adapters (app/api/), not from a route's business rules.
+# from the adapters (app/api/) and from the one check of versions (app/domain/concurrency.py),
+# not from a route's own business rules.
 GENERIC_CODES: dict[int, tuple[str, ...]] = {
     400: ("bad_request", "malformed_json"),
     403: ("forbidden",),
     409: ("concurrent_conflict",),
-    412: ("precondition_failed",),
+    412: ("precondition_failed", "version_mismatch"),
     413: ("payload_too_large",),
     422: ("validation_failed", "unknown_parameter", "unstorable_value"),
-    428: ("precondition_required",),
+    428: ("precondition_required", "version_required"),
     429: ("rate_limited",),
     503: ("database_unavailable", "service_unavailable"),
 }

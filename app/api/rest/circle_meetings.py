@@ -103,8 +103,6 @@ async def get_meeting(
         codes={
             403: ("not_facilitator",),
             404: ("circle_not_found", "program_not_found"),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )

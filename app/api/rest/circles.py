@@ -128,8 +128,6 @@ async def get_circle(
             403: ("not_program_manager",),
             404: ("circle_not_found", "program_not_found"),
             409: ("invalid",),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )
@@ -329,7 +327,6 @@ async def get_thread(
         codes={
             403: ("not_author",),
             404: ("circle_not_found", "program_not_found"),
-            412: ("version_mismatch",),
         },
     ),
 )
@@ -441,8 +438,6 @@ async def list_posts(
             403: ("not_author",),
             404: ("circle_not_found", "program_not_found"),
             409: ("post_deleted",),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )
@@ -479,7 +474,6 @@ async def edit_post(
         codes={
             403: ("not_author_or_moderator",),
             404: ("circle_not_found", "program_not_found"),
-            412: ("version_mismatch",),
         },
     ),
 )

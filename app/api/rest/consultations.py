@@ -113,8 +113,6 @@ async def get_consultation(
             403: ("not_program_manager",),
             404: ("not_found", "program_not_found"),
             409: ("invalid",),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )
@@ -316,7 +314,6 @@ async def get_contribution(
             403: ("not_program_manager",),
             404: ("not_found", "program_not_found"),
             409: ("consultation_closed", "contribution_resolved", "invalid"),
-            412: ("version_mismatch",),
         },
     ),
 )

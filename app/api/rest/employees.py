@@ -106,8 +106,6 @@ async def get_employee(
             403: ("admin_identity_protected",),
             404: ("employee_not_found", "not_found"),
             409: ("invalid",),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )

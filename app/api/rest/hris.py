@@ -146,9 +146,7 @@ async def get_field_mapping(db: DbSession, principal: CurrentPrincipal) -> HrisF
         'Send the version you read in `If-Match` (`"0"` before the first change). '
         "Applies to webhooks and CSV imports alike."
     ),
-    responses=responses(
-        409, 412, 428, codes={404: ("not_found",), 409: ("invalid",), 428: ("version_required",)}
-    ),
+    responses=responses(409, 412, 428, codes={404: ("not_found",), 409: ("invalid",)}),
 )
 async def put_field_mapping(
     body: HrisFieldMappingUpdate, db: DbSession, principal: CurrentPrincipal, if_match: IfMatch

@@ -162,7 +162,6 @@ async def get_pair(
             403: ("not_in_pair", "not_program_manager"),
             404: ("not_found", "pair_not_found"),
             409: ("invalid", "invalid_transition"),
-            412: ("version_mismatch",),
         },
     ),
 )
@@ -199,7 +198,6 @@ async def transition_pair(
             403: ("not_in_pair",),
             404: ("not_found", "pair_not_found"),
             409: ("pair_ended",),
-            428: ("version_required",),
         },
     ),
 )
@@ -232,7 +230,6 @@ async def write_agreement(
             403: ("not_in_pair",),
             404: ("not_found", "pair_not_found"),
             409: ("no_agreement",),
-            412: ("version_mismatch",),
         },
     ),
 )
@@ -321,8 +318,6 @@ async def get_goal(
         codes={
             403: ("not_in_pair",),
             404: ("not_found", "pair_not_found"),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )

@@ -123,8 +123,6 @@ async def get_participant(
         codes={
             404: ("not_found", "participant_not_found", "program_not_found"),
             409: ("profile_locked",),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )

@@ -107,8 +107,6 @@ async def get_program(
             403: ("not_program_manager",),
             404: ("not_found", "program_not_found"),
             409: ("group_not_found", "invalid", "program_archived"),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )
@@ -143,7 +141,6 @@ async def update_program(
             403: ("not_program_manager", "waiver_forbidden"),
             404: ("not_found", "program_not_found"),
             409: ("enrolling_conditions_unmet", "illegal_transition", "invalid"),
-            412: ("version_mismatch",),
         },
     ),
 )
@@ -311,8 +308,6 @@ async def get_objective(
             403: ("not_program_manager",),
             404: ("not_found", "objective_not_found", "program_not_found"),
             409: ("objectives_locked",),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )
@@ -346,7 +341,6 @@ async def update_objective(
             403: ("not_program_manager",),
             404: ("not_found", "program_not_found"),
             409: ("objectives_locked",),
-            412: ("version_mismatch",),
         },
     ),
 )

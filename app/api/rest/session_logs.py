@@ -111,8 +111,6 @@ async def get_log(
         codes={
             403: ("not_in_pair", "not_log_author"),
             404: ("not_found", "pair_not_found"),
-            412: ("version_mismatch",),
-            428: ("version_required",),
         },
     ),
 )

@@ -106,7 +106,6 @@ async def get_workshop(
             403: ("not_workshop_organiser",),
             404: ("workshop_not_found",),
             409: ("capacity_below_registered", "invalid"),
-            428: ("version_required",),
         },
     ),
 )
