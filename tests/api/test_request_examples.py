@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -566,7 +567,9 @@ def fill(path: str, values: dict[str, str]) -> str:
     return re.sub(r"\{([^}]+)\}", lambda m: values[m.group(1)], path)
 
 
-async def send_example(app: FastAPI, client: Any, operation: Operation, example: Any) -> str:
+async def send_example(
+    app: FastAPI, client: httpx.AsyncClient, operation: Operation, example: Any
+) -> str:
     """Send ``example`` to ``operation``; what went wrong, or an empty string."""
     method, path = operation
     tenant = await make_tenant(app, client, "Examples")
@@ -605,7 +608,9 @@ def test_every_operation_with_a_body_is_set_up(app: FastAPI) -> None:
     assert [op for op, example in operations.items() if example is None] == []
 
 
-async def test_every_request_example_is_accepted(app: FastAPI, client: Any, backend: str) -> None:
+async def test_every_request_example_is_accepted(
+    app: FastAPI, client: httpx.AsyncClient, backend: str
+) -> None:
     if backend != "sqlite":
         pytest.skip("the examples are checked once, on SQLite")
     failures = {}
