@@ -292,6 +292,11 @@ def _describe_graphql(item: dict[str, Any]) -> None:
         },
         "429": {"description": problems.responses(429)[429]["description"], "content": problem},
     }
+    guest_token = {
+        "description": "A guest mentor's token, which opens the guest routes only.",
+        "content": problem,
+        problems.CODES_EXTENSION: [problems.GUEST_CREDENTIAL_CODE],
+    }
     if "get" in item:
         item["get"].update(
             summary="GraphiQL, the in-browser GraphQL IDE",
@@ -326,7 +331,7 @@ def _describe_graphql(item: dict[str, Any]) -> None:
                     }
                 },
             },
-            responses={**item["post"]["responses"], **errors},
+            responses={**item["post"]["responses"], **errors, "404": guest_token},
         )
 
 

@@ -260,6 +260,8 @@ BEARER_CODES = (
     "inactive_employee",
     "unknown_employee",
 )
+# A guest mentor's token opens the guest routes only; elsewhere it names nothing.
+GUEST_CREDENTIAL_CODE = "not_found"
 PAGED_CODES = ("invalid_cursor",)
 CODES_EXTENSION = "x-problem-codes"
 
@@ -309,6 +311,8 @@ def name_codes(operation: dict[str, Any]) -> None:
         codes = {*response.get(CODES_EXTENSION, ()), *GENERIC_CODES.get(status, ())}
         if status == 401 and bearer:
             codes.update(BEARER_CODES)
+        if status == 404 and bearer:
+            codes.add(GUEST_CREDENTIAL_CODE)
         if status == 400 and paged:
             codes.update(PAGED_CODES)
         if not codes:

@@ -193,7 +193,7 @@ async def get_identity_provider(
     tags=["identity-providers"],
     summary="Update an identity provider",
     description="A new key source replaces the previous one. Send the ETag in `If-Match`.",
-    responses=responses(404, 409, 412, 428, codes={404: ("not_found",)}),
+    responses=responses(404, 409, 412, 428, codes={404: ("not_found",), 409: ("one_key_source",)}),
 )
 async def update_identity_provider(
     provider_id: uuid.UUID,

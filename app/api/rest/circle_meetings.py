@@ -154,7 +154,13 @@ async def respond(
     summary="Record who attended",
     description="The facilitator or a manager, one member at a time.",
     responses=responses(
-        404, 409, codes={403: ("not_facilitator",), 404: ("circle_not_found", "program_not_found")}
+        404,
+        409,
+        codes={
+            403: ("not_facilitator",),
+            404: ("circle_not_found", "program_not_found"),
+            409: ("one_person",),
+        },
     ),
 )
 async def mark_meeting_attendance(

@@ -105,7 +105,7 @@ async def get_employee(
         codes={
             403: ("admin_identity_protected",),
             404: ("employee_not_found", "not_found"),
-            409: ("invalid",),
+            409: ("implausible_birth_year", "invalid"),
         },
     ),
 )

@@ -122,7 +122,7 @@ async def get_participant(
         428,
         codes={
             404: ("not_found", "participant_not_found", "program_not_found"),
-            409: ("profile_locked",),
+            409: ("profile_locked", "window_order"),
         },
     ),
 )

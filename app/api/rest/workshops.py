@@ -44,7 +44,11 @@ router = APIRouter(responses=common_responses())
     ),
     responses=responses(
         404,
-        codes={403: ("not_program_manager",), 404: ("program_not_found",), 409: ("date_order",)},
+        codes={
+            403: ("not_program_manager",),
+            404: ("program_not_found",),
+            409: ("date_order", "invalid", "one_facilitator"),
+        },
     ),
 )
 async def create_workshop(
@@ -339,7 +343,10 @@ async def revoke_token(
     responses=responses(
         404,
         409,
-        codes={404: ("circle_not_found", "guest_not_found", "not_found", "workshop_not_found")},
+        codes={
+            404: ("circle_not_found", "guest_not_found", "not_found", "workshop_not_found"),
+            409: ("one_invitation",),
+        },
     ),
 )
 async def invite(
