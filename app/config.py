@@ -4,7 +4,7 @@ import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -74,6 +74,26 @@ class Settings(BaseSettings):
     # Matching runs are computed in a process of the worker's that runs at this niceness
     # (0 to 19; higher yields the CPU to the API and the database).
     matching_nice: int = Field(default=10, ge=0, le=19)
+    # Nudges by e-mail (off by default): the worker sends each person's due items through
+    # this SMTP server. `smtp_security`: "starttls" upgrades a plain connection (port 587),
+    # "tls" connects with TLS at once (port 465), "none" sends in clear (a local relay only).
+    email_enabled: bool = False
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    # The sender, e.g. "Mentoring <mentoring@example.com>"; required when e-mail is on.
+    email_from: str | None = None
+    # Language of e-mails to people whose languages include neither French nor English.
+    email_default_language: Literal["en", "fr"] = "en"
+    # Nudges older than this when the worker first reads them are not e-mailed (a backlog
+    # from before e-mail was turned on, or a worker that was down for days).
+    email_max_nudge_age_hours: float = Field(default=72.0, gt=0)
+    # Links in e-mails point here (the intranet front end), e.g. "https://intranet.example.com";
+    # without it, e-mails name the API operation that resolves each item.
+    frontend_base_url: str | None = None
     # Browser front ends on these origins may call the API (CORS), e.g.
     # "https://intranet.example.com,https://hr.example.com". None by default.
     cors_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -89,6 +109,19 @@ class Settings(BaseSettings):
                     f"{origin!r} is not an origin: scheme://host[:port], no path or slash"
                 )
         return value
+
+    @field_validator("frontend_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+            raise ValueError(f"{value!r} is not an http(s) address")
+        return value.rstrip("/") if value is not None else None
+
+    @model_validator(mode="after")
+    def _sender(self) -> "Settings":
+        if self.email_enabled and not self.email_from:
+            raise ValueError("MENTOR_EMAIL_FROM is required when MENTOR_EMAIL_ENABLED is true")
+        return self
 
     @property
     def is_sqlite(self) -> bool:

@@ -31,6 +31,8 @@ from app.api.rest import (
     health,
     hris,
     matching,
+    notifications,
+    pair_fit,
     pairs,
     privacy,
     programs,
@@ -150,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(session_logs.router)
     app.include_router(progress.router)
     app.include_router(pairs.router)
+    app.include_router(pair_fit.router)
     app.include_router(create_graphql_router())
     app.include_router(health.router)
     app.include_router(access.router)
@@ -165,6 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(circles.router)
     app.include_router(circle_meetings.router)
     app.include_router(workshops.router)
+    app.include_router(notifications.router)
     app.mount("/scim/v2", create_scim_app(app), name="scim")
     app.mount(
         graphql_ide.STATIC_URL, StaticFiles(directory=graphql_ide.STATIC_DIR), name="graphiql"

@@ -333,3 +333,23 @@ async def test_a_failure_half_way_leaves_nothing_behind(
             .where(col(Employee.email).like(f"%@{slug}.example"))
         )
         assert employees.one() == 0
+
+
+async def test_pairs_answered_their_fit_check(
+    client: httpx.AsyncClient, demo_org: DemoResult
+) -> None:
+    program = (await programs_by_status(client, demo_org))["active"]
+    token = demo_org.manager.token
+    pairs = await every(client, f"{API}/programs/{program['id']}/pairs", token)
+    checks = [
+        await get(client, f"{API}/pairs/{p['id']}/fit-check", token)
+        for p in pairs
+        if p["status"] == "active"
+    ]
+    answers = Counter(c[side]["answer"] for c in checks for side in ("mentor", "mentee"))
+    assert answers["good_fit"] >= 30
+    assert answers["unsure"] >= 1  # a mentee of a struggling pair, with a note
+    assert any(c["mentee"]["answer"] == "unsure" and c["mentee"]["note"] for c in checks)
+    # One mentor has still to answer: the fit check is on their agenda.
+    assert answers[None] == 1
+    assert all(c["due_since"] for c in checks)

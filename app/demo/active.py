@@ -2,8 +2,9 @@
 
 Leaders (the CEO, the chiefs, the directors and a few experienced managers) are mentored by
 juniors. Most pairs are on track; some need attention (quiet for a while, an action item
-overdue, low ratings); three are at risk; one ended early. Halfway through, people answered
-the mid-program feedback form.
+overdue, low ratings); three are at risk; one ended early. After their first session people
+answered the fit check (one mentor has not yet); halfway through, the mid-program feedback
+form.
 """
 
 import random
@@ -25,6 +26,7 @@ from app.demo.stories import (
     PairStory,
     Plan,
     activate,
+    answer_fit_checks,
     end,
     give_feedback,
     log_sessions,
@@ -219,6 +221,7 @@ async def _tell(
     """Three months of each pair, the way its plan goes."""
     rng = demo.rng("active-stories")
     disputed = False
+    waiting = False
     for story in told:
         await activate(demo, story, manager)
         await write_agreement(demo, story, rng)
@@ -228,6 +231,9 @@ async def _tell(
         await log_sessions(
             demo, story, rng, ended_days_ago=ENDED_EARLY_DAYS_AGO, dispute_one=dispute
         )
+        # One quiet pair's mentor has not answered the fit check yet.
+        await answer_fit_checks(demo, story, waiting=not waiting and story.plan == Plan.QUIET)
+        waiting |= story.plan == Plan.QUIET
         if story.plan != Plan.ENDED and rng.random() < 0.7:
             await give_feedback(demo, story, FeedbackStage.MID, 46, rng)
         if story.plan == Plan.ENDED:

@@ -1,4 +1,5 @@
-"""A pair's months together: agreement, goals, logged sessions, confirmations, feedback.
+"""A pair's months together: agreement, goals, logged sessions, confirmations, fit checks,
+feedback.
 
 Every step goes through the pairs, session-log and progress services, acting as the pair's
 own people. Only the dates are moved into the past afterwards (``backdate``), so what the
@@ -11,14 +12,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from sqlmodel import select
+
 from app.demo.clock import backdate
 from app.demo.context import Demo
 from app.demo.directory import Person
 from app.demo.topics import Craft, Topic, Words
-from app.domain.pairs import agreement, goals
+from app.domain.pairs import agreement, fit, goals
 from app.domain.pairs import service as pairs
-from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairStatus
-from app.domain.pairs.schemas import AgreementFormat, AgreementWrite, GoalCreate, PairTransition
+from app.domain.pairs.models import (
+    EndReason,
+    FitAnswer,
+    GoalStatus,
+    Pair,
+    PairFitCheck,
+    PairStatus,
+)
+from app.domain.pairs.schemas import (
+    AgreementFormat,
+    AgreementWrite,
+    FitCheckWrite,
+    GoalCreate,
+    PairTransition,
+)
 from app.domain.programs.models import Objective
 from app.domain.progress import feedback
 from app.domain.progress.models import FeedbackCreate, FeedbackStage
@@ -26,6 +42,7 @@ from app.domain.session_logs import service as session_logs
 from app.domain.session_logs.models import (
     ActionItem,
     LogFormat,
+    LogStatus,
     Owner,
     SessionLog,
     SessionLogConfirm,
@@ -77,6 +94,10 @@ DUPLICATE = W(
 ENDED_NOTE = W(
     "Six-month assignment abroad from next month; we may pick this up again later.",
     "Mission de six mois à l'étranger dès le mois prochain ; nous reprendrons peut-être plus tard.",
+)
+UNSURE_NOTE = W(
+    "Friendly, but we keep talking about tools I already use; hoping it picks up.",
+    "Sympathique, mais nous parlons d'outils que j'utilise déjà ; j'espère que ça va décoller.",
 )
 WORKED = (
     W("Concrete examples from my own week.", "Des exemples concrets tirés de ma semaine."),
@@ -391,3 +412,28 @@ async def end(demo: Demo, story: PairStory, manager: Person, days_ago: int) -> N
         acting = manager.principal()
     await pairs.transition_pair(demo.session, acting, story.pair.id, move, story.pair.version)
     await backdate(demo.session, story.pair, ended_at=demo.clock.ago(days_ago, hour=16))
+
+
+async def answer_fit_checks(demo: Demo, story: PairStory, *, waiting: bool = False) -> None:
+    """Two days after their first confirmed session, both say how the pair fits: a good fit,
+    or, for a pair that struggles, a mentee who is unsure (with a note for the managers).
+    ``waiting``: the mentor has not answered yet."""
+    confirmed = [log.responded_at for log in story.logs if log.status == LogStatus.CONFIRMED]
+    first = min((when for when in confirmed if when is not None), default=None)
+    if first is None:
+        return
+    doubtful = story.plan in (Plan.AT_RISK, Plan.LOW_RATINGS)
+    sides = [story.mentee] if waiting else [story.mentor, story.mentee]
+    for person in sides:
+        unsure = doubtful and person is story.mentee
+        answer = FitCheckWrite(
+            answer=FitAnswer.UNSURE if unsure else FitAnswer.GOOD_FIT,
+            note=UNSURE_NOTE.say(story.french) if unsure else None,
+        )
+        await fit.answer_fit_check(demo.session, person.principal(), story.pair.id, answer)
+    answered = min(first + timedelta(days=2, hours=3), demo.clock.now)
+    rows = await demo.session.exec(
+        select(PairFitCheck).where(PairFitCheck.pair_id == story.pair.id)
+    )
+    for row in rows.all():
+        await backdate(demo.session, row, created_at=answered)

@@ -13,6 +13,7 @@ from app.domain.integrations.subscriptions.models import (
     WebhookSubscription,
 )
 from app.domain.matching.run_models import MatchingProposal, MatchingRun, MatchRequest
+from app.domain.notifications import models as notification_models  # noqa: F401
 from app.domain.pairs.models import Pair, PairGoal, PairSeat
 from app.domain.participants.models import Participant
 from app.domain.programs.consultation_models import Consultation, Contribution, Stakeholder

@@ -111,6 +111,8 @@ ROUTES: dict[str, dict[str, str]] = {
     f"{API}/pairs/{{pair_id}}/session-logs/{{log_id}}/dispute": PAIR | {"log_id": "session_log"},
     f"{API}/pairs/{{pair_id}}/progress": PAIR,
     f"{API}/pairs/{{pair_id}}/feedback": PAIR,
+    f"{API}/pairs/{{pair_id}}/fit-check": PAIR,
+    f"{API}/pairs/{{pair_id}}/fit-check/review": PAIR,
     f"{P}/dashboard": _program("pair_program"),
     f"{P}/dashboard/pairs.csv": _program("pair_program"),
     f"{P}/circles": _program("circle_program"),
@@ -162,6 +164,7 @@ LISTS = {
     f"{API}/workshops",
     f"{API}/guest-mentors",
     f"{API}/guest-mentors/me",
+    f"{API}/me/notification-preferences",
 }
 
 
@@ -209,6 +212,7 @@ OWN_CREATES = {
     ("POST", f"{API}/calendar-feeds"),
     ("POST", f"{API}/workshops"),
     ("POST", f"{API}/guest-mentors"),
+    ("PUT", f"{API}/me/notification-preferences"),
 }
 
 
@@ -257,6 +261,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, Any] | None:
         f"{API}/pairs/{{pair_id}}/session-logs/{{log_id}}": {"duration_minutes": 20},
         f"{API}/pairs/{{pair_id}}/session-logs/{{log_id}}/dispute": {"reason": "Beta"},
         f"{API}/pairs/{{pair_id}}/feedback": {"stage": "end", "rating": 3, "would_recommend": 5},
+        f"{API}/pairs/{{pair_id}}/fit-check": {"answer": "not_a_fit", "note": "Beta"},
         f"{P}/circles": {"name": "Beta"},
         f"{P}/circles/auto-form": {"target_size": 4},
         C: {"name": "Beta"},

@@ -37,6 +37,9 @@ DENIED: dict[str, frozenset[str]] = {
     # Employees act on their own (enrolment, requests, contributions, lists filtered to
     # what they may see); a guest mentor has none of these.
     "own": frozenset({GUEST}),
+    # What belongs to the caller as an employee (their notification preferences): neither a
+    # guest mentor nor an API key has any.
+    "mine": frozenset({GUEST}),
     # Nothing to refuse: invited guests too register for workshops, list what they were
     # invited to and subscribe to their calendar ...
     "anyone": frozenset(),
@@ -62,6 +65,7 @@ RULES: list[tuple[tuple[str, ...], str, str]] = [
     (("GET",), r"/groups/\{group_id\}/members$", "admin"),
     (("GET",), r"/groups(/\{group_id\})?$", "hosts"),
     (("GET",), r"/(me|organization)$", "people"),
+    (("GET", "PUT"), r"/me/notification-preferences$", "mine"),
     (("GET",), r"/guest-mentors/me$", "guest_home"),
     (ANY, r"/guest-mentors", "hosts"),
     (("GET",), r"/(pairs|session-logs|consultations)$", "own"),
@@ -214,7 +218,7 @@ async def test_nobody_reaches_what_is_not_theirs(app: FastAPI, tenant: Tenant) -
 # integrations, personal-data exports), nor what belongs to a host or a person (guest
 # mentors' records, a workshop's registrations, one's own registration or suggestions).
 # It changes nothing.
-NOT_FOR_READ_KEYS = frozenset({"admin", "guest_home", "hosts"})
+NOT_FOR_READ_KEYS = frozenset({"admin", "guest_home", "hosts", "mine"})
 READ_KEYS_REFUSED = {
     f"{API}/workshops/{{workshop_id}}/registration": "the caller's own registration",
     f"{API}/workshops/{{workshop_id}}/registrations": "the workshop's organisers' list",

@@ -13,7 +13,7 @@ import schemathesis
 
 from app.api.graphql.schema import schema as graphql_schema
 from tests.conftest import LiveServer
-from tests.fuzz import FUZZ_SETTINGS
+from tests.fuzz import FUZZ_SETTINGS, REQUEST_TIMEOUT
 from tests.fuzz.regressions import GRAPHQL, FoundInGraphQL
 
 schema = schemathesis.graphql.from_dict({"data": graphql_schema.introspect()})
@@ -43,6 +43,7 @@ def test_what_was_found_once_stays_fixed(
         f"{live_server.url}/graphql",
         json={"query": found.query, "variables": found.variables},
         headers=graphql_headers,
+        timeout=REQUEST_TIMEOUT,
     )
     check_answer(response)
 
@@ -50,4 +51,8 @@ def test_what_was_found_once_stays_fixed(
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_every_field(case: Any, live_server: LiveServer, graphql_headers: dict[str, str]) -> None:
-    check_answer(case.call(base_url=f"{live_server.url}/graphql", headers=graphql_headers))
+    check_answer(
+        case.call(
+            base_url=f"{live_server.url}/graphql", headers=graphql_headers, timeout=REQUEST_TIMEOUT
+        )
+    )

@@ -16,7 +16,7 @@ from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
 
 from tests.conftest import REPO_ROOT, LiveServer
-from tests.fuzz import FUZZ_SETTINGS
+from tests.fuzz import FUZZ_SETTINGS, REQUEST_TIMEOUT
 from tests.fuzz.regressions import REST, Found
 
 # The answers each check accepts, and why, are in schemathesis.toml next to this file.
@@ -57,7 +57,7 @@ def test_what_was_found_once_stays_fixed(
         parts["path_parameters"] = found.path_parameters
     case = operation.Case(**parts)
     response = case.call_and_validate(
-        base_url=live_server.url, headers=admin_headers, checks=CHECKS
+        base_url=live_server.url, headers=admin_headers, checks=CHECKS, timeout=REQUEST_TIMEOUT
     )
     if found.status is not None:
         assert response.status_code == found.status, (found.why, response.text)
@@ -66,4 +66,6 @@ def test_what_was_found_once_stays_fixed(
 @schema.exclude(path="/metrics").parametrize()
 @FUZZ_SETTINGS
 def test_every_operation(case: Any, live_server: LiveServer, admin_headers: dict[str, str]) -> None:
-    case.call_and_validate(base_url=live_server.url, headers=admin_headers, checks=CHECKS)
+    case.call_and_validate(
+        base_url=live_server.url, headers=admin_headers, checks=CHECKS, timeout=REQUEST_TIMEOUT
+    )

@@ -6,6 +6,7 @@ import strawberry
 
 from app.api.graphql.context import Info
 from app.api.graphql.employees import EmployeeType, RoleEnum, from_model
+from app.api.graphql.notifications import NotificationPreferencesType, preferences_of_viewer
 from app.domain.access import service
 from app.domain.employees import service as employees
 
@@ -24,6 +25,10 @@ class ViewerType:
     role: RoleEnum  # type: ignore[valid-type]
     scopes: list[str]
     employee: EmployeeType | None
+
+    @strawberry.field(description="The viewer's notification preferences (people only).")
+    async def notification_preferences(self, info: Info) -> NotificationPreferencesType | None:
+        return await preferences_of_viewer(info)
 
 
 @strawberry.type

@@ -17,12 +17,14 @@ from strawberry.experimental.pydantic import type as pydantic_type
 from app.api.graphql.context import Info
 from app.api.graphql.employees import EmployeeType, from_model, given_fields
 from app.api.graphql.matching_settings import plain
+from app.api.graphql.pair_fit_types import FitCheckType, fit_check_from_read
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
 from app.domain.pagination import Page
 from app.domain.pairs import access as pair_access
 from app.domain.pairs import agreement as agreement_service
+from app.domain.pairs import fit as fit_service
 from app.domain.pairs import goals as goal_service
 from app.domain.pairs import service as pair_service
 from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairOrigin, PairStatus
@@ -112,7 +114,12 @@ class PairLoaders:
                 )
             return [found[p.id] for p in pairs]
 
+        async def load_fit_checks(pairs: Sequence[Pair]) -> list[FitCheckType]:
+            found = await fit_service.fit_checks_of(session, principal, pairs)
+            return [fit_check_from_read(found[p.id]) for p in pairs]
+
         self.goals = DataLoader(load_fn=load_goals)
+        self.fit_checks = DataLoader(load_fn=load_fit_checks, cache_key_fn=lambda pair: pair.id)
         self.last_logs = DataLoader(
             load_fn=load_last_logs, cache_key_fn=lambda key: (key[0].id, key[1])
         )
@@ -344,6 +351,13 @@ class PairType:
     @strawberry.field(description="Progress and health computed now, batched.")
     async def progress(self, info: Info) -> ProgressType:
         return progress_from_model(await loaders(info).progress.load(self.model))
+
+    @strawberry.field(
+        description="The fit check as you may see it (see the REST fit check), batched."
+    )
+    async def fit_check(self, info: Info) -> FitCheckType:
+        found: FitCheckType = await loaders(info).fit_checks.load(self.model)
+        return found
 
 
 def pair_from_model(pair: Pair) -> PairType:

@@ -25,6 +25,8 @@ from app.api.graphql.errors import QUERY_TOO_COMPLEX, ProblemErrors, Schema, cod
 from app.api.graphql.groups import GroupQuery
 from app.api.graphql.ide import offline_graphiql_html
 from app.api.graphql.matching import MatchingMutation, MatchingQuery
+from app.api.graphql.notifications import NotificationMutation
+from app.api.graphql.pair_fit import PairFitMutation
 from app.api.graphql.pairs import PairMutation, PairQuery
 from app.api.graphql.programs import ProgramMutation, ProgramQuery
 from app.api.graphql.support import SupportMutation, SupportQuery
@@ -51,7 +53,9 @@ class Mutation(
     ConsultationMutation,
     MatchingMutation,
     PairMutation,
+    PairFitMutation,
     SupportMutation,
+    NotificationMutation,
 ):
     pass
 

@@ -1,5 +1,6 @@
 """The background loop: apply HRIS deliveries left waiting, dispatch outbound webhooks,
-recompute pairs' health every so often, and run queued matching runs.
+e-mail nudges (when e-mail is on), recompute pairs' health every so often, and run queued
+matching runs.
 
 It runs inside the API process by default and as ``mentorship worker`` in production;
 any number of copies can run at once (see ``app.db.locking``). Matching runs are computed
@@ -26,6 +27,7 @@ from app.db.engine import create_engine, create_session_factory
 from app.domain.integrations.hris.webhooks import apply_waiting
 from app.domain.integrations.subscriptions.dispatch import Dispatcher, DispatchPolicy
 from app.domain.matching.job import MatchingJobs
+from app.domain.notifications.mailer import MailPolicy, MailServer, NudgeMailer
 from app.domain.progress.health_check import check_pair_health
 
 log = logging.getLogger("app.integrations.worker")
@@ -45,6 +47,8 @@ class Worker:
     settings: Settings | None = None
     # How long to wait before starting the matching process again after it died.
     matching_restart_seconds: float = 5.0
+    # Sends ``nudge.due`` events by e-mail; None while e-mail is off.
+    mailer: NudgeMailer | None = None
 
     @classmethod
     def from_settings(
@@ -57,6 +61,11 @@ class Worker:
             disable_after_failures=settings.webhook_disable_after_failures,
             allow_private_targets=settings.webhook_allow_private_targets,
         )
+        mailer = None
+        if settings.email_enabled:
+            mailer = NudgeMailer(
+                factory, MailServer.from_settings(settings), MailPolicy.from_settings(settings)
+            )
         return cls(
             factory,
             policy,
@@ -64,6 +73,7 @@ class Worker:
             poll_seconds=settings.worker_poll_seconds,
             pair_health_every=timedelta(seconds=settings.pair_health_interval_seconds),
             settings=settings,
+            mailer=mailer,
         )
 
     def __post_init__(self) -> None:
@@ -76,7 +86,9 @@ class Worker:
         if time.monotonic() >= self._pair_health_due:
             self._pair_health_due = time.monotonic() + self.pair_health_every.total_seconds()
             await check_pair_health(self.factory)
-        return applied + await self.dispatcher.run_once()
+        dispatched = await self.dispatcher.run_once()
+        mailed = await self.mailer.run_once() if self.mailer is not None else 0
+        return applied + dispatched + mailed
 
     async def run(self, stop: asyncio.Event) -> None:
         matching = asyncio.create_task(self.run_matching(stop))

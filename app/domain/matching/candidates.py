@@ -13,7 +13,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.employees.models import Employee, EmployeeStatus
-from app.domain.pairs.door import mentor_capacity
+from app.domain.pairs.door import avoided_pairs, mentor_capacity
 from app.domain.pairs.models import Pair, PairSeat
 from app.domain.participants import fit
 from app.domain.participants.explanations import Explanation, explain
@@ -37,6 +37,8 @@ class Pool:
     seats_taken: dict[uuid.UUID, int]  # participant id -> open pairs held
     previous_pairs: fit.PairHistory
     objective_tags: list[str] = field(default_factory=list)
+    # Two employee ids whose pair ended as not a fit: a hard exclusion in either role.
+    not_a_fit: fit.PairHistory = frozenset()
 
     @property
     def config(self) -> ScoringConfig:
@@ -54,7 +56,7 @@ class Pool:
         )
 
     def score(self, mentees: list[Candidate], mentors: list[Candidate]) -> ScoreMatrix:
-        return fit.score(self.rules, mentees, mentors, self.previous_pairs)
+        return fit.score(self.rules, mentees, mentors, self.previous_pairs, self.not_a_fit)
 
     def population(
         self,
@@ -64,7 +66,14 @@ class Pool:
     ) -> Population:
         """Mentees x mentors encoded for scoring by blocks; ``forbidden`` holds (mentee
         index, mentor index) pairs a manager excluded."""
-        return Population(mentees, mentors, self.config, self.previous_pairs, forbidden)
+        return Population(
+            mentees,
+            mentors,
+            self.config,
+            self.previous_pairs,
+            forbidden,
+            not_a_fit=self.not_a_fit,
+        )
 
 
 @dataclass
@@ -78,6 +87,7 @@ class PoolRows:
     chains: dict[uuid.UUID, frozenset[uuid.UUID]]
     seats: dict[uuid.UUID, int]
     history: list[tuple[uuid.UUID, uuid.UUID]]
+    not_a_fit: fit.PairHistory = frozenset()
 
 
 async def pool_rows(
@@ -120,7 +130,10 @@ async def pool_rows(
             )
         )
     ).all()
-    return PoolRows(program, rules, participants, employees, chains, seats, list(history))
+    not_a_fit = await avoided_pairs(session, program.organization_id)
+    return PoolRows(
+        program, rules, participants, employees, chains, seats, list(history), not_a_fit
+    )
 
 
 def build_pool(rows: PoolRows) -> Pool:
@@ -135,6 +148,7 @@ def build_pool(rows: PoolRows) -> Pool:
         seats_taken=rows.seats,
         previous_pairs=frozenset((a, b) for a, b in rows.history),
         objective_tags=rows.rules.objective_tags,
+        not_a_fit=rows.not_a_fit,
     )
     for participant in rows.participants.values():
         employee = rows.employees[participant.employee_id]

@@ -6,17 +6,21 @@ with the directory and the profiles as they are now, what makes a pair possible 
 
 - a mentor and a mentee of the program, both approved and both active employees;
 - no hard exclusion (the same reporting line, someone they asked to avoid, a pair they had
-  before, no shared language, the program's thresholds: app/domain/participants/fit.py);
+  before, two people whose pair ended as not a fit, no shared language, the program's
+  thresholds: app/domain/participants/fit.py);
 - a free seat: a mentee holds one open pair, a mentor at most their capacity.
 
 Seats are unique per participant, so the database itself refuses a second open pair for a
 mentee or a mentor beyond their capacity, even when two requests race; ending a pair
-(``close_pair``) gives its seats back. No other code creates a ``Pair`` or a ``PairSeat``
-(tests/domain/test_layering.py holds the repository to that).
+(``close_pair``) gives its seats back. A pair that ends as ``mismatch`` records its two
+people as a ``PairAvoidance``, which every later pairing (this door, matching runs, a
+mentee's suggestions) reads as a hard exclusion, whichever roles they would take. No other
+code creates a ``Pair`` or a ``PairSeat`` (tests/domain/test_layering.py holds the repository
+to that).
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +35,7 @@ from app.domain.pairs.models import (
     OPEN_STATUSES,
     EndReason,
     Pair,
+    PairAvoidance,
     PairOrigin,
     PairSeat,
     PairStatus,
@@ -158,6 +163,7 @@ async def _judge(
     )
     previous: fit.PairHistory = frozenset((a, b) for a, b in history.all() if (a, b) in pairs)
     rules = await fit.fit_rules(session, program)
+    not_a_fit = await avoided_pairs(session, program.organization_id, people)
     verdicts = []
     for opening in openings:
         mentee = fit.candidate(opening.mentee, employees[opening.mentee.employee_id], chains, 1)
@@ -167,7 +173,7 @@ async def _judge(
             chains,
             mentor_capacity(opening.mentor, program),
         )
-        verdicts.append(fit.judge(rules, mentee, mentor, previous))
+        verdicts.append(fit.judge(rules, mentee, mentor, previous, not_a_fit))
     return verdicts
 
 
@@ -248,5 +254,51 @@ async def close_pair(
     pair.end_reason = reason
     pair.end_note = note
     await session.exec(delete(PairSeat).where(col(PairSeat.pair_id) == pair.id))
+    if reason == EndReason.MISMATCH:
+        await _avoid(session, pair)
     await session.flush()
     return pair
+
+
+def _ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    return (a, b) if str(a) < str(b) else (b, a)
+
+
+async def _avoid(session: AsyncSession, pair: Pair) -> None:
+    """Record the pair's two people as not to be paired again (once per two people)."""
+    first, second = _ordered(pair.mentor_employee_id, pair.mentee_employee_id)
+    known = await session.exec(
+        select(PairAvoidance.id).where(
+            PairAvoidance.organization_id == pair.organization_id,
+            PairAvoidance.first_employee_id == first,
+            PairAvoidance.second_employee_id == second,
+        )
+    )
+    if known.first() is None:
+        session.add(
+            PairAvoidance(
+                organization_id=pair.organization_id,
+                first_employee_id=first,
+                second_employee_id=second,
+                pair_id=pair.id,
+                program_id=pair.program_id,
+                reason=EndReason.MISMATCH,
+            )
+        )
+
+
+async def avoided_pairs(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    employee_ids: Collection[uuid.UUID] | None = None,
+) -> frozenset[tuple[uuid.UUID, uuid.UUID]]:
+    """The two people of each avoidance of the organisation (of ``employee_ids`` when given),
+    as (first, second) employee ids; read as a hard exclusion in both roles."""
+    statement = select(PairAvoidance.first_employee_id, PairAvoidance.second_employee_id).where(
+        PairAvoidance.organization_id == organization_id
+    )
+    if employee_ids is not None:
+        # The door asks about a handful of people; a whole pool reads them all (few rows).
+        statement = statement.where(col(PairAvoidance.first_employee_id).in_(list(employee_ids)))
+        statement = statement.where(col(PairAvoidance.second_employee_id).in_(list(employee_ids)))
+    return frozenset((a, b) for a, b in (await session.exec(statement)).all())

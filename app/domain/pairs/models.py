@@ -118,3 +118,54 @@ class PairGoal(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
     progress: int = Field(default=0)
     target_date: date | None = Field(default=None)
     created_by: uuid.UUID | None = Field(default=None)
+
+
+class FitAnswer(StrEnum):
+    GOOD_FIT = "good_fit"
+    UNSURE = "unsure"
+    NOT_A_FIT = "not_a_fit"
+
+
+class PairFitCheck(IdMixin, TenantMixin, TimestampMixin, table=True):
+    """One side's answer to the fit check after the pair's first confirmed session.
+
+    The note is for the program's managers only: never shown to the other side, never put
+    in an event (app/domain/pairs/fit.py).
+    """
+
+    __tablename__ = "pair_fit_checks"
+    __table_args__ = (UniqueConstraint("pair_id", "side"),)
+
+    pair_id: uuid.UUID = Field(foreign_key="pairs.id", ondelete="CASCADE")
+    program_id: uuid.UUID = Field(foreign_key="programs.id", ondelete="CASCADE")
+    employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE", index=True)
+    side: str = Field(sa_type=String(8))
+    answer: FitAnswer = Field(sa_type=String(12))
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class PairAvoidance(IdMixin, TenantMixin, TimestampMixin, table=True):
+    """Two people the organisation no longer pairs, whatever the program or their roles.
+
+    Written by the door when a pair ends as ``mismatch`` (app/domain/pairs/door.py); read as
+    a hard exclusion by the door, matching runs and suggestions. ``first_employee_id`` is the
+    smaller id, so the two are recorded once. A manager marks the mismatch reviewed.
+    """
+
+    __tablename__ = "pair_avoidances"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "first_employee_id", "second_employee_id"),
+        Index("ix_pair_avoidances_organization_id_reviewed_at", "organization_id", "reviewed_at"),
+    )
+
+    first_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    second_employee_id: uuid.UUID = Field(foreign_key="employees.id", ondelete="CASCADE")
+    pair_id: uuid.UUID | None = Field(
+        default=None, foreign_key="pairs.id", ondelete="SET NULL", index=True
+    )
+    program_id: uuid.UUID | None = Field(
+        default=None, foreign_key="programs.id", ondelete="SET NULL"
+    )
+    reason: EndReason = Field(default=EndReason.MISMATCH, sa_type=String(16))
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reviewed_by: str | None = Field(default=None, sa_type=String(80))

@@ -1,9 +1,12 @@
-"""A person's mentoring records (goals, session logs, private notes, feedback): export, erasure.
+"""A person's mentoring records (goals, session logs, private notes, feedback, fit checks):
+export, erasure.
 
 Export holds what the person wrote: the logs they authored, their side of the others'
-logs, their own private notes (never the other person's), the goals they set and their
-feedback. Erasure blanks that free text and deletes their private notes; the rows stay, so
-sessions, minutes, ratings and goals are still counted.
+logs, their own private notes (never the other person's), the goals they set, their
+feedback and fit check answers (with their note), and the pairs ended as not a fit that keep
+them from being paired with someone again (the pair, never who answered what). Erasure
+blanks that free text and deletes their private notes; the rows stay, so sessions, minutes,
+ratings, goals and answers are still counted, and the two people of a mismatch stay apart.
 """
 
 import uuid
@@ -12,7 +15,7 @@ from typing import Any
 from sqlmodel import col, delete, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.pairs.models import Pair, PairGoal
+from app.domain.pairs.models import Pair, PairAvoidance, PairFitCheck, PairGoal
 from app.domain.progress.models import PairFeedback
 from app.domain.session_logs.models import Owner, SessionLog, SessionLogNote
 
@@ -86,7 +89,39 @@ async def export(
             PairFeedback.employee_id == employee_id,
         )
     )
+    fit_checks = await session.exec(
+        select(PairFitCheck).where(
+            PairFitCheck.organization_id == organization_id,
+            PairFitCheck.employee_id == employee_id,
+        )
+    )
+    avoided = await session.exec(
+        select(PairAvoidance).where(
+            PairAvoidance.organization_id == organization_id,
+            or_(
+                PairAvoidance.first_employee_id == employee_id,
+                PairAvoidance.second_employee_id == employee_id,
+            ),
+        )
+    )
     return {
+        "pair_fit_checks": [
+            {
+                "pair_id": str(f.pair_id),
+                "side": f.side,
+                "answer": str(f.answer),
+                "note": f.note,
+                "answered_at": f.created_at.isoformat(),
+            }
+            for f in fit_checks.all()
+        ],
+        "pair_mismatches": [
+            {
+                "pair_id": str(a.pair_id) if a.pair_id else None,
+                "ended_at": a.created_at.isoformat(),
+            }
+            for a in avoided.all()
+        ],
         "session_logs": exported,
         "session_log_private_notes": [
             {"log_id": str(n.log_id), "body": n.body} for n in notes.all()
@@ -130,4 +165,13 @@ async def erase(session: AsyncSession, organization_id: uuid.UUID, employee_id: 
     for answer in feedback.all():
         answer.what_worked = ERASED if answer.what_worked is not None else None
         answer.what_to_improve = ERASED if answer.what_to_improve is not None else None
+    fit_checks = await session.exec(
+        select(PairFitCheck).where(
+            PairFitCheck.organization_id == organization_id,
+            PairFitCheck.employee_id == employee_id,
+            col(PairFitCheck.note).is_not(None),
+        )
+    )
+    for check in fit_checks.all():
+        check.note = ERASED
     await session.flush()

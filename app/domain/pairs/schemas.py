@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from sqlmodel import Field, SQLModel
 
 from app.domain import examples
-from app.domain.pairs.models import EndReason, GoalStatus, PairOrigin, PairStatus
+from app.domain.pairs.models import EndReason, FitAnswer, GoalStatus, PairOrigin, PairStatus
 from app.domain.schemas import CalendarDate, InputSchema, request_examples
 
 
@@ -169,3 +169,54 @@ class GoalRead(SQLModel):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class FitCheckWrite(InputSchema):
+    """Your side's answer to the fit check, once, after the pair's first confirmed session."""
+
+    model_config = InputSchema.model_config | {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "answer": "good_fit",
+                    "note": "We clicked; the first session already changed how I use Teams.",
+                }
+            ]
+        }
+    }
+
+    answer: FitAnswer = Field(
+        description="`good_fit`, `unsure`, or `not_a_fit` (ends the pair as `mismatch`)."
+    )
+    note: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="For the program's managers only: never shown to the other side.",
+    )
+
+
+class FitCheckSideRead(SQLModel):
+    """One side's answer, as the caller may see it."""
+
+    side: str = Field(description="`mentor` or `mentee`.")
+    answered: bool | None = Field(
+        description="Whether this side answered; null when it would tell who ended the pair."
+    )
+    answer: FitAnswer | None = Field(description="Your own, or both for managers and readers.")
+    note: str | None = Field(description="Your own, or both for the program's managers.")
+    answered_at: datetime | None
+
+
+class FitCheckRead(SQLModel):
+    pair_id: uuid.UUID
+    due_since: datetime | None = Field(
+        description="When the pair's first session was confirmed; null: not due yet."
+    )
+    open: bool = Field(description="The caller's side can answer now.")
+    your_side: str | None = Field(description="`mentor`, `mentee`, or null for others.")
+    mentor: FitCheckSideRead
+    mentee: FitCheckSideRead
+    mismatch_reviewed_at: datetime | None = Field(
+        description="For managers and readers: when a manager reviewed the pair's ending as "
+        "not a fit (null: not reviewed, or not ended so)."
+    )

@@ -357,3 +357,12 @@ async def end_pairs_of_leaver(
         move = PairTransition(to=PairStatus.ENDED_EARLY, reason=EndReason.LEFT_COMPANY)
         ended.append(await _move(session, principal, pair, move))
     return ended
+
+
+async def end_as_mismatch(session: AsyncSession, pair: Pair) -> Pair:
+    """End a pair as not a fit without naming who said so: no actor, no note in the event.
+
+    The door records the two people as not to be paired again and gives the seats back.
+    """
+    move = PairTransition(to=PairStatus.ENDED_EARLY, reason=EndReason.MISMATCH)
+    return await _move(session, None, pair, move)

@@ -30,20 +30,22 @@ class Ineligible(IntEnum):
     SAME_PERSON = 1
     REPORTING_LINE = 2
     AVOIDED = 3
-    PAIRED_BEFORE = 4
-    NO_SHARED_LANGUAGE = 5
-    MENTOR_MOTIVATION_LOW = 6
-    MENTEE_OPENNESS_LOW = 7
-    NOT_REVERSE = 8
-    FORBIDDEN = 9  # a manager excluded the pair from a run
-    TOPIC_OVERLAP_LOW = 10
-    TIMEZONE_GAP = 11
+    NOT_A_FIT = 4  # a pair of theirs ended as a mismatch (app/domain/pairs/door.py)
+    PAIRED_BEFORE = 5
+    NO_SHARED_LANGUAGE = 6
+    MENTOR_MOTIVATION_LOW = 7
+    MENTEE_OPENNESS_LOW = 8
+    NOT_REVERSE = 9
+    FORBIDDEN = 10  # a manager excluded the pair from a run
+    TOPIC_OVERLAP_LOW = 11
+    TIMEZONE_GAP = 12
 
 
 INELIGIBLE_TEXT = {
     Ineligible.SAME_PERSON: "the same person",
     Ineligible.REPORTING_LINE: "same reporting line",
     Ineligible.AVOIDED: "one asked not to be paired with the other",
+    Ineligible.NOT_A_FIT: "a pair of theirs ended as not a fit",
     Ineligible.PAIRED_BEFORE: "they were paired before",
     Ineligible.NO_SHARED_LANGUAGE: "no shared language",
     Ineligible.MENTOR_MOTIVATION_LOW: "mentor motivation below the program's threshold",

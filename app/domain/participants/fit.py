@@ -182,16 +182,24 @@ def score(
     mentees: Sequence[Candidate],
     mentors: Sequence[Candidate],
     previous_pairs: PairHistory,
+    not_a_fit: PairHistory = frozenset(),
 ) -> ScoreMatrix:
-    """Every mentee x mentor: scores, and which pairs the program's rules exclude."""
-    return score_matrix(mentees, mentors, rules.config, previous_pairs)
+    """Every mentee x mentor: scores, and which pairs the program's rules exclude.
+
+    ``not_a_fit`` holds two employee ids (either order) of pairs that ended as a mismatch."""
+    return score_matrix(mentees, mentors, rules.config, previous_pairs, not_a_fit)
 
 
 def judge(
-    rules: FitRules, mentee: Candidate, mentor: Candidate, previous_pairs: PairHistory
+    rules: FitRules,
+    mentee: Candidate,
+    mentor: Candidate,
+    previous_pairs: PairHistory,
+    not_a_fit: PairHistory = frozenset(),
 ) -> Explanation:
     """One pair scored and explained, with the very code that scores a whole pool."""
-    return explain(score(rules, [mentee], [mentor], previous_pairs), 0, 0, rules.config)
+    matrix = score(rules, [mentee], [mentor], previous_pairs, not_a_fit)
+    return explain(matrix, 0, 0, rules.config)
 
 
 def explanation_document(explanation: Explanation) -> dict[str, Any]:

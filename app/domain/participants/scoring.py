@@ -68,9 +68,11 @@ def score_matrix(
     mentors: Sequence[Candidate],
     config: ScoringConfig,
     previous_pairs: PairSet = frozenset(),
+    not_a_fit: PairSet = frozenset(),
 ) -> ScoreMatrix:
-    """Every mentee x mentor score; ``previous_pairs`` holds (mentee, mentor) employee ids."""
-    return Population(mentees, mentors, config, previous_pairs).block()
+    """Every mentee x mentor score; ``previous_pairs`` holds (mentee, mentor) employee ids,
+    ``not_a_fit`` two employee ids in either order."""
+    return Population(mentees, mentors, config, previous_pairs, not_a_fit=not_a_fit).block()
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,9 @@ class Population:
     """Mentees and mentors encoded once; ``block`` scores any mentees x mentors block.
 
     ``previous_pairs`` holds (mentee, mentor) employee ids of pairs they had before;
-    ``forbidden`` holds (mentee index, mentor index) cells a manager excluded.
+    ``forbidden`` holds (mentee index, mentor index) cells a manager excluded;
+    ``not_a_fit`` holds two employee ids, in either order, whose pair ended as not a fit:
+    they are excluded whichever of them would mentor.
     """
 
     def __init__(
@@ -165,6 +169,8 @@ class Population:
         config: ScoringConfig,
         previous_pairs: PairSet = frozenset(),
         forbidden: Iterable[tuple[int, int]] = (),
+        *,
+        not_a_fit: PairSet = frozenset(),
     ) -> None:
         self.mentees, self.mentors, self.config = mentees, mentors, config
         groups = [[c.teaches, c.learns] for c in [*mentees, *mentors]]
@@ -182,7 +188,7 @@ class Population:
         self.e = _Side(mentees, topics, bonus, languages, slots, codes)
         self.t = _Side(mentors, topics, bonus, languages, slots, codes)
         self._diversity(codes)
-        self._relations(previous_pairs, forbidden)
+        self._relations(previous_pairs, forbidden, not_a_fit)
 
     def _diversity(self, codes: tuple[dict[str, int], dict[str, int]]) -> None:
         """Diversity as one product of the two sides' features: for each attribute the
@@ -215,9 +221,11 @@ class Population:
     def shape(self) -> tuple[int, int]:
         return len(self.mentees), len(self.mentors)
 
-    def _relations(self, previous: PairSet, forbidden: Iterable[tuple[int, int]]) -> None:
+    def _relations(
+        self, previous: PairSet, forbidden: Iterable[tuple[int, int]], not_a_fit: PairSet
+    ) -> None:
         """Pairs named person to person: the same person, a reporting line, someone to avoid
-        or preferred, a pair they had before."""
+        or preferred, a pair they had before, a pair that was not a fit."""
         mentor_at: dict[uuid.UUID, list[int]] = {}
         for j, mentor in enumerate(self.mentors):
             mentor_at.setdefault(mentor.employee_id, []).append(j)
@@ -249,6 +257,13 @@ class Population:
         self.before = _Pairs.of(
             (i, j)
             for mentee_employee, mentor_employee in previous
+            for i in mentee_at.get(mentee_employee, [])
+            for j in mentor_at.get(mentor_employee, [])
+        )
+        self.mismatched = _Pairs.of(
+            (i, j)
+            for a, b in not_a_fit
+            for mentee_employee, mentor_employee in ((a, b), (b, a))
             for i in mentee_at.get(mentee_employee, [])
             for j in mentor_at.get(mentor_employee, [])
         )
@@ -387,6 +402,7 @@ class Population:
             reason[shared < 0.5] = Ineligible.NO_SHARED_LANGUAGE
             del shared
         reason[cells.of(self.before)] = Ineligible.PAIRED_BEFORE
+        reason[cells.of(self.mismatched)] = Ineligible.NOT_A_FIT
         reason[cells.of(self.avoided)] = Ineligible.AVOIDED
         reason[cells.of(self.line)] = Ineligible.REPORTING_LINE
         reason[cells.of(self.same_person)] = Ineligible.SAME_PERSON

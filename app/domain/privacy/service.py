@@ -20,6 +20,7 @@ from app.domain.events.service import record_event
 from app.domain.groups import privacy as group_privacy
 from app.domain.integrations import privacy as integration_privacy
 from app.domain.matching import privacy as matching_privacy
+from app.domain.notifications import privacy as notification_privacy
 from app.domain.pairs import privacy as pair_privacy
 from app.domain.programs import privacy as program_privacy
 from app.domain.support import privacy as support_privacy
@@ -31,6 +32,7 @@ MODULES = (
     pair_privacy,
     support_privacy,
     group_privacy,
+    notification_privacy,
 )
 
 

@@ -193,6 +193,8 @@ MUTATIONS: dict[str, dict[str, str]] = {
     "writePairAgreement": {"pairId": "pair"},
     "acknowledgePairAgreement": {"pairId": "pair"},
     "submitPairFeedback": {"pairId": "pair"},
+    "answerPairFitCheck": {"pairId": "pair"},
+    "reviewPairMismatch": {"pairId": "pair"},
     "createCircle": CIRCLES,
     "autoFormCircles": CIRCLES,
     "joinCircle": CIRCLE | {"employeeId": "employee"},
@@ -215,7 +217,14 @@ MUTATIONS: dict[str, dict[str, str]] = {
     "inviteGuestMentor": {"guestId": "guest", "circleId": "circle", "workshopId": "workshop"},
 }
 # Mutations without identifiers create in the caller's own organisation.
-CREATIONS = {"createEmployee", "createProgram", "createWorkshop", "createGuestMentor"}
+CREATIONS = {
+    "createEmployee",
+    "createProgram",
+    "createWorkshop",
+    "createGuestMentor",
+    # The caller's own preferences: nothing of another organisation's to name.
+    "updateNotificationPreferences",
+}
 # Inputs that the generated values below would not make valid.
 INPUTS: dict[str, dict[str, Any]] = {
     "openConsultation": {"question": "Beta?", "deadline": "2031-01-01T00:00:00Z"},
@@ -229,7 +238,10 @@ INPUTS: dict[str, dict[str, Any]] = {
 
 # Identifier arguments of which a mutation takes exactly one; and arguments it needs besides.
 LEFT_OUT = {"recordMeetingAttendance": {"guestId"}, "inviteGuestMentor": {"workshopId"}}
-EXTRA: dict[str, dict[str, Any]] = {"respondToMeeting": {"rsvp": "YES"}}
+EXTRA: dict[str, dict[str, Any]] = {
+    "respondToMeeting": {"rsvp": "YES"},
+    "answerPairFitCheck": {"answer": "NOT_A_FIT"},
+}
 
 
 def _value(kind: Any, name: str) -> Any:

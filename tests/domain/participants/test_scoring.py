@@ -212,3 +212,23 @@ def test_program_settings_tune_the_hard_rules_and_diversity() -> None:
     assert list(diversity) == [0.0, 1.0]
     _, why = one(finance_paris, finance_berlin, departments_only)
     assert not any(r.startswith("different location") for r in why.reasons)
+
+
+def test_two_people_whose_pair_was_not_a_fit_are_excluded_in_either_role() -> None:
+    alice, bob, carol = mentee(), mentor(), mentor()
+    # Bob and Alice ended as not a fit; each could now be on the other side of a pair.
+    bob_as_mentee = mentee(employee_id=bob.employee_id)
+    alice_as_mentor = mentor(employee_id=alice.employee_id)
+    not_a_fit = frozenset({(bob.employee_id, alice.employee_id)})
+    matrix = score_matrix(
+        [alice, bob_as_mentee], [bob, carol, alice_as_mentor], CONFIG, not_a_fit=not_a_fit
+    )
+    assert matrix.ineligible[0, 0] == Ineligible.NOT_A_FIT
+    assert matrix.ineligible[1, 2] == Ineligible.NOT_A_FIT
+    assert matrix.ineligible[0, 1] == Ineligible.ELIGIBLE  # Carol is still a fine mentor
+    why = explain(matrix, 0, 0, CONFIG)
+    assert not why.eligible
+    assert why.ineligible_code == "not_a_fit"
+    assert why.ineligible_reason == "a pair of theirs ended as not a fit"
+    # The reason says nothing about who answered: it is the same from both sides.
+    assert explain(matrix, 1, 2, CONFIG).ineligible_reason == why.ineligible_reason

@@ -1,0 +1,63 @@
+"""GraphQL adapter of notifications: the caller's own notification preferences."""
+
+import strawberry
+from strawberry.experimental.pydantic import type as pydantic_type
+
+from app.api.graphql.context import Info
+from app.api.graphql.matching_settings import plain
+from app.domain.notifications import service
+from app.domain.notifications.schemas import (
+    NotificationPreferencesRead,
+    NotificationPreferencesUpdate,
+    QuietHoursRead,
+)
+
+
+@pydantic_type(model=QuietHoursRead, all_fields=True, name="QuietHours")
+class QuietHoursType:
+    pass
+
+
+@pydantic_type(model=NotificationPreferencesRead, all_fields=True, name="NotificationPreferences")
+class NotificationPreferencesType:
+    pass
+
+
+@strawberry.input
+class QuietHoursInput:
+    start: str = strawberry.field(description="Local time, HH:MM (24 h).")
+    end: str = strawberry.field(description="Local time, HH:MM (24 h); not equal to start.")
+
+
+@strawberry.input(description="The whole set of preferences; fields left out take defaults.")
+class NotificationPreferencesInput:
+    email_enabled: bool | None = strawberry.UNSET
+    muted_kinds: list[str] | None = strawberry.UNSET
+    quiet_hours: QuietHoursInput | None = strawberry.field(
+        default=strawberry.UNSET, description="null: e-mails at any hour; left out: 20:00-08:00."
+    )
+
+
+async def preferences_of_viewer(info: Info) -> NotificationPreferencesType | None:
+    """The viewer's preferences; null for callers who are not a person (API keys)."""
+    principal = info.context.principal
+    if principal.is_machine or principal.employee_id is None:
+        return None
+    found = await service.get_preferences(info.context.session, principal)
+    return NotificationPreferencesType.from_pydantic(found)
+
+
+@strawberry.type
+class NotificationMutation:
+    @strawberry.mutation(
+        description="Set your notification preferences (all of them; `version`: optional, "
+        "the one you read, 0 before the first change)."
+    )
+    async def update_notification_preferences(
+        self, info: Info, input: NotificationPreferencesInput, version: int | None = None
+    ) -> NotificationPreferencesType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = NotificationPreferencesUpdate.model_validate(plain(input))
+            updated = await service.update_preferences(session, ctx.principal, data, version)
+        return NotificationPreferencesType.from_pydantic(updated)

@@ -1,0 +1,43 @@
+"""GraphQL adapter of the fit check: answer it, mark a not-a-fit ending reviewed.
+
+The pair's ``fitCheck`` field lives on ``Pair`` (app/api/graphql/pairs.py), batched.
+"""
+
+import uuid
+
+import strawberry
+
+from app.api.graphql.context import Info
+from app.api.graphql.pair_fit_types import FitAnswerEnum, FitCheckType, fit_check_from_read
+from app.domain.pairs import fit
+from app.domain.pairs.schemas import FitCheckWrite
+
+
+@strawberry.type
+class PairFitMutation:
+    @strawberry.mutation(
+        description="Answer your pair's fit check, once, after its first confirmed session. "
+        "The note is for the program's managers only; `NOT_A_FIT` ends the pair as a mismatch "
+        "without saying who, and the two are never paired again."
+    )
+    async def answer_pair_fit_check(
+        self,
+        info: Info,
+        pair_id: uuid.UUID,
+        answer: FitAnswerEnum,  # type: ignore[valid-type]
+        note: str | None = None,
+    ) -> FitCheckType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            data = FitCheckWrite(answer=answer, note=note)
+            view = await fit.answer_fit_check(session, ctx.principal, pair_id, data)
+        return fit_check_from_read(view)
+
+    @strawberry.mutation(
+        description="Mark a pair's ending as not a fit reviewed (the program's managers)."
+    )
+    async def review_pair_mismatch(self, info: Info, pair_id: uuid.UUID) -> FitCheckType | None:
+        ctx = info.context
+        async with ctx.mutation() as session:
+            view = await fit.review_mismatch(session, ctx.principal, pair_id)
+        return fit_check_from_read(view)

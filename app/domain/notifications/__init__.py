@@ -1,0 +1,1 @@
+"""Notifications: each person's preferences, and nudges sent to them by e-mail."""
