@@ -340,6 +340,22 @@ async def others_log(t: Tenant) -> Call:
     return _pair_call(pair, pair.mentor, log_id=log["id"])
 
 
+@setup("put", f"{PAIR}/fit-check")
+async def first_session_confirmed(t: Tenant) -> Call:
+    pair = await make_pair(t)
+    log = await ok(await pair.log())
+    confirmed = await t.client.post(
+        pair_url(pair.pair, "session-logs", log["id"], "confirm"), json={}, headers=pair.mentor
+    )
+    await ok(confirmed, 200)
+    return _pair_call(pair, pair.mentee)
+
+
+@setup("put", f"{API}/me/notification-preferences")
+async def a_person(t: Tenant) -> Call:
+    return Call(t.as_user(await t.employee()))
+
+
 # --- the support network -------------------------------------------------------------------
 
 
@@ -585,9 +601,10 @@ async def send_example(
     headers = dict(call.headers)
     if "If-Match" not in headers and method in ("patch", "put"):
         current = await client.get(target, headers=headers)
-        if current.status_code == 200:
-            version = current.headers.get("ETag") or f'"{current.json()["version"]}"'
-            headers["If-Match"] = version
+        if current.status_code == 200 and "ETag" in current.headers:
+            headers["If-Match"] = current.headers["ETag"]
+        elif current.status_code == 200 and "version" in current.json():
+            headers["If-Match"] = f'"{current.json()["version"]}"'
     response = await client.request(
         method.upper(),
         target,
