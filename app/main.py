@@ -257,6 +257,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                         }
                     }
     _describe_graphql(document["paths"].get("/graphql", {}))
+    for path in document["paths"].values():
+        for operation in path.values():
+            problems.name_codes(operation)
     app.openapi_schema = document
     return document
 
@@ -279,12 +282,32 @@ def _require_if_match(operation: dict[str, Any]) -> None:
             parameter["schema"] = {"type": "string", "title": "If-Match"}
 
 
+GRAPHQL_EXAMPLE = {
+    "query": (
+        "query MyPairs($first: Int!) { viewer { role employee { givenName } } "
+        "pairs(first: $first) { nodes { id status health startedOn } } }"
+    ),
+    "variables": {"first": 10},
+    "operationName": "MyPairs",
+}
+
+
 def _describe_graphql(item: dict[str, Any]) -> None:
     """strawberry's routes know nothing of our problems; say what they do and may answer."""
     problem = {problems.PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     errors = {
         "400": {"description": "The body is not a GraphQL request.", "content": problem},
-        "401": {"description": "Missing, invalid or expired credentials.", "content": problem},
+        "401": {
+            "description": "Missing, invalid or expired credentials.",
+            "content": problem,
+            problems.CODES_EXTENSION: list(problems.BEARER_CODES),
+        },
+        "429": {"description": problems.responses(429)[429]["description"], "content": problem},
+    }
+    guest_token = {
+        "description": "A guest mentor's token, which opens the guest routes only.",
+        "content": problem,
+        problems.CODES_EXTENSION: [problems.GUEST_CREDENTIAL_CODE],
     }
     if "get" in item:
         item["get"].update(
@@ -293,6 +316,8 @@ def _describe_graphql(item: dict[str, Any]) -> None:
             responses={**item["get"]["responses"], **errors},
         )
         item["get"]["responses"]["200"]["content"] = {"text/html": {"schema": {"type": "string"}}}
+        if "404" in item["get"]["responses"]:
+            item["get"]["responses"]["404"][problems.CODES_EXTENSION] = ["not_found"]
     if "post" in item:
         item["post"].update(
             summary="Run a GraphQL query or mutation",
@@ -313,11 +338,12 @@ def _describe_graphql(item: dict[str, Any]) -> None:
                                 "operationName": {"type": ["string", "null"]},
                                 "extensions": {"type": ["object", "null"]},
                             },
+                            "examples": [GRAPHQL_EXAMPLE],
                         }
                     }
                 },
             },
-            responses={**item["post"]["responses"], **errors},
+            responses={**item["post"]["responses"], **errors, "404": guest_token},
         )
 
 

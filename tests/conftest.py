@@ -26,12 +26,14 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import event
 
+from app.api.problems import problem_observers
 from app.config import Settings
 from app.db.engine import unit_of_work
 from app.db.migrations import upgrade
 from app.demo import DemoResult, seed
 from app.domain.access import service as access
 from app.main import create_app
+from tests.problem_codes import RECORDER
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "MENTOR_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -39,6 +41,21 @@ POSTGRES_ADMIN_URL = os.environ.get(
 BACKENDS = [
     b.strip() for b in os.environ.get("MENTOR_TEST_BACKENDS", "sqlite,postgresql").split(",")
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def record_problems() -> Iterator[None]:
+    """Every problem answered during the run, checked against the document at the end."""
+    problem_observers.append(RECORDER)
+    yield
+    problem_observers.remove(RECORDER)
+    RECORDER.write_report()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The check of the problems observed needs the whole run behind it: it goes last.
+    last = [item for item in items if item.nodeid.startswith("tests/test_problem_codes.py")]
+    items[:] = [item for item in items if item not in last] + last
 
 
 def _asyncpg_dsn(url: str) -> str:

@@ -1,7 +1,7 @@
 """RFC 9457 problem details for every error the API answers."""
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from asgi_correlation_id import correlation_id
@@ -78,6 +78,11 @@ _DESCRIPTIONS = {
 }
 
 
+ProblemObserver = Callable[[Request | None, int, str], None]
+# Called with each problem answered (tests use it to check that every code is documented).
+problem_observers: list[ProblemObserver] = []
+
+
 def problem_response(
     request: Request | None,
     status: int,
@@ -102,6 +107,8 @@ def problem_response(
         "errors": list(errors),
         **extra,
     }
+    for observe in problem_observers:
+        observe(request, status, code)
     headers = dict(headers or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="mentorship"')
@@ -230,20 +237,86 @@ def install(app: FastAPI) -> None:
         return problem_response(request, 500, "An unexpected error occurred.")
 
 
-def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` entries documenting the problems an operation may answer."""
+# The codes an operation may answer with a status it declares, whatever it does: they come
+# from the adapters (app/api/) and from the one check of versions (app/domain/concurrency.py),
+# not from a route's own business rules.
+GENERIC_CODES: dict[int, tuple[str, ...]] = {
+    400: ("bad_request", "malformed_json"),
+    403: ("forbidden",),
+    409: ("concurrent_conflict",),
+    412: ("precondition_failed", "version_mismatch"),
+    413: ("payload_too_large",),
+    422: ("validation_failed", "unknown_parameter", "unstorable_value"),
+    428: ("precondition_required", "version_required"),
+    429: ("rate_limited",),
+    503: ("database_unavailable", "service_unavailable"),
+}
+# Refusals of a bearer credential (app/domain/access/authentication.py).
+BEARER_CODES = (
+    "unauthenticated",
+    "unauthorized",
+    "invalid_api_key",
+    "invalid_token",
+    "inactive_employee",
+    "unknown_employee",
+)
+# A guest mentor's token opens the guest routes only; elsewhere it names nothing.
+GUEST_CREDENTIAL_CODE = "not_found"
+PAGED_CODES = ("invalid_cursor",)
+CODES_EXTENSION = "x-problem-codes"
+
+
+def responses(
+    *statuses: int, codes: Mapping[int, Iterable[str]] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries documenting the problems an operation may answer.
+
+    ``codes`` names, by status, the ``code`` values the operation's own rules answer with
+    (its service's refusals); the status need not be repeated in ``statuses``. The codes every
+    operation shares are added when the document is rendered (:func:`name_codes`).
+    """
+    codes = codes or {}
     return {
         status: {
             "model": Problem,
             "description": _DESCRIPTIONS.get(status, _STATUS_TITLES[status][1]),
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            **({CODES_EXTENSION: sorted(set(codes[status]))} if status in codes else {}),
         }
-        for status in statuses
+        for status in sorted({*statuses, *codes})
     }
 
 
 COMMON = (400, 401, 403, 422, 429, 503)
 
 
-def common_responses(extra: Iterable[int] = ()) -> dict[int | str, dict[str, Any]]:
-    return responses(*sorted({*COMMON, *extra}))
+def common_responses(
+    extra: Iterable[int] = (), codes: Mapping[int, Iterable[str]] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    return responses(*sorted({*COMMON, *extra}), codes=codes)
+
+
+def name_codes(operation: dict[str, Any]) -> None:
+    """Complete each error response of an OpenAPI ``operation`` with every ``code`` it may
+    carry: in ``x-problem-codes`` for tools, and in its description for people."""
+    bearer = any("HTTPBearer" in requirement for requirement in operation.get("security", []))
+    paged = any(
+        parameter.get("in") == "query" and parameter.get("name") == "cursor"
+        for parameter in operation.get("parameters", [])
+    )
+    for key, response in operation.get("responses", {}).items():
+        status = int(key) if key.isdigit() else 0
+        if not (400 <= status < 500 or status == 503):
+            continue
+        codes = {*response.get(CODES_EXTENSION, ()), *GENERIC_CODES.get(status, ())}
+        if status == 401 and bearer:
+            codes.update(BEARER_CODES)
+        if status == 404 and bearer:
+            codes.add(GUEST_CREDENTIAL_CODE)
+        if status == 400 and paged:
+            codes.update(PAGED_CODES)
+        if not codes:
+            continue
+        response[CODES_EXTENSION] = sorted(codes)
+        listed = ", ".join(f"`{code}`" for code in sorted(codes))
+        response["description"] = f"{response.get('description', '')} Codes: {listed}.".strip()

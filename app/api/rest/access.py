@@ -37,7 +37,12 @@ class Me(BaseModel):
     employee: EmployeeRead | None
 
 
-@router.get("/me", tags=["access"], summary="Who is calling")
+@router.get(
+    "/me",
+    tags=["access"],
+    summary="Who is calling",
+    responses=responses(codes={404: ("not_found",)}),
+)
 async def me(db: DbSession, principal: CurrentPrincipal) -> Me:
     organization = await service.get_organization(db, principal)
     employee = None
@@ -53,7 +58,12 @@ async def me(db: DbSession, principal: CurrentPrincipal) -> Me:
     )
 
 
-@router.get("/organization", tags=["access"], summary="Get the caller's organisation")
+@router.get(
+    "/organization",
+    tags=["access"],
+    summary="Get the caller's organisation",
+    responses=responses(codes={404: ("not_found",)}),
+)
 async def get_organization(db: DbSession, principal: CurrentPrincipal) -> OrganizationRead:
     organization = await service.get_organization(db, principal)
     return OrganizationRead.model_validate(organization, from_attributes=True)
@@ -72,6 +82,7 @@ def _key_read(key: ApiKey) -> ApiKeyRead:
     status_code=status.HTTP_201_CREATED,
     summary="Create an API key",
     description="The token is in the answer once; only its hash is kept.",
+    responses=responses(codes={404: ("not_found",), 409: ("invalid",)}),
 )
 async def create_api_key(
     body: ApiKeyCreate, db: DbSession, principal: CurrentPrincipal, response: Response
@@ -81,7 +92,12 @@ async def create_api_key(
     return ApiKeyCreated(**_key_read(key).model_dump(), token=token)
 
 
-@router.get("/api-keys", tags=["api-keys"], summary="List API keys")
+@router.get(
+    "/api-keys",
+    tags=["api-keys"],
+    summary="List API keys",
+    responses=responses(codes={404: ("not_found",)}),
+)
 async def list_api_keys(
     db: DbSession, principal: CurrentPrincipal, paging: Paging
 ) -> Page[ApiKeyRead]:
@@ -90,7 +106,10 @@ async def list_api_keys(
 
 
 @router.get(
-    "/api-keys/{key_id}", tags=["api-keys"], summary="Get an API key", responses=responses(404)
+    "/api-keys/{key_id}",
+    tags=["api-keys"],
+    summary="Get an API key",
+    responses=responses(404, codes={404: ("not_found",)}),
 )
 async def get_api_key(key_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal) -> ApiKeyRead:
     return _key_read(await service.get_api_key(db, principal, key_id))
@@ -101,7 +120,7 @@ async def get_api_key(key_id: uuid.UUID, db: DbSession, principal: CurrentPrinci
     tags=["api-keys"],
     summary="Revoke an API key",
     description="The key stops working at once; its record stays for the audit trail.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found",)}),
 )
 async def revoke_api_key(
     key_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -126,7 +145,10 @@ def _provider_read(provider: IdentityProvider) -> IdentityProviderRead:
         "source: a JWKS document, a JWKS address, a PEM public key, or (development only) "
         "an HS256 shared secret."
     ),
-    responses=responses(409),
+    responses=responses(
+        409,
+        codes={404: ("not_found",), 409: ("identity_provider_exists", "invalid", "one_key_source")},
+    ),
 )
 async def create_identity_provider(
     body: IdentityProviderCreate, db: DbSession, principal: CurrentPrincipal, response: Response
@@ -137,7 +159,12 @@ async def create_identity_provider(
     return _provider_read(provider)
 
 
-@router.get("/identity-providers", tags=["identity-providers"], summary="List identity providers")
+@router.get(
+    "/identity-providers",
+    tags=["identity-providers"],
+    summary="List identity providers",
+    responses=responses(codes={404: ("not_found",)}),
+)
 async def list_identity_providers(
     db: DbSession, principal: CurrentPrincipal, paging: Paging
 ) -> Page[IdentityProviderRead]:
@@ -151,7 +178,7 @@ async def list_identity_providers(
     "/identity-providers/{provider_id}",
     tags=["identity-providers"],
     summary="Get an identity provider",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found",)}),
 )
 async def get_identity_provider(
     provider_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, response: Response
@@ -166,7 +193,7 @@ async def get_identity_provider(
     tags=["identity-providers"],
     summary="Update an identity provider",
     description="A new key source replaces the previous one. Send the ETag in `If-Match`.",
-    responses=responses(404, 409, 412, 428),
+    responses=responses(404, 409, 412, 428, codes={404: ("not_found",), 409: ("one_key_source",)}),
 )
 async def update_identity_provider(
     provider_id: uuid.UUID,
@@ -186,7 +213,7 @@ async def update_identity_provider(
     tags=["identity-providers"],
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove an identity provider",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found",)}),
 )
 async def delete_identity_provider(
     provider_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal

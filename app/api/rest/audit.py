@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import CurrentPrincipal, DbSession, Paging
-from app.api.problems import common_responses
+from app.api.problems import common_responses, responses
 from app.api.rest import API_PREFIX
 from app.api.schemas import Page
 from app.domain.audit import service
@@ -38,6 +38,7 @@ def _filters(
     "",
     summary="List audit entries",
     description="Administrators' actions and managers' reads of others' data, oldest first.",
+    responses=responses(codes={404: ("not_found",)}),
 )
 async def list_audit_entries(
     db: DbSession,

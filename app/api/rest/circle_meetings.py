@@ -39,7 +39,9 @@ router = APIRouter(tags=["circles"], responses=common_responses())
     status_code=status.HTTP_201_CREATED,
     summary="Schedule a circle meeting",
     description="The circle's facilitator or a manager. Emits `circle.meeting_scheduled`.",
-    responses=responses(404),
+    responses=responses(
+        404, codes={403: ("not_facilitator",), 404: ("circle_not_found", "program_not_found")}
+    ),
 )
 async def schedule_meeting(
     program_id: uuid.UUID,
@@ -54,7 +56,11 @@ async def schedule_meeting(
     return meetings.to_read(meeting)
 
 
-@router.get(f"{CIRCLE}/meetings", summary="List a circle's meetings", responses=responses(404))
+@router.get(
+    f"{CIRCLE}/meetings",
+    summary="List a circle's meetings",
+    responses=responses(404, codes={404: ("circle_not_found", "program_not_found")}),
+)
 async def list_meetings(
     program_id: uuid.UUID,
     circle_id: uuid.UUID,
@@ -68,7 +74,11 @@ async def list_meetings(
     return Page(items=[meetings.to_read(m) for m in page.items], next_cursor=page.next_cursor)
 
 
-@router.get(MEETING, summary="Get a circle meeting", responses=responses(404))
+@router.get(
+    MEETING,
+    summary="Get a circle meeting",
+    responses=responses(404, codes={404: ("circle_not_found", "program_not_found")}),
+)
 async def get_meeting(
     program_id: uuid.UUID,
     circle_id: uuid.UUID,
@@ -86,7 +96,15 @@ async def get_meeting(
     MEETING,
     summary="Change a meeting or write its notes",
     description="The facilitator or a manager, with `If-Match`.",
-    responses=responses(404, 412, 428),
+    responses=responses(
+        404,
+        412,
+        428,
+        codes={
+            403: ("not_facilitator",),
+            404: ("circle_not_found", "program_not_found"),
+        },
+    ),
 )
 async def update_meeting(
     program_id: uuid.UUID,
@@ -109,7 +127,15 @@ async def update_meeting(
     f"{MEETING}/my-response",
     summary="Answer a meeting: RSVP and confidence",
     description="A member's own RSVP and how confident they feel (1-5) at this meeting.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_member",),
+            404: ("circle_not_found", "program_not_found"),
+            409: ("empty_response",),
+        },
+    ),
 )
 async def respond(
     program_id: uuid.UUID,
@@ -127,7 +153,15 @@ async def respond(
     f"{MEETING}/attendance",
     summary="Record who attended",
     description="The facilitator or a manager, one member at a time.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_facilitator",),
+            404: ("circle_not_found", "program_not_found"),
+            409: ("one_person",),
+        },
+    ),
 )
 async def mark_meeting_attendance(
     program_id: uuid.UUID,
@@ -142,7 +176,9 @@ async def mark_meeting_attendance(
 
 
 @router.get(
-    f"{MEETING}/attendance", summary="RSVPs and attendance of a meeting", responses=responses(404)
+    f"{MEETING}/attendance",
+    summary="RSVPs and attendance of a meeting",
+    responses=responses(404, codes={404: ("circle_not_found", "program_not_found")}),
 )
 async def list_attendance(
     program_id: uuid.UUID,
@@ -162,7 +198,9 @@ async def list_attendance(
         "Each mentor's confidence (1-5) when joining a circle and at each meeting, with the "
         "program's averages: whether the support network helps. Managers and readers."
     ),
-    responses=responses(404),
+    responses=responses(
+        404, codes={403: ("not_program_manager",), 404: ("not_found", "program_not_found")}
+    ),
 )
 async def mentor_confidence(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -182,7 +220,7 @@ async def mentor_confidence(
         "caller's own meetings and workshops. The address is the credential (calendar apps "
         "send no Authorization header): keep it private; it is shown once."
     ),
-    responses=responses(404),
+    responses=responses(404, codes={403: ("not_a_person",), 404: ("circle_not_found",)}),
 )
 async def create_feed(
     body: CalendarFeedCreate, db: DbSession, principal: SupportPrincipal
@@ -198,7 +236,7 @@ async def create_feed(
     response_class=Response,
     responses={
         200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
-        **responses(401, 404),
+        **responses(codes={401: ("invalid_feed_token",), 404: ("not_found",)}),
     },
 )
 async def read_feed(

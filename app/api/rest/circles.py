@@ -43,7 +43,11 @@ router = APIRouter(tags=["circles"], responses=common_responses())
     status_code=status.HTTP_201_CREATED,
     summary="Create a mentor circle",
     description="The program's managers; members must be approved mentors of the program.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={403: ("not_program_manager",), 404: ("program_not_found",), 409: ("invalid",)},
+    ),
 )
 async def create_circle(
     program_id: uuid.UUID, body: CircleCreate, db: DbSession, principal: SupportPrincipal
@@ -56,7 +60,7 @@ async def create_circle(
     CIRCLES,
     summary="List circles",
     description="Managers see every circle of the program; members their own." + GUEST_NOTE,
-    responses=responses(404),
+    responses=responses(404, codes={401: ("invalid_guest_token",), 404: ("program_not_found",)}),
 )
 async def list_circles(
     program_id: uuid.UUID, db: DbSession, principal: SupportPrincipal, paging: Paging
@@ -81,7 +85,9 @@ async def list_circles(
         "Deterministic: the same mentors give the same circles. The most experienced member "
         "facilitates."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404, 409, codes={403: ("not_program_manager",), 404: ("program_not_found",)}
+    ),
 )
 async def auto_form(
     program_id: uuid.UUID, body: CircleAutoForm, db: DbSession, principal: SupportPrincipal
@@ -95,7 +101,7 @@ async def auto_form(
     CIRCLE,
     summary="Get a circle",
     description="Members and managers." + GUEST_NOTE,
-    responses=responses(404),
+    responses=responses(404, codes={404: ("circle_not_found", "program_not_found")}),
 )
 async def get_circle(
     program_id: uuid.UUID,
@@ -113,7 +119,17 @@ async def get_circle(
     CIRCLE,
     summary="Rename a circle or change its facilitator",
     description="The program's managers, with `If-Match`.",
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_program_manager",),
+            404: ("circle_not_found", "program_not_found"),
+            409: ("invalid",),
+        },
+    ),
 )
 async def update_circle(
     program_id: uuid.UUID,
@@ -129,7 +145,11 @@ async def update_circle(
     return await circles.read(db, circle)
 
 
-@router.get(f"{CIRCLE}/members", summary="List a circle's members", responses=responses(404))
+@router.get(
+    f"{CIRCLE}/members",
+    summary="List a circle's members",
+    responses=responses(404, codes={404: ("circle_not_found", "program_not_found")}),
+)
 async def list_members(
     program_id: uuid.UUID,
     circle_id: uuid.UUID,
@@ -151,7 +171,15 @@ async def list_members(
         "An approved mentor of the program joins (with their confidence, 1-5, if they like); "
         "a manager adds a mentor with `employee_id`. Guests are invited instead."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("circle_not_found", "program_not_found"),
+            409: ("already_member",),
+        },
+    ),
 )
 async def join_circle(
     program_id: uuid.UUID,
@@ -168,7 +196,15 @@ async def join_circle(
     f"{CIRCLE}/members/{{member_id}}/joining-confidence",
     summary="Record your confidence on joining",
     description="Once, by the member, when a manager added them without it (1-5).",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_member",),
+            404: ("circle_not_found", "program_not_found"),
+            409: ("already_recorded",),
+        },
+    ),
 )
 async def record_joining_confidence(
     program_id: uuid.UUID,
@@ -189,7 +225,9 @@ async def record_joining_confidence(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Leave a circle",
     description="A member leaves; a manager removes anyone.",
-    responses=responses(404),
+    responses=responses(
+        404, codes={403: ("not_program_manager",), 404: ("circle_not_found", "program_not_found")}
+    ),
 )
 async def leave_circle(
     program_id: uuid.UUID,
@@ -212,7 +250,9 @@ async def leave_circle(
     description=(
         "Members and managers. With `anonymous`, members do not see the author; administrators do."
     ),
-    responses=responses(404),
+    responses=responses(
+        404, codes={403: ("not_member",), 404: ("circle_not_found", "program_not_found")}
+    ),
 )
 async def start_thread(
     program_id: uuid.UUID,
@@ -225,7 +265,13 @@ async def start_thread(
     return discussions.thread_read(principal, thread)
 
 
-@router.get(f"{CIRCLE}/threads", summary="List discussion threads", responses=responses(404))
+@router.get(
+    f"{CIRCLE}/threads",
+    summary="List discussion threads",
+    responses=responses(
+        404, codes={401: ("invalid_guest_token",), 404: ("circle_not_found", "program_not_found")}
+    ),
+)
 async def list_threads(
     program_id: uuid.UUID,
     circle_id: uuid.UUID,
@@ -251,7 +297,11 @@ async def list_threads(
     )
 
 
-@router.get(THREAD, summary="Get a discussion thread", responses=responses(404))
+@router.get(
+    THREAD,
+    summary="Get a discussion thread",
+    responses=responses(404, codes={404: ("circle_not_found", "program_not_found")}),
+)
 async def get_thread(
     program_id: uuid.UUID,
     circle_id: uuid.UUID,
@@ -269,7 +319,16 @@ async def get_thread(
     THREAD,
     summary="Edit a discussion thread",
     description="Its author only (anonymous threads too), with `If-Match`." + GUEST_NOTE,
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_author",),
+            404: ("circle_not_found", "program_not_found"),
+        },
+    ),
 )
 async def edit_thread(
     program_id: uuid.UUID,
@@ -297,7 +356,11 @@ async def edit_thread(
         "Soft delete: the thread stays, listed as deleted without its title and body; its "
         "posts stay. `If-Match` is optional."
     ),
-    responses=responses(404, 412),
+    responses=responses(
+        404,
+        412,
+        codes={403: ("not_author_or_moderator",), 404: ("circle_not_found", "program_not_found")},
+    ),
 )
 async def delete_thread(
     program_id: uuid.UUID,
@@ -316,7 +379,14 @@ async def delete_thread(
     status_code=status.HTTP_201_CREATED,
     summary="Post in a thread",
     description="`reply_to_id` answers another post of the thread.",
-    responses=responses(404),
+    responses=responses(
+        404,
+        codes={
+            403: ("not_member",),
+            404: ("circle_not_found", "program_not_found"),
+            409: ("thread_deleted",),
+        },
+    ),
 )
 async def add_post(
     program_id: uuid.UUID,
@@ -330,7 +400,11 @@ async def add_post(
     return discussions.post_read(principal, post)
 
 
-@router.get(f"{THREAD}/posts", summary="List a thread's posts", responses=responses(404))
+@router.get(
+    f"{THREAD}/posts",
+    summary="List a thread's posts",
+    responses=responses(404, codes={404: ("circle_not_found", "program_not_found")}),
+)
 async def list_posts(
     program_id: uuid.UUID,
     circle_id: uuid.UUID,
@@ -355,7 +429,17 @@ async def list_posts(
         "Its author only (anonymous posts too), with `If-Match` (the post's `version`)."
         + GUEST_NOTE
     ),
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_author",),
+            404: ("circle_not_found", "program_not_found"),
+            409: ("post_deleted",),
+        },
+    ),
 )
 async def edit_post(
     program_id: uuid.UUID,
@@ -384,7 +468,14 @@ async def edit_post(
         "Soft delete: the post stays in the thread, listed as deleted without its body. "
         "`If-Match` is optional."
     ),
-    responses=responses(404, 412),
+    responses=responses(
+        404,
+        412,
+        codes={
+            403: ("not_author_or_moderator",),
+            404: ("circle_not_found", "program_not_found"),
+        },
+    ),
 )
 async def delete_post(
     program_id: uuid.UUID,
@@ -405,7 +496,9 @@ async def delete_post(
     f"{THREAD}/posts/{{post_id}}/helpful",
     summary="Mark a reply helpful (or not)",
     description="The thread's author, the circle's facilitator or a manager.",
-    responses=responses(404),
+    responses=responses(
+        404, codes={403: ("not_thread_author",), 404: ("circle_not_found", "program_not_found")}
+    ),
 )
 async def mark_helpful(
     program_id: uuid.UUID,

@@ -35,6 +35,7 @@ router = APIRouter(tags=["consultations"], responses=common_responses())
     f"{API_PREFIX}/consultations",
     summary="List consultations",
     description="The consultations you run or are invited to (all of them for readers).",
+    responses=responses(codes={404: ("not_found",)}),
 )
 async def list_consultations(
     db: DbSession,
@@ -60,7 +61,15 @@ async def list_consultations(
         "A manager puts a question to stakeholders until a deadline. A draft program moves to "
         "the consultation stage. A program has one consultation."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("consultation_exists", "consultation_not_allowed", "invalid"),
+        },
+    ),
 )
 async def open_consultation(
     program_id: uuid.UUID,
@@ -79,7 +88,9 @@ async def open_consultation(
     CONSULTATION,
     summary="Get the program's consultation",
     description="Managers and readers; an invited employee sees the consultation they are in.",
-    responses=responses(404),
+    responses=responses(
+        404, codes={404: ("consultation_not_found", "not_found", "program_not_found")}
+    ),
 )
 async def get_consultation(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, response: Response
@@ -93,7 +104,17 @@ async def get_consultation(
     CONSULTATION,
     summary="Change the question or the deadline",
     description="While the consultation is open. Send the ETag in `If-Match`.",
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("invalid",),
+        },
+    ),
 )
 async def update_consultation(
     program_id: uuid.UUID,
@@ -112,7 +133,16 @@ async def update_consultation(
     f"{CONSULTATION}/close",
     summary="Close the consultation with a summary",
     description="Every contribution must be accepted or declined first. `If-Match` is optional.",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("consultation_closed", "contributions_pending", "program_archived"),
+        },
+    ),
 )
 async def close_consultation(
     program_id: uuid.UUID,
@@ -135,7 +165,15 @@ async def close_consultation(
         "An employee (`employee_id`), or an outside person by `email` (an e-mail of the "
         "directory invites that employee), with their role."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("consultation_closed", "invalid", "stakeholder_exists"),
+        },
+    ),
 )
 async def invite_stakeholder(
     program_id: uuid.UUID, body: StakeholderInvite, db: DbSession, principal: CurrentPrincipal
@@ -148,7 +186,13 @@ async def invite_stakeholder(
     f"{CONSULTATION}/stakeholders",
     summary="List the stakeholders consulted",
     description="Managers and readers only.",
-    responses=responses(404),
+    responses=responses(
+        404,
+        codes={
+            403: ("not_program_manager",),
+            404: ("consultation_not_found", "not_found", "program_not_found"),
+        },
+    ),
 )
 async def list_stakeholders(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, paging: Paging
@@ -170,7 +214,20 @@ async def list_stakeholders(
         "An invited employee answers for themself; a manager records an answer for a "
         "stakeholder (`stakeholder_id`). Until the deadline, while the consultation is open."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_invited", "not_program_manager"),
+            404: ("consultation_not_found", "not_found", "program_not_found"),
+            409: (
+                "consultation_closed",
+                "consultation_deadline_passed",
+                "invalid",
+                "program_archived",
+            ),
+        },
+    ),
 )
 async def submit_contribution(
     program_id: uuid.UUID,
@@ -191,7 +248,9 @@ async def submit_contribution(
     f"{CONSULTATION}/contributions",
     summary="List contributions",
     description="Managers and readers see all of them; an invited employee sees their own.",
-    responses=responses(404),
+    responses=responses(
+        404, codes={404: ("consultation_not_found", "not_found", "program_not_found")}
+    ),
 )
 async def list_contributions(
     program_id: uuid.UUID,
@@ -215,7 +274,17 @@ async def list_contributions(
 @router.get(
     f"{CONSULTATION}/contributions/{{contribution_id}}",
     summary="Get a contribution",
-    responses=responses(404),
+    responses=responses(
+        404,
+        codes={
+            404: (
+                "consultation_not_found",
+                "contribution_not_found",
+                "not_found",
+                "program_not_found",
+            )
+        },
+    ),
 )
 async def get_contribution(
     program_id: uuid.UUID,
@@ -237,7 +306,16 @@ async def get_contribution(
         "`create_objective` for a proposed objective), or decline with a `reason`. "
         "`If-Match` is optional."
     ),
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("consultation_closed", "contribution_resolved", "invalid"),
+        },
+    ),
 )
 async def resolve_contribution(
     program_id: uuid.UUID,

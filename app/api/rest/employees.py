@@ -19,7 +19,7 @@ from app.domain.employees.models import (
     EmployeeUpdate,
 )
 from app.domain.integrations import offboarding
-from app.domain.schemas import NO_NUL_PATTERN, CalendarDate, InputSchema
+from app.domain.schemas import NO_NUL_PATTERN, CalendarDate, InputSchema, request_examples
 
 router = APIRouter(
     prefix=f"{API_PREFIX}/employees", tags=["employees"], responses=common_responses()
@@ -42,7 +42,15 @@ def _filters(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create an employee",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("role_change_forbidden",),
+            404: ("manager_not_found", "not_found"),
+            409: ("employee_exists",),
+        },
+    ),
 )
 async def create_employee(
     body: EmployeeCreate, db: DbSession, principal: CurrentPrincipal, response: Response
@@ -53,7 +61,11 @@ async def create_employee(
     return service.to_read(principal, employee)
 
 
-@router.get("", summary="List employees")
+@router.get(
+    "",
+    summary="List employees",
+    responses=responses(codes={404: ("not_found",)}),
+)
 async def list_employees(
     db: DbSession,
     principal: CurrentPrincipal,
@@ -68,7 +80,11 @@ async def list_employees(
     )
 
 
-@router.get("/{employee_id}", summary="Get an employee", responses=responses(404))
+@router.get(
+    "/{employee_id}",
+    summary="Get an employee",
+    responses=responses(404, codes={404: ("employee_not_found", "not_found")}),
+)
 async def get_employee(
     employee_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, response: Response
 ) -> EmployeeRead:
@@ -81,7 +97,17 @@ async def get_employee(
     "/{employee_id}",
     summary="Update an employee",
     description="Partial update. Send the ETag you read in `If-Match`.",
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("admin_identity_protected",),
+            404: ("employee_not_found", "not_found"),
+            409: ("implausible_birth_year", "invalid"),
+        },
+    ),
 )
 async def update_employee(
     employee_id: uuid.UUID,
@@ -100,7 +126,7 @@ async def update_employee(
     "/{employee_id}/deactivate",
     summary="Deactivate an employee",
     description="The employee keeps their history but can no longer sign in or be matched.",
-    responses=responses(404, 409, 412),
+    responses=responses(404, 409, 412, codes={404: ("employee_not_found", "not_found")}),
 )
 async def deactivate_employee(
     employee_id: uuid.UUID,
@@ -115,6 +141,8 @@ async def deactivate_employee(
 
 
 class Termination(InputSchema):
+    model_config = request_examples({"terminated_on": "2026-12-31"})
+
     terminated_on: CalendarDate | None = Field(
         default=None, description="The last day of employment; today when omitted."
     )
@@ -128,7 +156,7 @@ class Termination(InputSchema):
         "reason `left_company`, their open enrolments are withdrawn and their circle and "
         "workshop places are released. Nothing is deleted. Terminating twice changes nothing."
     ),
-    responses=responses(404),
+    responses=responses(404, codes={404: ("employee_not_found", "not_found")}),
 )
 async def terminate_employee(
     employee_id: uuid.UUID,

@@ -31,6 +31,7 @@ def _filters(
         "a program's enrolment to their members. Administrators, program managers and keys "
         "with `read`, `programs:write` or `scim`."
     ),
+    responses=responses(codes={404: ("not_found",)}),
 )
 async def list_groups(
     db: DbSession,
@@ -44,7 +45,11 @@ async def list_groups(
     return Page(items=await service.to_read(db, page.items), next_cursor=page.next_cursor)
 
 
-@router.get("/{group_id}", summary="Get a group", responses=responses(404))
+@router.get(
+    "/{group_id}",
+    summary="Get a group",
+    responses=responses(404, codes={404: ("group_not_found", "not_found")}),
+)
 async def get_group(
     group_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, response: Response
 ) -> GroupRead:
@@ -58,7 +63,7 @@ async def get_group(
     "/{group_id}/members",
     summary="List a group's members",
     description="Who is in the group: administrators and keys with `read` or `scim` only.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("group_not_found", "not_found")}),
 )
 async def list_group_members(
     group_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, paging: Paging

@@ -52,7 +52,9 @@ signature_scheme = APIKeyHeader(
         "the change is applied right after. A `webhook-id` seen before answers 202 with "
         "status `duplicate` and changes nothing."
     ),
-    responses=responses(404, 413),
+    responses=responses(
+        413, codes={401: ("invalid_signature",), 404: ("not_found",), 422: ("event_rejected",)}
+    ),
 )
 async def receive_hris_webhook(
     organization_id: uuid.UUID,
@@ -92,6 +94,7 @@ def _secret_read(secret: HrisWebhookSecret) -> HrisWebhookSecretRead:
         "A new `whsec_` signing secret, shown once. Several can be active: create the new "
         "one, switch the HRIS over, then revoke the old one."
     ),
+    responses=responses(codes={404: ("not_found",)}),
 )
 async def create_secret(
     body: HrisWebhookSecretCreate, db: DbSession, principal: CurrentPrincipal
@@ -100,7 +103,11 @@ async def create_secret(
     return HrisWebhookSecretCreated(**_secret_read(secret).model_dump(), secret=secret.secret)
 
 
-@router.get("/secrets", summary="List HRIS webhook secrets")
+@router.get(
+    "/secrets",
+    summary="List HRIS webhook secrets",
+    responses=responses(codes={404: ("not_found",)}),
+)
 async def list_secrets(
     db: DbSession, principal: CurrentPrincipal, paging: Paging
 ) -> Page[HrisWebhookSecretRead]:
@@ -112,7 +119,7 @@ async def list_secrets(
     "/secrets/{secret_id}",
     summary="Revoke an HRIS webhook secret",
     description="Deliveries signed with it are refused from now on.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "webhook_secret_not_found")}),
 )
 async def revoke_secret(
     secret_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -123,7 +130,11 @@ async def revoke_secret(
 # --- field mapping ---------------------------------------------------------------------------
 
 
-@router.get("/field-mapping", summary="Get the HRIS field mapping")
+@router.get(
+    "/field-mapping",
+    summary="Get the HRIS field mapping",
+    responses=responses(codes={404: ("not_found",)}),
+)
 async def get_field_mapping(db: DbSession, principal: CurrentPrincipal) -> HrisFieldMappingRead:
     return await mapping.get_mapping(db, principal)
 
@@ -135,7 +146,7 @@ async def get_field_mapping(db: DbSession, principal: CurrentPrincipal) -> HrisF
         'Send the version you read in `If-Match` (`"0"` before the first change). '
         "Applies to webhooks and CSV imports alike."
     ),
-    responses=responses(409, 412, 428),
+    responses=responses(409, 412, 428, codes={404: ("not_found",), 409: ("invalid",)}),
 )
 async def put_field_mapping(
     body: HrisFieldMappingUpdate, db: DbSession, principal: CurrentPrincipal, if_match: IfMatch
@@ -150,7 +161,11 @@ def _delivery_read(delivery: HrisDelivery) -> HrisDeliveryRead:
     return HrisDeliveryRead.model_validate(delivery, from_attributes=True)
 
 
-@router.get("/deliveries", summary="List received HRIS deliveries")
+@router.get(
+    "/deliveries",
+    summary="List received HRIS deliveries",
+    responses=responses(codes={404: ("not_found",)}),
+)
 async def list_hris_deliveries(
     db: DbSession,
     principal: CurrentPrincipal,
@@ -163,7 +178,11 @@ async def list_hris_deliveries(
     return Page(items=[_delivery_read(d) for d in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/deliveries/{delivery_id}", summary="Get an HRIS delivery", responses=responses(404))
+@router.get(
+    "/deliveries/{delivery_id}",
+    summary="Get an HRIS delivery",
+    responses=responses(404, codes={404: ("delivery_not_found", "not_found")}),
+)
 async def get_hris_delivery(
     delivery_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
 ) -> HrisDeliveryRead:

@@ -48,7 +48,15 @@ _PRIVACY = (
     status_code=status.HTTP_201_CREATED,
     summary="Record a measurement of a success indicator",
     description="The program's managers. 409 when the indicator is computed (bound).",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found", "objective_not_found", "indicator_not_found"),
+            409: ("indicator_computed", "measurement_in_future", "program_archived"),
+        },
+    ),
 )
 async def record_measurement(
     program_id: uuid.UUID,
@@ -68,7 +76,13 @@ async def record_measurement(
     INDICATOR + "/measurements",
     summary="List the measurements of a success indicator",
     description=_READERS + " Oldest first.",
-    responses=responses(404),
+    responses=responses(
+        404,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found", "objective_not_found", "indicator_not_found"),
+        },
+    ),
 )
 async def list_measurements(
     program_id: uuid.UUID,
@@ -91,7 +105,15 @@ async def list_measurements(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a measurement",
     description="The program's managers.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found", "measurement_not_found"),
+            409: ("program_archived",),
+        },
+    ),
 )
 async def delete_measurement(
     program_id: uuid.UUID, measurement_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -105,7 +127,17 @@ async def delete_measurement(
     summary="Compute a success indicator from the service's data",
     description="The program's managers. Replaces hand-entered values in the report. "
     "Changing an existing binding takes its version in `If-Match` (428 without, 412 if stale).",
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found", "objective_not_found", "indicator_not_found"),
+            409: ("invalid", "assessment_item_not_usable", "program_archived"),
+        },
+    ),
 )
 async def bind_indicator(
     program_id: uuid.UUID,
@@ -129,7 +161,21 @@ async def bind_indicator(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Enter a success indicator by hand again",
     description="The program's managers.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: (
+                "not_found",
+                "program_not_found",
+                "objective_not_found",
+                "indicator_not_found",
+                "binding_not_found",
+            ),
+            409: ("program_archived",),
+        },
+    ),
 )
 async def unbind_indicator(
     program_id: uuid.UUID,
@@ -151,7 +197,20 @@ async def unbind_indicator(
     summary="Add a self-assessment item",
     description="The program's managers, until the program completes. Rated 1-5 by the "
     "side it names at the baseline, mid and end waves.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: (
+                "assessment_locked",
+                "objective_not_in_program",
+                "assessment_item_limit_reached",
+                "program_archived",
+            ),
+        },
+    ),
 )
 async def create_item(
     program_id: uuid.UUID, body: AssessmentItemCreate, db: DbSession, principal: CurrentPrincipal
@@ -163,7 +222,7 @@ async def create_item(
     "/{program_id}/assessment-items",
     summary="List a program's self-assessment items",
     description="Whoever sees the program.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "program_not_found")}),
 )
 async def list_items(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -178,7 +237,15 @@ async def list_items(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a self-assessment item nobody answered",
     description="The program's managers; 409 once answered.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found", "assessment_item_not_found"),
+            409: ("assessment_locked", "assessment_item_answered", "program_archived"),
+        },
+    ),
 )
 async def delete_item(
     program_id: uuid.UUID, item_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -194,7 +261,15 @@ async def delete_item(
     "`baseline` while enrolling, matching or active; `mid` while active; `end` while active "
     "or completed (409 otherwise). Answering again corrects the answer. Nobody else reads "
     "your answers.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_a_participant",),
+            404: ("not_found", "program_not_found"),
+            409: ("assessment_wave_closed", "assessment_items_invalid"),
+        },
+    ),
 )
 async def answer(
     program_id: uuid.UUID,
@@ -211,7 +286,7 @@ async def answer(
     "/{program_id}/assessment-answers",
     summary="Your own self-assessment answers",
     description="Only yours: no one, administrators included, reads another person's.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "program_not_found")}),
 )
 async def own_answers(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -235,7 +310,9 @@ _REPORT = (
     "/{program_id}/impact",
     summary="A program's impact report",
     description=_REPORT,
-    responses=responses(404),
+    responses=responses(
+        404, codes={403: ("not_program_manager",), 404: ("not_found", "program_not_found")}
+    ),
 )
 async def get_impact(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -254,7 +331,9 @@ async def get_impact(
     response_class=Response,
     responses={
         200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"},
-        **responses(404),
+        **responses(
+            404, codes={403: ("not_program_manager",), 404: ("not_found", "program_not_found")}
+        ),
     },
 )
 async def export_impact_csv(
@@ -280,7 +359,9 @@ _HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     response_class=Response,
     responses={
         200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "HTML"},
-        **responses(404),
+        **responses(
+            404, codes={403: ("not_program_manager",), 404: ("not_found", "program_not_found")}
+        ),
     },
 )
 async def export_impact_html(

@@ -33,7 +33,14 @@ router = APIRouter(tags=["matching"], responses=common_responses())
         "mentee sees their own (when the program lets mentees choose); a manager names the "
         "mentee with `mentee_id`. Preferred people score higher and are flagged."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            404: ("not_found", "participant_not_found", "program_not_found"),
+            409: ("mentee_choice_disabled",),
+        },
+    ),
 )
 async def mentor_suggestions(
     program_id: uuid.UUID,
@@ -50,7 +57,14 @@ async def mentor_suggestions(
     status_code=status.HTTP_201_CREATED,
     summary="Ask a mentor",
     description="The calling mentee asks one of their eligible mentors; one request at a time.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            404: ("not_found", "participant_not_found", "program_not_found"),
+            409: ("mentee_paired", "request_pending"),
+        },
+    ),
 )
 async def request_mentor(
     program_id: uuid.UUID,
@@ -69,7 +83,7 @@ async def request_mentor(
     REQUESTS,
     summary="List match requests",
     description="Managers see all of them; people the requests they sent or received.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "program_not_found")}),
 )
 async def list_requests(
     program_id: uuid.UUID,
@@ -86,7 +100,13 @@ async def list_requests(
     )
 
 
-@router.get(ONE, summary="Get a match request", responses=responses(404))
+@router.get(
+    ONE,
+    summary="Get a match request",
+    responses=responses(
+        404, codes={404: ("match_request_not_found", "not_found", "program_not_found")}
+    ),
+)
 async def get_request(
     program_id: uuid.UUID,
     request_id: uuid.UUID,
@@ -124,7 +144,16 @@ async def _decide(
         "profiles: 409 `pair_ineligible` when a hard exclusion now refuses it. `If-Match` "
         "optional."
     ),
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_request_party",),
+            404: ("match_request_not_found", "not_found", "program_not_found"),
+            409: ("mentor_full", "pair_ineligible", "request_decided"),
+        },
+    ),
 )
 async def accept_request(
     program_id: uuid.UUID,
@@ -143,7 +172,15 @@ async def accept_request(
 @router.post(
     f"{ONE}/decline",
     summary="Decline a request (the mentor)",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_request_party",),
+            404: ("match_request_not_found", "not_found", "program_not_found"),
+        },
+    ),
 )
 async def decline_request(
     program_id: uuid.UUID,
@@ -162,7 +199,15 @@ async def decline_request(
 @router.post(
     f"{ONE}/withdraw",
     summary="Withdraw a request (the mentee)",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_request_party",),
+            404: ("match_request_not_found", "not_found", "program_not_found"),
+        },
+    ),
 )
 async def withdraw_request(
     program_id: uuid.UUID,

@@ -40,7 +40,15 @@ router = APIRouter(tags=["matching"], responses=common_responses())
         "participant answer 422, a pair to keep whose people are not free 409. The same "
         "input gives the same result. Dry runs are queued the same way."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("invalid", "keep_unavailable", "program_not_matching"),
+        },
+    ),
 )
 async def create_run(
     program_id: uuid.UUID,
@@ -54,7 +62,14 @@ async def create_run(
     return runs.run_to_read(run)
 
 
-@router.get(RUNS, summary="List matching runs", description="Managers.", responses=responses(404))
+@router.get(
+    RUNS,
+    summary="List matching runs",
+    description="Managers.",
+    responses=responses(
+        404, codes={404: ("matching_run_not_found", "not_found", "program_not_found")}
+    ),
+)
 async def list_runs(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, paging: Paging
 ) -> Page[MatchingRunRead]:
@@ -66,7 +81,9 @@ async def list_runs(
     RUN,
     summary="Get a matching run",
     description="Managers. Its status and progress while it runs, its result once it ends.",
-    responses=responses(404),
+    responses=responses(
+        404, codes={404: ("matching_run_not_found", "not_found", "program_not_found")}
+    ),
 )
 async def get_run(
     program_id: uuid.UUID, run_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -82,7 +99,15 @@ async def get_run(
         "worker computing it stops at its next step); a run that has ended answers 409 "
         "`matching_run_ended`."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("matching_run_ended",),
+        },
+    ),
 )
 async def cancel_run(
     program_id: uuid.UUID, run_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -94,7 +119,9 @@ async def cancel_run(
     f"{RUN}/proposals",
     summary="List a run's proposed pairs",
     description="Each with its score and explanation; empty until the run has completed.",
-    responses=responses(404),
+    responses=responses(
+        404, codes={404: ("matching_run_not_found", "not_found", "program_not_found")}
+    ),
 )
 async def list_proposals(
     program_id: uuid.UUID,
@@ -119,7 +146,22 @@ async def list_proposals(
         "directory (409 `pair_ineligible`, say a new manager since the run), answers 409 and "
         "nothing is created."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: (
+                "dry_run",
+                "invalid",
+                "matching_run_not_completed",
+                "mentor_full",
+                "pair_ineligible",
+                "proposal_decided",
+            ),
+        },
+    ),
 )
 async def accept_proposals(
     program_id: uuid.UUID,
@@ -135,7 +177,9 @@ async def accept_proposals(
     f"{RUN}/reject",
     summary="Reject proposals",
     description="The proposals named (or every open one), with an optional reason.",
-    responses=responses(404, 409),
+    responses=responses(
+        404, 409, codes={403: ("not_program_manager",), 404: ("not_found", "program_not_found")}
+    ),
 )
 async def reject_proposals(
     program_id: uuid.UUID,
@@ -154,7 +198,15 @@ async def reject_proposals(
         "Both proposals are rejected and two new ones, with the mentors traded, take their "
         "place, scored and explained. A swap that makes an excluded pair answers 409."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("pair_ineligible", "proposal_decided"),
+        },
+    ),
 )
 async def swap_proposals(
     program_id: uuid.UUID,

@@ -26,6 +26,7 @@ WHO = (
     PREFERENCES,
     summary="Get your notification preferences",
     description="Someone who never changed them reads the defaults (version 0)." + WHO,
+    responses=responses(codes={403: ("not_a_person",), 404: ("not_found",)}),
 )
 async def get_notification_preferences(
     db: DbSession, principal: CurrentPrincipal, response: Response
@@ -42,7 +43,9 @@ async def get_notification_preferences(
         "Replaces them all: e-mail on or off, the kinds of nudges never e-mailed, quiet "
         'hours. `If-Match` is optional (the ETag you read; "0" before the first change).' + WHO
     ),
-    responses=responses(409, 412),
+    responses=responses(
+        412, codes={403: ("not_a_person",), 404: ("not_found",), 409: ("empty_quiet_hours",)}
+    ),
 )
 async def set_notification_preferences(
     body: NotificationPreferencesUpdate,

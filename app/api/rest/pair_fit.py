@@ -25,7 +25,7 @@ router = APIRouter(tags=["pairs"], responses=common_responses())
         "program's managers and administrators see both answers with their notes, `read` keys "
         "both answers without notes; their reads are audited."
     ),
-    responses=responses(404),
+    responses=responses(codes={404: ("pair_not_found",)}),
 )
 async def get_fit_check(
     pair_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -44,7 +44,13 @@ async def get_fit_check(
         "`ended_early` / `mismatch` without saying who: both people are matchable again, and "
         "no later matching run, suggestion or manual pairing puts them together again."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        codes={
+            403: ("not_in_pair",),
+            404: ("pair_not_found",),
+            409: ("fit_check_answered", "fit_check_not_due", "pair_not_open"),
+        }
+    ),
 )
 async def answer_fit_check(
     pair_id: uuid.UUID, body: FitCheckWrite, db: DbSession, principal: CurrentPrincipal
@@ -60,7 +66,13 @@ async def answer_fit_check(
         "not a fit (it leaves their list of reviews waiting). Idempotent; 409 "
         "`no_mismatch_to_review` for a pair that did not end so."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        codes={
+            403: ("not_program_manager",),
+            404: ("pair_not_found",),
+            409: ("no_mismatch_to_review",),
+        }
+    ),
 )
 async def review_mismatch(
     pair_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal

@@ -45,6 +45,7 @@ def _pair_url(pair_id: uuid.UUID) -> str:
         "Your own pairs, those of the programs you run, or all of them (administrators and "
         "`read` keys)."
     ),
+    responses=responses(codes={404: ("not_found",)}),
 )
 async def list_pairs(
     db: DbSession,
@@ -69,7 +70,7 @@ async def list_pairs(
     tags=["pairs"],
     summary="List a program's pairs",
     description="The program's pairs you may see (all of them for its managers).",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "program_not_found")}),
 )
 async def list_program_pairs(
     program_id: uuid.UUID,
@@ -98,7 +99,22 @@ async def list_program_pairs(
         "people to avoid, ...), 409 when the mentee already has an open pair or the mentor "
         "is at capacity (enforced by the database, also under concurrent requests)."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: (
+                "invalid",
+                "mentee_paired",
+                "mentor_full",
+                "pair_ineligible",
+                "pair_roles",
+                "participant_not_approved",
+            ),
+        },
+    ),
 )
 async def create_pair(
     program_id: uuid.UUID,
@@ -118,7 +134,7 @@ async def create_pair(
     tags=["pairs"],
     summary="Get a pair",
     description=VISIBILITY,
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "pair_not_found")}),
 )
 async def get_pair(
     pair_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, response: Response
@@ -138,7 +154,16 @@ async def get_pair(
         "every move; the pair's people pause, resume and end it. Ending gives the seats back. "
         "An illegal move answers 409 with `allowed_transitions`. `If-Match` is optional."
     ),
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_in_pair", "not_program_manager"),
+            404: ("not_found", "pair_not_found"),
+            409: ("invalid", "invalid_transition"),
+        },
+    ),
 )
 async def transition_pair(
     pair_id: uuid.UUID,
@@ -164,7 +189,17 @@ async def transition_pair(
         "The pair's mentor or mentee, with the pair's ETag in `If-Match`. Writing it resets "
         "both acknowledgements."
     ),
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_in_pair",),
+            404: ("not_found", "pair_not_found"),
+            409: ("pair_ended",),
+        },
+    ),
 )
 async def write_agreement(
     pair_id: uuid.UUID,
@@ -187,7 +222,16 @@ async def write_agreement(
         "Your side agrees to the agreement as it stands. Send the pair's ETag in `If-Match` to "
         "be sure you acknowledge the text you read."
     ),
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_in_pair",),
+            404: ("not_found", "pair_not_found"),
+            409: ("no_agreement",),
+        },
+    ),
 )
 async def acknowledge_agreement(
     pair_id: uuid.UUID,
@@ -209,7 +253,7 @@ async def acknowledge_agreement(
     tags=["pairs"],
     summary="List a pair's goals",
     description=VISIBILITY,
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "pair_not_found")}),
 )
 async def list_goals(
     pair_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, paging: Paging
@@ -224,7 +268,11 @@ async def list_goals(
     status_code=status.HTTP_201_CREATED,
     summary="Add a goal",
     description="The pair's mentor or mentee, while the pair is open.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={403: ("not_in_pair",), 404: ("not_found", "pair_not_found"), 409: ("invalid",)},
+    ),
 )
 async def create_goal(
     pair_id: uuid.UUID,
@@ -243,7 +291,7 @@ async def create_goal(
     f"{PAIRS}/{{pair_id}}/goals/{{goal_id}}",
     tags=["pairs"],
     summary="Get a goal",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("goal_not_found", "not_found", "pair_not_found")}),
 )
 async def get_goal(
     pair_id: uuid.UUID,
@@ -262,7 +310,16 @@ async def get_goal(
     tags=["pairs"],
     summary="Update a goal",
     description="Partial update by the pair's people; send the goal's ETag in `If-Match`.",
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_in_pair",),
+            404: ("not_found", "pair_not_found"),
+        },
+    ),
 )
 async def update_goal(
     pair_id: uuid.UUID,
@@ -284,7 +341,9 @@ async def update_goal(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a goal",
     description="By the pair's people; send the goal's ETag in `If-Match`.",
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404, 409, 412, 428, codes={403: ("not_in_pair",), 404: ("not_found", "pair_not_found")}
+    ),
 )
 async def delete_goal(
     pair_id: uuid.UUID,

@@ -34,7 +34,22 @@ router = APIRouter(tags=["matching"], responses=common_responses())
         "`enrolling`; a manager enrols someone by `employee_id`. The enrolment starts "
         "`pending` until a manager approves it. Someone who withdrew may enrol again."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: (
+                "already_enrolled",
+                "employee_not_active",
+                "invalid",
+                "not_eligible",
+                "program_not_enrolling",
+                "window_order",
+            ),
+        },
+    ),
 )
 async def enrol(
     program_id: uuid.UUID,
@@ -53,7 +68,7 @@ async def enrol(
     PARTICIPANTS,
     summary="List participants",
     description="Managers see every participant; an employee sees their own enrolment.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "program_not_found")}),
 )
 async def list_participants(
     program_id: uuid.UUID,
@@ -74,7 +89,13 @@ async def list_participants(
     return Page(items=[enrolment.to_read(p) for p in page.items], next_cursor=page.next_cursor)
 
 
-@router.get(ONE, summary="Get a participant", responses=responses(404))
+@router.get(
+    ONE,
+    summary="Get a participant",
+    responses=responses(
+        404, codes={404: ("not_found", "participant_not_found", "program_not_found")}
+    ),
+)
 async def get_participant(
     program_id: uuid.UUID,
     participant_id: uuid.UUID,
@@ -94,7 +115,16 @@ async def get_participant(
         "The person or a manager, while the program is enrolling or matching. Send the ETag "
         "in `If-Match`. Only the fields sent change."
     ),
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            404: ("not_found", "participant_not_found", "program_not_found"),
+            409: ("profile_locked", "window_order"),
+        },
+    ),
 )
 async def update_participant(
     program_id: uuid.UUID,
@@ -133,7 +163,16 @@ async def _decide(
     f"{ONE}/approve",
     summary="Approve an enrolment",
     description="Managers. Approved participants take part in matching. `If-Match` optional.",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "participant_not_found", "program_not_found"),
+            409: ("invalid_participant_transition",),
+        },
+    ),
 )
 async def approve_participant(
     program_id: uuid.UUID,
@@ -160,7 +199,16 @@ async def approve_participant(
     f"{ONE}/reject",
     summary="Reject an enrolment",
     description="Managers, with a `reason`. `If-Match` optional.",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "participant_not_found", "program_not_found"),
+            409: ("invalid",),
+        },
+    ),
 )
 async def reject_participant(
     program_id: uuid.UUID,
@@ -187,7 +235,16 @@ async def reject_participant(
     f"{ONE}/withdraw",
     summary="Withdraw an enrolment",
     description="The person or a manager; not while the participant is in an open pair.",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "participant_not_found", "program_not_found"),
+            409: ("participant_paired",),
+        },
+    ),
 )
 async def withdraw_participant(
     program_id: uuid.UUID,

@@ -17,7 +17,7 @@ router = APIRouter(prefix=f"{API_PREFIX}/employees", tags=["privacy"], responses
     "/{employee_id}/personal-data",
     summary="Export a person's data",
     description="Everything held about the person, as JSON: for them or an administrator.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("employee_not_found", "not_found")}),
 )
 async def export_personal_data(
     employee_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -33,7 +33,7 @@ async def export_personal_data(
         "Anonymises the employee and the free text they wrote; aggregate counts stay. "
         "Administrators only. Cannot be undone."
     ),
-    responses=responses(404),
+    responses=responses(404, codes={404: ("employee_not_found", "not_found")}),
 )
 async def erase_personal_data(
     employee_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal

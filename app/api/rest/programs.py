@@ -38,6 +38,12 @@ router = APIRouter(prefix=PROGRAMS, responses=common_responses())
         "Administrators, program managers and `programs:write` keys. The program starts as a "
         "`draft`; an employee creating it is one of its managers."
     ),
+    responses=responses(
+        codes={
+            404: ("not_found",),
+            409: ("group_not_found", "inactive_action_before_warning", "invalid", "no_weight"),
+        }
+    ),
 )
 async def create_program(
     body: ProgramCreate, db: DbSession, principal: CurrentPrincipal, response: Response
@@ -53,6 +59,7 @@ async def create_program(
     tags=["programs"],
     summary="List programs",
     description="Employees see programs past the draft stage and the drafts they manage.",
+    responses=responses(codes={404: ("not_found",)}),
 )
 async def list_programs(
     db: DbSession,
@@ -71,7 +78,12 @@ async def list_programs(
     return Page(items=[service.to_read(p) for p in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/{program_id}", tags=["programs"], summary="Get a program", responses=responses(404))
+@router.get(
+    "/{program_id}",
+    tags=["programs"],
+    summary="Get a program",
+    responses=responses(404, codes={404: ("not_found", "program_not_found")}),
+)
 async def get_program(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, response: Response
 ) -> ProgramRead:
@@ -89,7 +101,22 @@ async def get_program(
         "`manager_ids` and `matching_settings` replace the whole list or document. The status "
         "changes through transitions."
     ),
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: (
+                "group_not_found",
+                "inactive_action_before_warning",
+                "invalid",
+                "program_archived",
+            ),
+        },
+    ),
 )
 async def update_program(
     program_id: uuid.UUID,
@@ -114,7 +141,16 @@ async def update_program(
         "`enrolling` needs an objective and a closed consultation, unless an administrator "
         "gives a `waiver_reason`. `If-Match` is optional."
     ),
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_program_manager", "waiver_forbidden"),
+            404: ("not_found", "program_not_found"),
+            409: ("enrolling_conditions_unmet", "illegal_transition", "invalid"),
+        },
+    ),
 )
 async def transition_program(
     program_id: uuid.UUID,
@@ -134,7 +170,16 @@ async def transition_program(
     tags=["programs"],
     summary="Archive a program",
     description="Possible from any stage; an archived program is read-only.",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("illegal_transition",),
+        },
+    ),
 )
 async def archive_program(
     program_id: uuid.UUID,
@@ -153,7 +198,9 @@ async def archive_program(
     tags=["programs"],
     summary="Program overview",
     description="Objectives, stakeholders invited and responded, contributions by status.",
-    responses=responses(404),
+    responses=responses(
+        404, codes={403: ("not_program_manager",), 404: ("not_found", "program_not_found")}
+    ),
 )
 async def get_overview(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -174,7 +221,15 @@ def _objective_url(program_id: uuid.UUID, objective_id: uuid.UUID) -> str:
     status_code=status.HTTP_201_CREATED,
     summary="Add an objective",
     description="Until the program is active; it goes last.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("objective_limit_reached", "objectives_locked", "program_archived"),
+        },
+    ),
 )
 async def create_objective(
     program_id: uuid.UUID,
@@ -194,7 +249,7 @@ async def create_objective(
     tags=["objectives"],
     summary="List a program's objectives",
     description="In the program's order.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "program_not_found")}),
 )
 async def list_objectives(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, paging: Paging
@@ -210,7 +265,15 @@ async def list_objectives(
     tags=["objectives"],
     summary="Reorder a program's objectives",
     description="Name every objective once, in the new order. Until the program is active.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("invalid", "objectives_locked"),
+        },
+    ),
 )
 async def reorder_objectives(
     program_id: uuid.UUID, body: ObjectiveOrder, db: DbSession, principal: CurrentPrincipal
@@ -223,7 +286,9 @@ async def reorder_objectives(
     "/{program_id}/objectives/{objective_id}",
     tags=["objectives"],
     summary="Get an objective",
-    responses=responses(404),
+    responses=responses(
+        404, codes={404: ("not_found", "objective_not_found", "program_not_found")}
+    ),
 )
 async def get_objective(
     program_id: uuid.UUID,
@@ -242,7 +307,17 @@ async def get_objective(
     tags=["objectives"],
     summary="Update an objective",
     description="Partial update until the program is active. Send the ETag in `If-Match`.",
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "objective_not_found", "program_not_found"),
+            409: ("objectives_locked",),
+        },
+    ),
 )
 async def update_objective(
     program_id: uuid.UUID,
@@ -266,7 +341,16 @@ async def update_objective(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove an objective",
     description="Until the program is active. `If-Match` is optional.",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_program_manager",),
+            404: ("not_found", "program_not_found"),
+            409: ("objectives_locked",),
+        },
+    ),
 )
 async def delete_objective(
     program_id: uuid.UUID,

@@ -32,7 +32,7 @@ HEALTH_RULES = (
     description=HEALTH_RULES
     + " The pair's people, the program's managers, administrators and `read` keys; reads by "
     "anyone but the pair's people are audited.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "pair_not_found")}),
 )
 async def get_progress(
     pair_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -45,7 +45,15 @@ async def get_progress(
     status_code=status.HTTP_201_CREATED,
     summary="Give feedback on your mentoring",
     description="The pair's mentor or mentee, once per stage (`mid`, `end`); 409 the second time.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_in_pair",),
+            404: ("not_found", "pair_not_found"),
+            409: ("feedback_already_given",),
+        },
+    ),
 )
 async def submit_feedback(
     pair_id: uuid.UUID, body: FeedbackCreate, db: DbSession, principal: CurrentPrincipal
@@ -60,7 +68,7 @@ async def submit_feedback(
         "Your own answers; every answer of the pair for its program's managers, "
         "administrators and `read` keys (audited)."
     ),
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "pair_not_found")}),
 )
 async def list_feedback(
     pair_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -77,7 +85,7 @@ async def list_feedback(
         "month, objective coverage, participation (with unmatched participants) and "
         "satisfaction (session ratings and feedback forms). " + HEALTH_RULES
     ),
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "program_not_found")}),
 )
 async def get_dashboard(
     program_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -98,7 +106,7 @@ CSV_COLUMNS = list(PairHealthRow.model_fields)
     response_class=Response,
     responses={
         200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"},
-        **responses(404),
+        **responses(404, codes={404: ("not_found", "program_not_found")}),
     },
 )
 async def export_pairs_csv(

@@ -33,7 +33,15 @@ PRIVATE = (
     status_code=status.HTTP_201_CREATED,
     summary="Log a session",
     description="The pair's mentor or mentee, while the pair is active or paused." + PRIVATE,
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            403: ("not_in_pair",),
+            404: ("not_found", "pair_not_found"),
+            409: ("invalid", "pair_not_active"),
+        },
+    ),
 )
 async def create_log(
     pair_id: uuid.UUID,
@@ -55,7 +63,7 @@ async def create_log(
         "Oldest logged first. The pair's people, the program's managers, administrators and "
         "`read` keys; reads by anyone but the pair's people are audited." + PRIVATE
     ),
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "pair_not_found")}),
 )
 async def list_logs(
     pair_id: uuid.UUID,
@@ -70,7 +78,11 @@ async def list_logs(
     return Page(items=page.items, next_cursor=page.next_cursor)
 
 
-@router.get(LOGS + "/{log_id}", summary="Get a session log", responses=responses(404))
+@router.get(
+    LOGS + "/{log_id}",
+    summary="Get a session log",
+    responses=responses(404, codes={404: ("not_found", "pair_not_found", "session_log_not_found")}),
+)
 async def get_log(
     pair_id: uuid.UUID,
     log_id: uuid.UUID,
@@ -91,7 +103,16 @@ async def get_log(
         "the other participant to confirm again); each side changes their own `learned`, "
         "`rating` and `private_note`."
     ),
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_in_pair", "not_log_author"),
+            404: ("not_found", "pair_not_found"),
+        },
+    ),
 )
 async def update_log(
     pair_id: uuid.UUID,
@@ -111,7 +132,16 @@ async def update_log(
     LOGS + "/{log_id}/confirm",
     summary="Confirm a session log",
     description="The other participant; may add their own `learned`, `rating`, `private_note`.",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_in_pair", "own_session_log"),
+            404: ("not_found", "pair_not_found"),
+            409: ("session_log_already_answered",),
+        },
+    ),
 )
 async def confirm_log(
     pair_id: uuid.UUID,
@@ -131,7 +161,16 @@ async def confirm_log(
     LOGS + "/{log_id}/dispute",
     summary="Dispute a session log",
     description="The other participant says the log is wrong; it stops counting.",
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_in_pair",),
+            404: ("not_found", "pair_not_found"),
+            409: ("session_log_already_answered",),
+        },
+    ),
 )
 async def dispute_log(
     pair_id: uuid.UUID,
@@ -155,7 +194,16 @@ async def dispute_log(
         "The author, within 24 hours of logging it (then 409); an administrator at any time "
         "(soft delete: it leaves every read and figure). `If-Match` is optional."
     ),
-    responses=responses(404, 409, 412),
+    responses=responses(
+        404,
+        409,
+        412,
+        codes={
+            403: ("not_log_author",),
+            404: ("not_found", "pair_not_found"),
+            409: ("delete_window_passed",),
+        },
+    ),
 )
 async def delete_log(
     pair_id: uuid.UUID,
@@ -177,6 +225,7 @@ async def delete_log(
         "people's logs are "
         "audited, once per pair on the page." + PRIVATE
     ),
+    responses=responses(codes={404: ("not_found",)}),
 )
 async def list_visible_logs(
     db: DbSession,

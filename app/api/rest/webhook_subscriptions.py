@@ -40,6 +40,7 @@ def _read(subscription: WebhookSubscription) -> WebhookSubscriptionRead:
         "schema_version, data}`, signed per Standard Webhooks with the secret in the answer "
         "(shown once). `webhook-id` is the event id, the same on every retry."
     ),
+    responses=responses(codes={404: ("not_found",)}),
 )
 async def create_subscription(
     body: WebhookSubscriptionCreate, db: DbSession, principal: CurrentPrincipal, response: Response
@@ -52,7 +53,11 @@ async def create_subscription(
     )
 
 
-@router.get("", summary="List webhook subscriptions")
+@router.get(
+    "",
+    summary="List webhook subscriptions",
+    responses=responses(codes={404: ("not_found",)}),
+)
 async def list_subscriptions(
     db: DbSession, principal: CurrentPrincipal, paging: Paging
 ) -> Page[WebhookSubscriptionRead]:
@@ -60,7 +65,11 @@ async def list_subscriptions(
     return Page(items=[_read(s) for s in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/{subscription_id}", summary="Get a webhook subscription", responses=responses(404))
+@router.get(
+    "/{subscription_id}",
+    summary="Get a webhook subscription",
+    responses=responses(404, codes={404: ("not_found", "subscription_not_found")}),
+)
 async def get_subscription(
     subscription_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, response: Response
 ) -> WebhookSubscriptionRead:
@@ -73,7 +82,7 @@ async def get_subscription(
     "/{subscription_id}",
     summary="Update a webhook subscription",
     description="Change the address or event types, or disable and re-enable it. Needs `If-Match`.",
-    responses=responses(404, 409, 412, 428),
+    responses=responses(404, 409, 412, 428, codes={404: ("not_found", "subscription_not_found")}),
 )
 async def update_subscription(
     subscription_id: uuid.UUID,
@@ -92,7 +101,7 @@ async def update_subscription(
     "/{subscription_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a webhook subscription",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "subscription_not_found")}),
 )
 async def delete_subscription(
     subscription_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -103,7 +112,7 @@ async def delete_subscription(
 @router.get(
     "/{subscription_id}/deliveries",
     summary="List a subscription's deliveries",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "subscription_not_found")}),
 )
 async def list_webhook_deliveries(
     subscription_id: uuid.UUID,
@@ -121,7 +130,7 @@ async def list_webhook_deliveries(
 @router.get(
     "/{subscription_id}/deliveries/{delivery_id}",
     summary="Get a delivery with its attempts",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found", "subscription_not_found")}),
 )
 async def get_webhook_delivery(
     subscription_id: uuid.UUID, delivery_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal
@@ -134,7 +143,14 @@ async def get_webhook_delivery(
     status_code=status.HTTP_202_ACCEPTED,
     summary="Replay a failed delivery",
     description="Sends the same event (same id) again, on a fresh retry schedule.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            404: ("not_found", "subscription_not_found"),
+            409: ("delivery_not_failed", "subscription_disabled"),
+        },
+    ),
 )
 async def replay_delivery(
     subscription_id: uuid.UUID, delivery_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal

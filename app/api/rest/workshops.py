@@ -42,7 +42,14 @@ router = APIRouter(responses=common_responses())
         "For one program (its managers) or the whole organisation (administrators). The "
         "facilitator is an employee or a guest mentor."
     ),
-    responses=responses(404),
+    responses=responses(
+        404,
+        codes={
+            403: ("not_program_manager",),
+            404: ("program_not_found",),
+            409: ("date_order", "invalid", "one_facilitator"),
+        },
+    ),
 )
 async def create_workshop(
     body: WorkshopCreate, db: DbSession, principal: SupportPrincipal, response: Response
@@ -72,7 +79,12 @@ async def list_workshops(
     )
 
 
-@router.get(WORKSHOP, tags=["workshops"], summary="Get a workshop", responses=responses(404))
+@router.get(
+    WORKSHOP,
+    tags=["workshops"],
+    summary="Get a workshop",
+    responses=responses(404, codes={404: ("workshop_not_found",)}),
+)
 async def get_workshop(
     workshop_id: uuid.UUID, db: DbSession, principal: SupportPrincipal, response: Response
 ) -> WorkshopRead:
@@ -89,7 +101,17 @@ async def get_workshop(
         "Its organisers or facilitator, with `If-Match`. Added seats go to the waitlist in "
         "order; the capacity cannot drop below the people registered (409)."
     ),
-    responses=responses(404, 409, 412, 428),
+    responses=responses(
+        404,
+        409,
+        412,
+        428,
+        codes={
+            403: ("not_workshop_organiser",),
+            404: ("workshop_not_found",),
+            409: ("capacity_below_registered", "invalid"),
+        },
+    ),
 )
 async def update_workshop(
     workshop_id: uuid.UUID,
@@ -113,7 +135,11 @@ async def update_workshop(
         "A seat when one is free, otherwise a place on the waitlist (`status`). The database "
         "enforces the capacity. Emits `workshop.registration_changed`."
     ),
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={403: ("not_a_person",), 404: ("workshop_not_found",), 409: ("already_registered",)},
+    ),
 )
 async def register(
     workshop_id: uuid.UUID, db: DbSession, principal: SupportPrincipal
@@ -126,7 +152,7 @@ async def register(
     f"{WORKSHOP}/registration",
     tags=["workshops"],
     summary="Your registration",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("registration_not_found", "workshop_not_found")}),
 )
 async def my_registration(
     workshop_id: uuid.UUID, db: DbSession, principal: SupportPrincipal
@@ -140,7 +166,7 @@ async def my_registration(
     tags=["workshops"],
     summary="Cancel your registration",
     description="A freed seat goes to the first person on the waitlist.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("registration_not_found", "workshop_not_found")}),
 )
 async def cancel_registration(
     workshop_id: uuid.UUID, db: DbSession, principal: SupportPrincipal
@@ -153,7 +179,7 @@ async def cancel_registration(
     f"{WORKSHOP}/registration/feedback",
     tags=["workshops"],
     summary="Rate a workshop",
-    responses=responses(404, 409),
+    responses=responses(404, 409, codes={404: ("registration_not_found", "workshop_not_found")}),
 )
 async def give_feedback(
     workshop_id: uuid.UUID, body: WorkshopFeedback, db: DbSession, principal: SupportPrincipal
@@ -167,7 +193,9 @@ async def give_feedback(
     tags=["workshops"],
     summary="List a workshop's registrations",
     description="Its facilitator and organisers.",
-    responses=responses(404),
+    responses=responses(
+        404, codes={403: ("not_workshop_organiser",), 404: ("workshop_not_found",)}
+    ),
 )
 async def list_registrations(
     workshop_id: uuid.UUID,
@@ -187,7 +215,9 @@ async def list_registrations(
     f"{WORKSHOP}/registrations/{{registration_id}}/attendance",
     tags=["workshops"],
     summary="Record attendance",
-    responses=responses(404, 409),
+    responses=responses(
+        404, 409, codes={403: ("not_workshop_organiser",), 404: ("workshop_not_found",)}
+    ),
 )
 async def mark_workshop_attendance(
     workshop_id: uuid.UUID,
@@ -214,7 +244,7 @@ async def mark_workshop_attendance(
         "A person from a partner organisation, with their consent. The answer carries their "
         "invitation token (`mg_...`), shown once: it opens only what they are invited to."
     ),
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found",)}),
 )
 async def create_guest(
     body: GuestMentorCreate, db: DbSession, principal: SupportPrincipal
@@ -223,7 +253,12 @@ async def create_guest(
     return GuestMentorCreated(**guests.to_read(guest).model_dump(), token=token)
 
 
-@router.get(GUESTS, tags=["guest mentors"], summary="List guest mentors", responses=responses(404))
+@router.get(
+    GUESTS,
+    tags=["guest mentors"],
+    summary="List guest mentors",
+    responses=responses(404, codes={404: ("not_found",)}),
+)
 async def list_guests(
     db: DbSession, principal: SupportPrincipal, paging: Paging
 ) -> Page[GuestMentorRead]:
@@ -239,7 +274,7 @@ async def list_guests(
         "For a guest mentor's invitation token: their record and the circles and workshops "
         "they were invited to. Anyone else finds nothing (404)."
     ),
-    responses=responses(404),
+    responses=responses(404, codes={404: ("not_found",)}),
 )
 async def guest_home(db: DbSession, principal: SupportPrincipal) -> GuestHome:
     return await guests.guest_home(db, principal)
@@ -249,7 +284,7 @@ async def guest_home(db: DbSession, principal: SupportPrincipal) -> GuestHome:
     f"{GUESTS}/{{guest_id}}",
     tags=["guest mentors"],
     summary="Get a guest mentor",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("guest_not_found", "not_found")}),
 )
 async def get_guest(
     guest_id: uuid.UUID, db: DbSession, principal: SupportPrincipal
@@ -266,7 +301,7 @@ async def get_guest(
         "When a guest withdraws consent: their name, contact and words are erased, their "
         "token revoked, their circle and workshop places given back. Counts stay."
     ),
-    responses=responses(404),
+    responses=responses(404, codes={404: ("guest_not_found", "not_found")}),
 )
 async def erase_guest(guest_id: uuid.UUID, db: DbSession, principal: SupportPrincipal) -> Response:
     await guests.erase_guest(db, principal, guest_id)
@@ -278,7 +313,7 @@ async def erase_guest(guest_id: uuid.UUID, db: DbSession, principal: SupportPrin
     tags=["guest mentors"],
     summary="Issue a new invitation token",
     description="The previous token stops working.",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("guest_not_found", "not_found")}),
 )
 async def rotate_token(
     guest_id: uuid.UUID, db: DbSession, principal: SupportPrincipal
@@ -291,7 +326,7 @@ async def rotate_token(
     f"{GUESTS}/{{guest_id}}/token",
     tags=["guest mentors"],
     summary="Revoke the invitation token",
-    responses=responses(404),
+    responses=responses(404, codes={404: ("guest_not_found", "not_found")}),
 )
 async def revoke_token(
     guest_id: uuid.UUID, db: DbSession, principal: SupportPrincipal
@@ -305,7 +340,14 @@ async def revoke_token(
     status_code=status.HTTP_201_CREATED,
     summary="Invite a guest mentor to a circle or a workshop",
     description="The circle's program managers, or the workshop's organisers.",
-    responses=responses(404, 409),
+    responses=responses(
+        404,
+        409,
+        codes={
+            404: ("circle_not_found", "guest_not_found", "not_found", "workshop_not_found"),
+            409: ("one_invitation",),
+        },
+    ),
 )
 async def invite(
     guest_id: uuid.UUID, body: GuestInvitation, db: DbSession, principal: SupportPrincipal

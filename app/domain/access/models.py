@@ -13,7 +13,7 @@ from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empt
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain.access.principal import Scope
 from app.domain.errors import Invalid, field_error
-from app.domain.schemas import HttpsUrl, InputSchema, Timestamp
+from app.domain.schemas import HttpsUrl, InputSchema, Timestamp, request_examples
 
 
 class Organization(IdMixin, TimestampMixin, table=True):
@@ -46,6 +46,14 @@ class ApiKey(IdMixin, TenantMixin, table=True):
 
 
 class ApiKeyCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "name": "Workday connector",
+            "scopes": ["employees:write", "hris:sync"],
+            "expires_at": "2027-12-31T23:59:59Z",
+        }
+    )
+
     name: str = Field(min_length=1, max_length=200)
     scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
     expires_at: Timestamp | None = None
@@ -132,6 +140,20 @@ def _key_sources(detail: str, given: list[str]) -> Invalid:
 
 
 class IdentityProviderCreate(IdentityProviderBase, IdentityProviderKeys, InputSchema):
+    model_config = request_examples(
+        {
+            "name": "Entra ID",
+            "issuer": (
+                "https://login.microsoftonline.com/5f1c9a2e-8d3b-4c6f-9a7e-2b4d6e8f0a1c/v2.0"
+            ),
+            "audience": "api://reverse-mentoring",
+            "jwks_url": (
+                "https://login.microsoftonline.com/5f1c9a2e-8d3b-4c6f-9a7e-2b4d6e8f0a1c/discovery/v2.0/keys"
+            ),
+            "identity_claim": "email",
+        }
+    )
+
     @model_validator(mode="after")
     def _one_key_source(self) -> "IdentityProviderCreate":
         given = [name for name in _KEY_FIELDS if getattr(self, name) is not None]
@@ -141,6 +163,8 @@ class IdentityProviderCreate(IdentityProviderBase, IdentityProviderKeys, InputSc
 
 
 class IdentityProviderUpdate(IdentityProviderKeys, InputSchema):
+    model_config = request_examples({"audience": "api://reverse-mentoring-prod", "enabled": True})
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     issuer: str | None = Field(default=None, min_length=1, max_length=500)
     audience: str | None = Field(default=None, min_length=1, max_length=500)

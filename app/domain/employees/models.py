@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain import examples
 from app.domain.access.principal import Role
 from app.domain.errors import Invalid, field_error
 from app.domain.schemas import (
@@ -19,6 +20,7 @@ from app.domain.schemas import (
     InputSchema,
     LanguageTags,
     TimeZoneName,
+    request_examples,
 )
 
 MINIMUM_AGE = 14
@@ -137,6 +139,24 @@ class Employee(EmployeeFields, IdMixin, TenantMixin, TimestampMixin, VersionMixi
 
 
 class EmployeeCreate(EmployeeFields, InputSchema):
+    model_config = request_examples(
+        {
+            "email": "camille.durand@example.com",
+            "given_name": "Camille",
+            "family_name": "Durand",
+            "external_id": "WD-104233",
+            "job_title": "Data analyst",
+            "department": "Finance",
+            "location": "Lyon",
+            "manager_id": examples.MANAGER_ID,
+            "hire_date": "2024-09-02",
+            "languages": ["fr", "en"],
+            "timezone": "Europe/Paris",
+            "seniority_level": 2,
+            "birth_year": 1999,
+        }
+    )
+
     hire_date: CalendarDate | None = None
     role: Role = Field(default=Role.EMPLOYEE, description="Access role in the organisation.")
 
@@ -157,6 +177,10 @@ class ProvisionedEmployee(EmployeeCreate):
 
 class EmployeeUpdate(InputSchema):
     """A partial update: only the fields sent are changed; ``null`` clears optional ones."""
+
+    model_config = request_examples(
+        {"job_title": "Senior data analyst", "department": "Finance", "seniority_level": 3}
+    )
 
     external_id: str | None = Field(default=None, max_length=255)
     email: EmailAddress | None = None

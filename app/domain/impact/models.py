@@ -10,13 +10,20 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import ConfigDict, FiniteFloat
+from pydantic import FiniteFloat
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
 from app.db.types import UTCDateTime
-from app.domain.schemas import CalendarDate, InputPart, InputSchema, TopicTag
+from app.domain import examples
+from app.domain.schemas import (
+    CalendarDate,
+    InputPart,
+    InputSchema,
+    TopicTag,
+    request_examples,
+)
 
 MAX_INDICATORS = 20
 MAX_ASSESSMENT_ITEMS = 40
@@ -76,16 +83,12 @@ class MeasurementCreate(InputSchema):
     )
     note: str | None = Field(default=None, max_length=2000)
 
-    model_config = ConfigDict(  # type: ignore[assignment]  # merged with InputSchema's
-        json_schema_extra={
-            "examples": [
-                {
-                    "value": 62.5,
-                    "measured_on": "2026-03-31",
-                    "source": "Collaboration tools usage report",
-                    "note": "Quarterly figure from the IT department.",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "value": 62.5,
+            "measured_on": "2026-09-30",
+            "source": "Collaboration tools usage report",
+            "note": "Quarterly figure from the IT department.",
         }
     )
 
@@ -137,8 +140,9 @@ class BindingWrite(InputSchema):
         default=None, description="For `mentor_confidence`: a mentor-side item of the program."
     )
 
-    model_config = ConfigDict(  # type: ignore[assignment]  # merged with InputSchema's
-        json_schema_extra={"examples": [{"computation": "pairs_met_cadence"}]}
+    model_config = request_examples(
+        {"computation": "pairs_met_cadence"},
+        {"computation": "mentees_logged_topic", "topic": "generative-ai"},
     )
 
 
@@ -176,14 +180,11 @@ class AssessmentItemCreate(InputSchema):
         default=None, description="The objective of the program it measures."
     )
 
-    model_config = ConfigDict(  # type: ignore[assignment]  # merged with InputSchema's
-        json_schema_extra={
-            "examples": [
-                {
-                    "side": "mentee",
-                    "statement": "I am confident using collaborative tools with my team.",
-                }
-            ]
+    model_config = request_examples(
+        {
+            "side": "mentee",
+            "statement": "I am confident using collaborative tools with my team.",
+            "objective_id": examples.OBJECTIVE_ID,
         }
     )
 
@@ -223,12 +224,8 @@ class AnswerPart(InputPart):
 class AnswersWrite(InputSchema):
     answers: list[AnswerPart] = Field(min_length=1, max_length=MAX_ASSESSMENT_ITEMS)
 
-    model_config = ConfigDict(  # type: ignore[assignment]  # merged with InputSchema's
-        json_schema_extra={
-            "examples": [
-                {"answers": [{"item_id": "0190a5a4-5b1c-7e3a-9f7e-2b9c1d4e5f60", "score": 3}]}
-            ]
-        }
+    model_config = request_examples(
+        {"answers": [{"item_id": examples.ASSESSMENT_ITEM_ID, "score": 3}]}
     )
 
 

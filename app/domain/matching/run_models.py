@@ -11,7 +11,8 @@ from sqlmodel import Field, SQLModel
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.indexes import partial_index
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import InputSchema, UniqueList
+from app.domain import examples
+from app.domain.schemas import InputSchema, UniqueList, request_examples
 
 
 class RunStatus(StrEnum):
@@ -158,6 +159,8 @@ class PairRef(InputSchema):
 
 
 class MatchingRunCreate(InputSchema):
+    model_config = request_examples({"dry_run": True})
+
     dry_run: bool = Field(
         default=False, description="Compute and keep the result, but it cannot be accepted."
     )
@@ -267,6 +270,10 @@ class ProposalRead(SQLModel):
 
 
 class ProposalSelection(InputSchema):
+    model_config = request_examples(
+        {"proposal_ids": [examples.PROPOSAL_ID], "reason": "Discussed with both people."}
+    )
+
     proposal_ids: list[uuid.UUID] | None = Field(
         default=None,
         max_length=5000,
@@ -276,6 +283,10 @@ class ProposalSelection(InputSchema):
 
 
 class ProposalSwap(InputSchema):
+    model_config = request_examples(
+        {"proposal_ids": [examples.PROPOSAL_ID, examples.SECOND_PROPOSAL_ID]}
+    )
+
     proposal_ids: UniqueList[uuid.UUID] = Field(
         min_length=2, max_length=2, description="Two open proposals whose mentors trade places."
     )
@@ -313,11 +324,20 @@ class MentorSuggestion(SQLModel):
 
 
 class MatchRequestCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "mentor_id": examples.MENTOR_PARTICIPANT_ID,
+            "message": ("I saw your talk on AI assistants: could you show me how you use them?"),
+        }
+    )
+
     mentor_id: uuid.UUID = Field(description="The mentor's participant id.")
     message: str | None = Field(default=None, max_length=2000)
 
 
 class MatchRequestDecision(InputSchema):
+    model_config = request_examples({"reason": "Happy to: let us start next week."})
+
     reason: str | None = Field(default=None, max_length=2000)
 
 

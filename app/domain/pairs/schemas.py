@@ -7,8 +7,9 @@ from typing import Any, ClassVar
 
 from sqlmodel import Field, SQLModel
 
+from app.domain import examples
 from app.domain.pairs.models import EndReason, FitAnswer, GoalStatus, PairOrigin, PairStatus
-from app.domain.schemas import CalendarDate, InputSchema
+from app.domain.schemas import CalendarDate, InputSchema, request_examples
 
 
 class PairHealth(StrEnum):
@@ -26,6 +27,14 @@ class AgreementFormat(StrEnum):
 
 
 class PairCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "mentor_participant_id": examples.MENTOR_PARTICIPANT_ID,
+            "mentee_participant_id": examples.MENTEE_PARTICIPANT_ID,
+            "status": "active",
+        }
+    )
+
     mentor_participant_id: uuid.UUID = Field(description="An approved mentor of the program.")
     mentee_participant_id: uuid.UUID = Field(description="An approved mentee of the program.")
     status: PairStatus = Field(
@@ -34,6 +43,8 @@ class PairCreate(InputSchema):
 
 
 class PairTransition(InputSchema):
+    model_config = request_examples({"to": "paused", "note": "Back after the year-end closing."})
+
     to: PairStatus = Field(description="The state to move to.")
     reason: EndReason | None = Field(default=None, description="Required to move to `ended_early`.")
     note: str | None = Field(default=None, max_length=2000)
@@ -48,6 +59,17 @@ class PairFilter(SQLModel):
 
 class AgreementWrite(InputSchema):
     """The whole agreement; writing it again asks both sides to acknowledge it again."""
+
+    model_config = request_examples(
+        {
+            "format": "video",
+            "cadence_days": 14,
+            "channel": "Teams",
+            "ground_rules": "We start on time and each bring one question.",
+            "confidentiality": "What we discuss stays between us.",
+            "starts_on": "2026-12-14",
+        }
+    )
 
     format: AgreementFormat
     cadence_days: int = Field(ge=1, le=365, description="Days between meetings the pair chose.")
@@ -96,6 +118,19 @@ class PairRead(SQLModel):
 
 
 class GoalCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "title": "Write prompts for the weekly report",
+            "description": (
+                "Draft the weekly sales report with an AI assistant, then review it together."
+            ),
+            "objective_id": examples.OBJECTIVE_ID,
+            "status": "in_progress",
+            "progress": 20,
+            "target_date": "2027-02-26",
+        }
+    )
+
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     objective_id: uuid.UUID | None = Field(
@@ -107,6 +142,8 @@ class GoalCreate(InputSchema):
 
 
 class GoalUpdate(InputSchema):
+    model_config = request_examples({"status": "achieved", "progress": 100})
+
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     objective_id: uuid.UUID | None = None

@@ -8,6 +8,7 @@ from pydantic import Field as PydanticField
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from app.domain import examples
 from app.domain.errors import Invalid, field_error
 from app.domain.participants.models import MeetingFormat, ParticipantRole, ParticipantStatus
 from app.domain.schemas import (
@@ -17,6 +18,7 @@ from app.domain.schemas import (
     TimeZoneName,
     TopicLevels,
     UniqueList,
+    request_examples,
 )
 
 MAX_TOPICS = 30
@@ -85,6 +87,20 @@ class ProfileFields(SQLModel):
 
 
 class ParticipantCreate(ProfileFields, InputSchema):
+    model_config = request_examples(
+        {
+            "role": "mentee",
+            "employee_id": examples.EMPLOYEE_ID,
+            "learns": {"generative-ai": 5, "social-media": 3},
+            "languages": ["fr", "en"],
+            "timezone": "Europe/Paris",
+            "format": "either",
+            "mindset": 4,
+            "mindset_statement": "I want to understand how my younger colleagues work.",
+            "availability": [{"day": 1, "start": "12:00", "end": "14:00"}],
+        }
+    )
+
     never_null: ClassVar[frozenset[str]] = frozenset({"mindset", "format"})
 
     role: ParticipantRole
@@ -97,10 +113,14 @@ class ParticipantCreate(ProfileFields, InputSchema):
 class ParticipantUpdate(ProfileFields, InputSchema):
     """A partial update of the profile: only the fields sent change."""
 
+    model_config = request_examples({"teaches": {"generative-ai": 4, "tiktok": 5}, "capacity": 2})
+
     never_null: ClassVar[frozenset[str]] = frozenset({"mindset", "format"})
 
 
 class ParticipantDecision(InputSchema):
+    model_config = request_examples({"reason": "Confirmed by the line manager."})
+
     reason: str | None = Field(
         default=None, max_length=2000, description="Required to reject; optional otherwise."
     )

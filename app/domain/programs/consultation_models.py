@@ -12,8 +12,9 @@ from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcnow
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain import examples
 from app.domain.programs.models import ObjectiveCategory, ObjectiveCreate
-from app.domain.schemas import EmailAddress, InputPart, InputSchema, Timestamp
+from app.domain.schemas import EmailAddress, InputPart, InputSchema, Timestamp, request_examples
 
 
 class ConsultationStatus(StrEnum):
@@ -63,6 +64,13 @@ class Consultation(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=Tru
 
 
 class ConsultationOpen(InputSchema):
+    model_config = request_examples(
+        {
+            "question": ("What should senior leaders learn from our younger colleagues this year?"),
+            "deadline": "2027-01-15T17:00:00+01:00",
+        }
+    )
+
     question: str = Field(min_length=3, max_length=2000)
     deadline: Timestamp = Field(
         description="When contributions stop being accepted; in the future."
@@ -70,6 +78,8 @@ class ConsultationOpen(InputSchema):
 
 
 class ConsultationUpdate(InputSchema):
+    model_config = request_examples({"deadline": "2027-01-22T17:00:00+01:00"})
+
     question: str | None = Field(default=None, min_length=3, max_length=2000)
     deadline: Timestamp | None = None
 
@@ -77,6 +87,15 @@ class ConsultationUpdate(InputSchema):
 
 
 class ConsultationClose(InputSchema):
+    model_config = request_examples(
+        {
+            "summary": (
+                "Stakeholders asked for generative AI and social selling; the works "
+                "council asked that mentoring time count as working time."
+            )
+        }
+    )
+
     summary: str = Field(min_length=3, max_length=10_000, description="What was agreed.")
 
 
@@ -126,6 +145,10 @@ class Stakeholder(IdMixin, TenantMixin, table=True):
 
 class StakeholderInvite(InputSchema):
     """Name an employee, or an external person by e-mail (and name)."""
+
+    model_config = request_examples(
+        {"role": "executive_sponsor", "employee_id": examples.EMPLOYEE_ID}
+    )
 
     employee_id: uuid.UUID | None = None
     email: EmailAddress | None = None
@@ -192,6 +215,13 @@ class Contribution(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=Tru
 
 
 class ContributionCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "kind": "comment",
+            "body": "Our sales leaders would gain most from social selling on LinkedIn.",
+        }
+    )
+
     kind: ContributionKind
     body: str | None = Field(
         default=None, max_length=5000, description="Required for comments and concerns."
@@ -217,6 +247,14 @@ class ContributionDecision(StrEnum):
 
 
 class ContributionResolution(InputSchema):
+    model_config = request_examples(
+        {
+            "decision": "accepted",
+            "create_objective": True,
+            "reason": "Kept as the program's second objective.",
+        }
+    )
+
     decision: ContributionDecision
     reason: str | None = Field(
         default=None, min_length=3, max_length=2000, description="Required to decline."

@@ -12,9 +12,17 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, empty_list
 from app.db.types import JSONDocument, UTCDateTime
+from app.domain import examples
 from app.domain.programs.engagement_settings import EngagementSettings
 from app.domain.programs.matching_settings import MatchingSettings
-from app.domain.schemas import CalendarDate, InputPart, InputSchema, TopicTags, UniqueList
+from app.domain.schemas import (
+    CalendarDate,
+    InputPart,
+    InputSchema,
+    TopicTags,
+    UniqueList,
+    request_examples,
+)
 
 MAX_MANAGERS = 20
 MAX_OBJECTIVES = 50
@@ -160,6 +168,23 @@ _ELIGIBLE_GROUPS = (
 
 
 class ProgramCreate(ProgramFields, InputSchema):
+    model_config = request_examples(
+        {
+            "name": "Digital Mentors 2027",
+            "description": (
+                "Juniors show senior leaders the tools and habits of a digital workplace; "
+                "seniors share how the company decides."
+            ),
+            "kind": "reverse",
+            "starts_on": "2027-01-11",
+            "ends_on": "2027-06-30",
+            "cadence_days": 14,
+            "meeting_minutes": 45,
+            "default_mentor_capacity": 1,
+            "manager_ids": [examples.PROGRAM_MANAGER_ID],
+        }
+    )
+
     starts_on: CalendarDate | None = None
     ends_on: CalendarDate | None = Field(default=None, description="On or after `starts_on`.")
     manager_ids: UniqueList[uuid.UUID] | None = Field(
@@ -180,6 +205,16 @@ class ProgramCreate(ProgramFields, InputSchema):
 
 class ProgramUpdate(InputSchema):
     """A partial update: only the fields sent change; ``null`` clears optional ones."""
+
+    model_config = request_examples(
+        {
+            "description": (
+                "Six months of reverse mentoring between juniors and the leadership team."
+            ),
+            "cadence_days": 21,
+            "meeting_minutes": 60,
+        }
+    )
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10_000)
@@ -257,6 +292,8 @@ class ProgramFilter(SQLModel):
 
 
 class ProgramTransition(InputSchema):
+    model_config = request_examples({"to": "consultation"})
+
     to: ProgramStatus = Field(description="The state to move to.")
     waiver_reason: str | None = Field(
         default=None,
@@ -328,10 +365,35 @@ class Objective(ObjectiveFields, IdMixin, TenantMixin, TimestampMixin, VersionMi
 
 
 class ObjectiveCreate(ObjectiveFields, InputSchema):
+    model_config = request_examples(
+        {
+            "title": "Leaders use generative AI with confidence",
+            "category": "digital_transformation",
+            "description": (
+                "Each senior mentee tries an AI assistant on real work and shares what "
+                "they learned."
+            ),
+            "success_indicators": [
+                {
+                    "name": "Mentees using an AI assistant weekly",
+                    "baseline": 10,
+                    "target_value": 60,
+                    "unit": "%",
+                }
+            ],
+            "topic_tags": ["generative-ai", "prompting"],
+            "priority": 1,
+        }
+    )
+
     success_indicators: list[SuccessIndicator] = Field(default_factory=list, max_length=20)
 
 
 class ObjectiveUpdate(InputSchema):
+    model_config = request_examples(
+        {"priority": 2, "topic_tags": ["generative-ai", "prompting", "data-privacy"]}
+    )
+
     title: str | None = Field(default=None, min_length=1, max_length=200)
     category: ObjectiveCategory | None = None
     description: str | None = Field(default=None, max_length=5000)
@@ -363,6 +425,10 @@ class ObjectiveRead(SQLModel):
 
 
 class ObjectiveOrder(InputSchema):
+    model_config = request_examples(
+        {"objective_ids": [examples.SECOND_OBJECTIVE_ID, examples.OBJECTIVE_ID]}
+    )
+
     objective_ids: UniqueList[uuid.UUID] = Field(
         max_length=MAX_OBJECTIVES,
         description="Every objective of the program, in the new order.",

@@ -8,7 +8,7 @@ from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputSchema, request_examples
 
 
 class FeedbackStage(StrEnum):
@@ -35,6 +35,16 @@ class PairFeedback(IdMixin, TenantMixin, TimestampMixin, table=True):
 
 
 class FeedbackCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "stage": "mid",
+            "rating": 4,
+            "would_recommend": 9,
+            "what_worked": "Short, regular sessions on real work.",
+            "what_to_improve": "More time to practise between sessions.",
+        }
+    )
+
     stage: FeedbackStage
     rating: int = Field(ge=1, le=5)
     what_worked: str | None = Field(default=None, max_length=5000)

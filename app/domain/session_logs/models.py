@@ -14,7 +14,14 @@ from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import CalendarDate, InputPart, InputSchema, Timestamp, TopicTags
+from app.domain.schemas import (
+    CalendarDate,
+    InputPart,
+    InputSchema,
+    Timestamp,
+    TopicTags,
+    request_examples,
+)
 
 
 class LogFormat(StrEnum):
@@ -101,6 +108,25 @@ class SideFields(InputSchema):
 
 
 class SessionLogCreate(SideFields):
+    model_config = request_examples(
+        {
+            "held_at": "2026-12-03T16:30:00+01:00",
+            "duration_minutes": 45,
+            "format": "video",
+            "summary": "We set up an AI assistant and drafted the weekly report with it.",
+            "learned": "How to give the assistant context instead of long instructions.",
+            "topics": ["generative-ai", "prompting"],
+            "action_items": [
+                {
+                    "text": "Draft next week's report alone",
+                    "owner": "mentee",
+                    "due": "2026-12-10",
+                }
+            ],
+            "rating": 5,
+        }
+    )
+
     held_at: Timestamp = Field(description="When the session took place; not in the future.")
     duration_minutes: int = Field(ge=1, le=1440)
     format: LogFormat
@@ -111,6 +137,16 @@ class SessionLogCreate(SideFields):
 
 class SessionLogUpdate(SideFields):
     """Shared fields change by the author only; each side changes their own side fields."""
+
+    model_config = request_examples(
+        {
+            "summary": (
+                "We set up an AI assistant, drafted the weekly report and compared it with "
+                "last week's."
+            ),
+            "duration_minutes": 60,
+        }
+    )
 
     held_at: Timestamp | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=1440)
@@ -131,10 +167,14 @@ LOG_REQUIRED_ON_UPDATE = SessionLogUpdate.never_null
 
 
 class SessionLogConfirm(SideFields):
-    pass
+    model_config = request_examples(
+        {"learned": "How a weekly report is read by the executive committee.", "rating": 4}
+    )
 
 
 class SessionLogDispute(InputSchema):
+    model_config = request_examples({"reason": "We met for 30 minutes, not 45."})
+
     reason: str = Field(min_length=3, max_length=2000)
 
 

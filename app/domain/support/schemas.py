@@ -8,8 +8,9 @@ from pydantic import BaseModel, model_validator
 from pydantic import Field as PydanticField
 from sqlmodel import Field
 
+from app.domain import examples
 from app.domain.errors import Invalid, field_error
-from app.domain.schemas import InputSchema, Timestamp, TopicTags
+from app.domain.schemas import InputSchema, Timestamp, TopicTags, request_examples
 from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
 
 
@@ -24,6 +25,15 @@ class PersonRef(BaseModel):
 
 
 class CircleCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "name": "AI mentors circle",
+            "description": "Mentors who teach generative AI share what works.",
+            "facilitator_employee_id": examples.MENTOR_EMPLOYEE_ID,
+            "member_employee_ids": [examples.MENTOR_EMPLOYEE_ID],
+        }
+    )
+
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     facilitator_employee_id: uuid.UUID | None = Field(
@@ -36,6 +46,10 @@ class CircleCreate(InputSchema):
 
 class CircleUpdate(InputSchema):
     """A partial update: only the fields sent change; ``null`` clears optional ones."""
+
+    model_config = request_examples(
+        {"description": ("Mentors who teach generative AI share prompts, exercises and doubts.")}
+    )
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
@@ -50,6 +64,8 @@ class CircleUpdate(InputSchema):
 
 
 class CircleAutoForm(InputSchema):
+    model_config = request_examples({"target_size": 6, "name_prefix": "Mentor circle"})
+
     target_size: int = Field(ge=2, le=20, description="Members per circle, as near as possible.")
     name_prefix: str = Field(default="Circle", min_length=1, max_length=150)
 
@@ -66,6 +82,8 @@ class CircleRead(BaseModel):
 
 
 class CircleJoin(InputSchema):
+    model_config = request_examples({"confidence": 3})
+
     employee_id: uuid.UUID | None = Field(
         default=None,
         description="A mentor to add (managers only); omitted: the caller joins.",
@@ -76,6 +94,8 @@ class CircleJoin(InputSchema):
 
 
 class JoiningConfidence(InputSchema):
+    model_config = request_examples({"confidence": 4})
+
     confidence: int = Field(ge=1, le=5, description="How confident the mentor felt on joining.")
 
 
@@ -92,6 +112,16 @@ class CircleMemberRead(BaseModel):
 
 
 class ThreadCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "kind": "question",
+            "title": "How do you handle a mentee who never prepares?",
+            "body": "My mentee arrives without questions. What has worked for you?",
+            "tags": ["preparation"],
+            "anonymous": False,
+        }
+    )
+
     kind: ThreadKind
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=20_000)
@@ -103,6 +133,8 @@ class ThreadCreate(InputSchema):
 
 class ThreadUpdate(InputSchema):
     """A partial update by the thread's author: only the fields sent change."""
+
+    model_config = request_examples({"tags": ["preparation", "first-sessions"]})
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     body: str | None = Field(default=None, min_length=1, max_length=20_000)
@@ -128,12 +160,20 @@ class ThreadRead(BaseModel):
 
 
 class PostCreate(InputSchema):
+    model_config = request_examples(
+        {"body": "I send two questions the day before; it helped a lot."}
+    )
+
     body: str = Field(min_length=1, max_length=20_000)
     reply_to_id: uuid.UUID | None = Field(default=None, description="The post this answers.")
     anonymous: bool = False
 
 
 class PostUpdate(InputSchema):
+    model_config = request_examples(
+        {"body": ("I send two questions the day before and we start with them; it helped a lot.")}
+    )
+
     body: str = Field(min_length=1, max_length=20_000)
 
 
@@ -156,6 +196,16 @@ class PostRead(BaseModel):
 
 
 class MeetingCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "starts_at": "2027-01-12T12:30:00+01:00",
+            "duration_minutes": 60,
+            "location": "Paris, room Lovelace",
+            "link": "https://teams.example.com/l/meetup-join/mentors",
+            "agenda": "First sessions: what surprised you?",
+        }
+    )
+
     starts_at: Timestamp
     duration_minutes: int = Field(ge=5, le=600)
     location: str | None = Field(default=None, max_length=300)
@@ -164,6 +214,13 @@ class MeetingCreate(InputSchema):
 
 
 class MeetingUpdate(InputSchema):
+    model_config = request_examples(
+        {
+            "agenda": "First sessions: what surprised you? Then: exercises that worked.",
+            "duration_minutes": 75,
+        }
+    )
+
     starts_at: Timestamp | None = None
     duration_minutes: int | None = Field(default=None, ge=5, le=600)
     location: str | None = Field(default=None, max_length=300)
@@ -189,6 +246,8 @@ class MeetingRead(BaseModel):
 class MeetingResponse(InputSchema):
     """The caller's own answer: RSVP and/or the confidence they feel after the meeting."""
 
+    model_config = request_examples({"rsvp": "yes", "confidence": 4})
+
     rsvp: Rsvp | None = None
     confidence: int | None = Field(default=None, ge=1, le=5)
 
@@ -205,6 +264,8 @@ class MeetingResponse(InputSchema):
 
 
 class AttendanceMark(InputSchema):
+    model_config = request_examples({"employee_id": examples.MENTOR_EMPLOYEE_ID, "attended": True})
+
     employee_id: uuid.UUID | None = None
     guest_id: uuid.UUID | None = None
     attended: bool
@@ -261,6 +322,17 @@ class ConfidenceSummary(BaseModel):
 
 
 class WorkshopCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "title": "Prompting for managers",
+            "description": "A hands-on hour with an AI assistant on your own documents.",
+            "starts_at": "2027-01-20T14:00:00+01:00",
+            "ends_at": "2027-01-20T15:30:00+01:00",
+            "location": "Lyon, auditorium",
+            "capacity": 30,
+        }
+    )
+
     program_id: uuid.UUID | None = Field(
         default=None, description="Omitted: open to the whole organisation."
     )
@@ -292,6 +364,8 @@ class WorkshopCreate(InputSchema):
 
 class WorkshopUpdate(InputSchema):
     """A partial update: only the fields sent change; ``null`` clears optional ones."""
+
+    model_config = request_examples({"capacity": 40, "location": "Lyon, auditorium and Teams"})
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10_000)
@@ -339,10 +413,16 @@ class RegistrationRead(BaseModel):
 
 
 class RegistrationAttendance(InputSchema):
+    model_config = request_examples({"attended": True})
+
     attended: bool
 
 
 class WorkshopFeedback(InputSchema):
+    model_config = request_examples(
+        {"rating": 5, "feedback": "Practical, and I left with prompts I use every week."}
+    )
+
     rating: int = Field(ge=1, le=5)
     feedback: str | None = Field(default=None, max_length=5000)
 
@@ -351,6 +431,19 @@ class WorkshopFeedback(InputSchema):
 
 
 class GuestMentorCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "name": "Inès Moreau",
+            "partner_organization": "Globex",
+            "email": "ines.moreau@globex.example",
+            "expertise": ["social-selling", "linkedin"],
+            "consent": True,
+            "consent_statement": (
+                "I agree that my name, e-mail and expertise are kept for this mentoring program."
+            ),
+        }
+    )
+
     name: str = Field(min_length=1, max_length=200)
     partner_organization: str = Field(min_length=1, max_length=200)
     email: str = PydanticField(
@@ -391,6 +484,8 @@ class GuestHome(BaseModel):
 
 
 class GuestInvitation(InputSchema):
+    model_config = request_examples({"workshop_id": examples.WORKSHOP_ID})
+
     circle_id: uuid.UUID | None = None
     workshop_id: uuid.UUID | None = None
 
@@ -419,6 +514,8 @@ class GuestInvitationRead(BaseModel):
 
 
 class CalendarFeedCreate(InputSchema):
+    model_config = request_examples({"circle_id": examples.CIRCLE_ID})
+
     circle_id: uuid.UUID | None = Field(
         default=None, description="A circle's meetings; omitted: the caller's own calendar."
     )
@@ -431,4 +528,6 @@ class CalendarFeedCreated(BaseModel):
 
 
 class HelpfulMark(InputSchema):
+    model_config = request_examples({"helpful": True})
+
     helpful: bool = True

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_dict, utcnow
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import InputSchema
+from app.domain.schemas import InputSchema, request_examples
 
 
 class HrisWebhookSecret(IdMixin, TenantMixin, table=True):
@@ -31,6 +31,8 @@ class HrisWebhookSecret(IdMixin, TenantMixin, table=True):
 
 
 class HrisWebhookSecretCreate(InputSchema):
+    model_config = request_examples({"name": "Workday production"})
+
     name: str = Field(default="HRIS", min_length=1, max_length=200)
 
 
@@ -85,6 +87,18 @@ HrisFieldName = Annotated[
 
 
 class HrisFieldMappingUpdate(InputSchema):
+    model_config = request_examples(
+        {
+            "fields": {
+                "id": "employee_number",
+                "email": "work.email",
+                "given_name": "first_name",
+                "family_name": "last_name",
+                "manager_id": "manager.employee_number",
+            }
+        }
+    )
+
     fields: dict[UnifiedField, HrisFieldName] = Field(
         description=(
             "Unified field → the HRIS's name for it; a dotted name such as `work.email` "

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, empty_list, utcnow
 from app.db.types import JSONDocument, UTCDateTime
-from app.domain.schemas import HttpsUrl, InputSchema
+from app.domain.schemas import HttpsUrl, InputSchema, request_examples
 
 # "employee.updated", "pair.*" (every pair event) or "*" (everything).
 EventType = Annotated[
@@ -39,6 +39,14 @@ class WebhookSubscription(IdMixin, TenantMixin, TimestampMixin, VersionMixin, ta
 
 
 class WebhookSubscriptionCreate(InputSchema):
+    model_config = request_examples(
+        {
+            "url": "https://intranet.example.com/hooks/mentoring",
+            "event_types": ["pair.*", "session_log.confirmed"],
+            "description": "Intranet news feed",
+        }
+    )
+
     url: WebhookUrl = Field(description="HTTPS address to POST to.")
     event_types: list[EventType] = Field(
         min_length=1,
@@ -51,6 +59,13 @@ class WebhookSubscriptionCreate(InputSchema):
 
 
 class WebhookSubscriptionUpdate(InputSchema):
+    model_config = request_examples(
+        {
+            "event_types": ["pair.*", "session_log.*"],
+            "description": "Intranet news feed and reminders",
+        }
+    )
+
     url: WebhookUrl | None = None
     event_types: list[EventType] | None = Field(default=None, min_length=1, max_length=100)
     description: str | None = Field(default=None, max_length=500)
