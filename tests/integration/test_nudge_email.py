@@ -20,14 +20,19 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from pydantic import ValidationError
-from sqlmodel import col, select
+from sqlmodel import col, delete, select, update
 
 from app.config import Settings
 from app.db.engine import unit_of_work
 from app.domain.events.service import record_event
 from app.domain.integrations.worker import Worker
 from app.domain.notifications.mailer import MailPolicy, MailServer, NudgeMailer
-from app.domain.notifications.models import EmailDigest, NudgeMail, NudgeMailStatus
+from app.domain.notifications.models import (
+    EmailDigest,
+    NotificationCursor,
+    NudgeMail,
+    NudgeMailStatus,
+)
 from tests.conftest import Tenant
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -75,6 +80,32 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
         yield inbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+async def only_this_organisation_waits(tenant: Tenant) -> None:
+    """The suite's database holds the nudges other tests recorded (the engagement rules',
+    thousands of them): taken in and set aside here, so that a pass, which serves a bounded
+    number of people, serves this test's organisation."""
+    step = NudgeMailer(
+        tenant.app.state.session_factory,
+        MailServer(host="127.0.0.1", port=1, sender=SENDER, security="none"),
+        MailPolicy(),
+    )
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        # Where an earlier test left the outbox cursor does not matter to this one.
+        await session.exec(delete(NotificationCursor))
+    while await step.take_in(datetime.now(UTC)):
+        pass
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        await session.exec(
+            update(NudgeMail)
+            .where(
+                col(NudgeMail.organization_id) != tenant.organization_id,
+                col(NudgeMail.status) == NudgeMailStatus.PENDING,
+            )
+            .values(status=NudgeMailStatus.SKIPPED, skip_reason="another_test")
+        )
 
 
 def mailer(tenant: Tenant, port: int, **policy: Any) -> NudgeMailer:

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosmtplib
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
@@ -135,6 +135,8 @@ class NudgeMailer:
 
     async def waiting_people(self, now: datetime) -> list[tuple[uuid.UUID, uuid.UUID]]:
         async with unit_of_work(self.factory) as session:
+            # Those waiting longest first: a pass serves a bounded number of people, and the
+            # next pass the next ones.
             rows = await session.exec(
                 select(NudgeMail.organization_id, NudgeMail.employee_id)
                 .where(
@@ -142,7 +144,8 @@ class NudgeMailer:
                     col(NudgeMail.employee_id).is_not(None),
                     (col(NudgeMail.not_before).is_(None)) | (col(NudgeMail.not_before) <= now),
                 )
-                .distinct()
+                .group_by(col(NudgeMail.organization_id), col(NudgeMail.employee_id))
+                .order_by(func.min(NudgeMail.received_at))
                 .limit(self.policy.people_per_pass)
             )
             return [(org, person) for org, person in rows if person is not None]
