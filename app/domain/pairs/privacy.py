@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import col, delete, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.domain.pairs import repository
 from app.domain.pairs.models import Pair, PairAvoidance, PairFitCheck, PairGoal
 from app.domain.progress.models import PairFeedback
 from app.domain.session_logs.models import Owner, SessionLog, SessionLogNote
@@ -26,8 +27,7 @@ async def _logs(
     session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID
 ) -> list[SessionLog]:
     """Logs the person authored or answered as one side of the pair."""
-    pairs = select(Pair.id).where(
-        Pair.organization_id == organization_id,
+    pairs = repository.in_organization(select(Pair.id), organization_id).where(
         or_(Pair.mentor_employee_id == employee_id, Pair.mentee_employee_id == employee_id),
     )
     rows = await session.exec(
@@ -39,7 +39,8 @@ async def _logs(
 
 
 async def _side_of(session: AsyncSession, log: SessionLog, employee_id: uuid.UUID) -> Owner:
-    pair = (await session.exec(select(Pair).where(Pair.id == log.pair_id))).one()
+    statement = repository.of_organization(log.organization_id).where(Pair.id == log.pair_id)
+    pair = (await session.exec(statement)).one()
     return Owner.MENTOR if pair.mentor_employee_id == employee_id else Owner.MENTEE
 
 
