@@ -29,11 +29,8 @@ from app.domain.pairs import access, repository
 from app.domain.pairs.door import close_pair, open_pair
 from app.domain.pairs.models import OPEN_STATUSES, EndReason, Pair, PairOrigin, PairStatus
 from app.domain.pairs.schemas import (
-    AgreementFormat,
-    AgreementRead,
     PairCreate,
     PairFilter,
-    PairHealth,
     PairRead,
     PairTransition,
 )
@@ -59,47 +56,8 @@ class SeenPair:
     program: Program
 
 
-def agreement_of(pair: Pair) -> AgreementRead | None:
-    if pair.agreement_format is None or pair.agreement_cadence_days is None:
-        return None
-    return AgreementRead(
-        format=AgreementFormat(pair.agreement_format),
-        cadence_days=pair.agreement_cadence_days,
-        channel=pair.agreement_channel,
-        ground_rules=pair.agreement_ground_rules,
-        confidentiality=pair.agreement_confidentiality,
-        starts_on=pair.agreement_starts_on,
-        updated_at=pair.agreement_updated_at,
-        mentor_acknowledged_at=pair.mentor_acknowledged_at,
-        mentee_acknowledged_at=pair.mentee_acknowledged_at,
-        acknowledged=pair.mentor_acknowledged_at is not None
-        and pair.mentee_acknowledged_at is not None,
-    )
-
-
 def to_read(pair: Pair) -> PairRead:
-    return PairRead(
-        id=pair.id,
-        program_id=pair.program_id,
-        mentor_participant_id=pair.mentor_id,
-        mentee_participant_id=pair.mentee_id,
-        mentor_employee_id=pair.mentor_employee_id,
-        mentee_employee_id=pair.mentee_employee_id,
-        status=pair.status,
-        origin=pair.origin,
-        score=pair.score,
-        explanation=pair.explanation,
-        started_on=pair.started_on,
-        ended_at=pair.ended_at,
-        end_reason=pair.end_reason,
-        end_note=pair.end_note,
-        agreement=agreement_of(pair),
-        health=PairHealth(pair.health) if pair.health else None,
-        health_checked_at=pair.health_checked_at,
-        created_at=pair.created_at,
-        updated_at=pair.updated_at,
-        version=pair.version,
-    )
+    return PairRead.model_validate(pair)
 
 
 def not_found() -> NotFound:
