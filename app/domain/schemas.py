@@ -224,8 +224,8 @@ class ReadSchema(SQLModel):
 
 
 # Shared parts of read models. Pydantic lists a model's fields base by base, the last base
-# first, so ``class XRead(VersionedSchema, XFields, IdSchema)`` publishes the id first, then
-# the model's own fields (declared in ``XFields``), then the timestamps and the version.
+# first, so ``class XRead(VersionedSchema, XReadFields, IdSchema)`` publishes the id first, then
+# the model's own fields (declared in ``XReadFields``), then the timestamps and the version.
 
 
 class IdSchema(ReadSchema):

@@ -104,7 +104,7 @@ class AgreementRead(ReadSchema):
     )
 
 
-class PairFields(ReadSchema):
+class PairReadFields(ReadSchema):
     program_id: uuid.UUID
     mentor_participant_id: uuid.UUID = Field(validation_alias="mentor_id")
     mentee_participant_id: uuid.UUID = Field(validation_alias="mentee_id")
@@ -125,7 +125,7 @@ class PairFields(ReadSchema):
     health_checked_at: datetime | None
 
 
-class PairRead(VersionedSchema, PairFields, IdSchema):
+class PairRead(VersionedSchema, PairReadFields, IdSchema):
     pass
 
 
@@ -169,8 +169,7 @@ class GoalUpdate(InputSchema):
 GOAL_REQUIRED_ON_UPDATE = GoalUpdate.never_null
 
 
-class GoalRead(SQLModel):
-    id: uuid.UUID
+class GoalReadFields(ReadSchema):
     pair_id: uuid.UUID
     objective_id: uuid.UUID | None
     title: str
@@ -178,9 +177,10 @@ class GoalRead(SQLModel):
     status: GoalStatus
     progress: int
     target_date: date | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
+
+
+class GoalRead(VersionedSchema, GoalReadFields, IdSchema):
+    pass
 
 
 class FitCheckWrite(InputSchema):
