@@ -1,6 +1,7 @@
 """Shared bases and field types for the API schemas every module declares."""
 
 import re
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from importlib import resources
@@ -207,6 +208,39 @@ class InputPart(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         _accept_json_types_only(cls)
+
+
+class ReadSchema(SQLModel):
+    """An answer's model, declared rather than mapped: ``XRead.model_validate(row)`` reads it
+    from the row's attributes. A field named otherwise than its column reads the column
+    through ``validation_alias`` (the field's own name is still accepted, and is the one
+    published)."""
+
+    model_config = SQLModel.model_config | {
+        "from_attributes": True,
+        "validate_by_alias": True,
+        "validate_by_name": True,
+    }
+
+
+# Shared parts of read models. Pydantic lists a model's fields base by base, the last base
+# first, so ``class XRead(VersionedSchema, XReadFields, IdSchema)`` publishes the id first, then
+# the model's own fields (declared in ``XReadFields``), then the timestamps and the version.
+
+
+class IdSchema(ReadSchema):
+    id: uuid.UUID
+
+
+class TimestampedSchema(ReadSchema):
+    created_at: datetime
+    updated_at: datetime
+
+
+class VersionedSchema(TimestampedSchema):
+    """A row changed under optimistic concurrency: ``version`` is its ETag."""
+
+    version: int
 
 
 _D = TypeVar("_D", bound=date)

@@ -4,6 +4,10 @@ Each function is one item source: one statement over every program in scope, ret
 the items it finds.
 """
 
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -76,16 +80,29 @@ async def profile_incomplete(session: AsyncSession, scope: Scope) -> list[Due]:
     return found
 
 
-async def enrolment_review(session: AsyncSession, scope: Scope) -> list[Due]:
-    """Enrolments waiting for a manager's decision, one item per program and manager."""
-    limit = setting("enrolment_review_days")
+async def _waiting_per_manager(
+    session: AsyncSession,
+    scope: Scope,
+    kind: AgendaKind,
+    *,
+    limit_setting: str,
+    since: Any,
+    where: Sequence[Any],
+    reason: Callable[[int, int], str],
+    action: Callable[[uuid.UUID], tuple[str, str]],
+    daily_rounds: bool = False,
+) -> list[Due]:
+    """Participants waiting for a manager since ``since`` (matching ``where``), one item per
+    program and manager; ``reason`` words how many waited more than how many days.
+    ``daily_rounds``: a new item (round) each day it comes due again."""
+    limit = setting(limit_setting)
     rows = await session.exec(
         select(  # type: ignore[call-overload]
             Program.id,
             Program.organization_id,
             ProgramManager.employee_id,
             func.count(),
-            func.min(Participant.created_at),
+            func.min(since),
             limit,
             setting("urgent_after_days"),
         )
@@ -94,9 +111,8 @@ async def enrolment_review(session: AsyncSession, scope: Scope) -> list[Due]:
         .where(
             *scope.tenant(Participant.organization_id),
             *scope.for_employee(ProgramManager.employee_id),
-            col(Program.status).in_(RUNNING),
-            col(Participant.status) == ParticipantStatus.PENDING,
-            scope.elapsed(Participant.created_at) >= limit,
+            *where,
+            scope.elapsed(since) >= limit,
         )
         # Grouped by the program's key: its settings, read in the select, depend on it.
         .group_by(col(Program.id), col(ProgramManager.employee_id))
@@ -109,70 +125,60 @@ async def enrolment_review(session: AsyncSession, scope: Scope) -> list[Due]:
                 scope,
                 org,
                 Recipient(employee_id=manager),
-                kind=AgendaKind.ENROLMENT_REVIEW,
+                kind=kind,
                 subject=(SubjectType.PROGRAM, program_id),
                 program_id=program_id,
-                reason=(
-                    f"{plural(count, 'enrolment has', 'enrolments have')} waited more than "
-                    f"{after} days for your decision."
-                ),
+                reason=reason(count, after),
                 due_at=due,
                 urgent_at=due + days(urgent),
-                action=("GET", f"/programs/{program_id}/participants?status=pending"),
+                action=action(program_id),
+                round=str(due.date()) if daily_rounds else "",
             )
         )
     return found
+
+
+async def enrolment_review(session: AsyncSession, scope: Scope) -> list[Due]:
+    """Enrolments waiting for a manager's decision, one item per program and manager."""
+    return await _waiting_per_manager(
+        session,
+        scope,
+        AgendaKind.ENROLMENT_REVIEW,
+        limit_setting="enrolment_review_days",
+        since=Participant.created_at,
+        where=[
+            col(Program.status).in_(RUNNING),
+            col(Participant.status) == ParticipantStatus.PENDING,
+        ],
+        reason=lambda count, after: (
+            f"{plural(count, 'enrolment has', 'enrolments have')} waited more than "
+            f"{after} days for your decision."
+        ),
+        action=lambda program_id: ("GET", f"/programs/{program_id}/participants?status=pending"),
+    )
 
 
 async def unmatched(session: AsyncSession, scope: Scope) -> list[Due]:
     """Approved people still without a partner, one item per program and manager."""
-    limit = setting("unmatched_days")
     approved = func.coalesce(Participant.decided_at, Participant.created_at)
-    rows = await session.exec(
-        select(  # type: ignore[call-overload]
-            Program.id,
-            Program.organization_id,
-            ProgramManager.employee_id,
-            func.count(),
-            func.min(approved),
-            limit,
-            setting("urgent_after_days"),
-        )
-        .join(Program, col(Program.id) == Participant.program_id)
-        .join(ProgramManager, col(ProgramManager.program_id) == Program.id)
-        .where(
-            *scope.tenant(Participant.organization_id),
-            *scope.for_employee(ProgramManager.employee_id),
+    return await _waiting_per_manager(
+        session,
+        scope,
+        AgendaKind.UNMATCHED,
+        limit_setting="unmatched_days",
+        since=approved,
+        where=[
             col(Program.status).in_([ProgramStatus.MATCHING, ProgramStatus.ACTIVE]),
             col(Participant.status) == ParticipantStatus.APPROVED,
-            scope.elapsed(approved) >= limit,
             ~_in_open_pair(),  # type: ignore[operator]
-        )
-        # Grouped by the program's key: its settings, read in the select, depend on it.
-        .group_by(col(Program.id), col(ProgramManager.employee_id))
+        ],
+        reason=lambda count, after: (
+            f"{plural(count, 'approved participant has', 'approved participants have')} "
+            f"waited more than {after} days without a partner."
+        ),
+        action=lambda program_id: ("POST", f"/programs/{program_id}/matching-runs"),
+        daily_rounds=True,
     )
-    found = []
-    for program_id, org, manager, count, oldest, after, urgent in rows.all():
-        due = at(oldest) + days(after)
-        found.append(
-            item(
-                scope,
-                org,
-                Recipient(employee_id=manager),
-                kind=AgendaKind.UNMATCHED,
-                subject=(SubjectType.PROGRAM, program_id),
-                program_id=program_id,
-                reason=(
-                    f"{plural(count, 'approved participant has', 'approved participants have')} "
-                    f"waited more than {after} days without a partner."
-                ),
-                due_at=due,
-                urgent_at=due + days(urgent),
-                action=("POST", f"/programs/{program_id}/matching-runs"),
-                round=str(due.date()),
-            )
-        )
-    return found
 
 
 async def proposals_review(session: AsyncSession, scope: Scope) -> list[Due]:

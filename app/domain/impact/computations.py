@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.impact.models import AssessmentAnswer, Computation, IndicatorBinding, Wave
 from app.domain.impact.schemas import MINIMUM_GROUP_SIZE
+from app.domain.pairs import repository as pair_statements
 from app.domain.pairs.models import Pair, PairStatus
 from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.programs.models import Program
@@ -74,10 +75,8 @@ async def _pairs_met_cadence(session: AsyncSession, program: Program) -> Compute
     pairs = list(
         (
             await session.exec(
-                select(Pair).where(
-                    Pair.organization_id == program.organization_id,
-                    Pair.program_id == program.id,
-                    col(Pair.status).in_(_RAN),
+                pair_statements.of_organization(program.organization_id).where(
+                    Pair.program_id == program.id, col(Pair.status).in_(_RAN)
                 )
             )
         ).all()

@@ -13,6 +13,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.employees.models import Employee, EmployeeStatus
+from app.domain.pairs import repository as pair_statements
 from app.domain.pairs.door import avoided_pairs, mentor_capacity
 from app.domain.pairs.models import Pair, PairSeat
 from app.domain.participants import fit
@@ -124,10 +125,9 @@ async def pool_rows(
     )
     history = (
         await session.exec(
-            select(Pair.mentee_employee_id, Pair.mentor_employee_id).where(
-                Pair.organization_id == program.organization_id,
-                col(Pair.mentee_employee_id).in_(employee_ids),
-            )
+            pair_statements.in_organization(
+                select(Pair.mentee_employee_id, Pair.mentor_employee_id), program.organization_id
+            ).where(col(Pair.mentee_employee_id).in_(employee_ids))
         )
     ).all()
     not_a_fit = await avoided_pairs(session, program.organization_id)

@@ -31,6 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.db.base import utcnow
 from app.domain.employees.models import Employee, EmployeeStatus
 from app.domain.errors import Conflict
+from app.domain.pairs import repository
 from app.domain.pairs.models import (
     OPEN_STATUSES,
     EndReason,
@@ -153,8 +154,9 @@ async def _judge(
     chains = await fit.reporting_chains(session, program.organization_id, people)
     pairs = {(o.mentee.employee_id, o.mentor.employee_id) for o in openings}
     history = await session.exec(
-        select(Pair.mentee_employee_id, Pair.mentor_employee_id).where(
-            Pair.organization_id == program.organization_id,
+        repository.in_organization(
+            select(Pair.mentee_employee_id, Pair.mentor_employee_id), program.organization_id
+        ).where(
             col(Pair.mentee_employee_id).in_({mentee for mentee, _ in pairs}),
             col(Pair.mentor_employee_id).in_({mentor for _, mentor in pairs}),
             # An open pair of the same two is this pair already: the seats answer that.

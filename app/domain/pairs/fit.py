@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.db.base import utcnow
 from app.domain.access.principal import Principal
 from app.domain.errors import Conflict
-from app.domain.pairs import access
+from app.domain.pairs import access, repository
 from app.domain.pairs.access import Side
 from app.domain.pairs.models import (
     EndReason,
@@ -308,7 +308,7 @@ async def fit_checks_due(
             and_(col(PairFitCheck.pair_id) == col(Pair.id), col(PairFitCheck.side) == side.value)
         )
 
-    rows = await session.exec(
+    statement = (
         select(  # type: ignore[call-overload]
             Pair.id,
             Pair.program_id,
@@ -321,7 +321,6 @@ async def fit_checks_due(
         )
         .join(first, first.c.pair_id == col(Pair.id))
         .where(
-            *([] if organization_id is None else [Pair.organization_id == organization_id]),
             *(
                 []
                 if employee_id is None
@@ -336,6 +335,9 @@ async def fit_checks_due(
         )
         .order_by(first.c.since, col(Pair.id))
     )
+    if organization_id is not None:
+        statement = repository.in_organization(statement, organization_id)
+    rows = await session.exec(statement)
     due: list[FitCheckDue] = []
     for pair_id, program_id, mentor, mentee, since, mentor_done, mentee_done, org in rows.all():
         for side, person, done in (

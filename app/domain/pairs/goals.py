@@ -27,7 +27,7 @@ MAX_GOALS = 20
 
 
 def to_read(goal: PairGoal) -> GoalRead:
-    return GoalRead.model_validate(goal, from_attributes=True)
+    return GoalRead.model_validate(goal)
 
 
 async def _check_objective(

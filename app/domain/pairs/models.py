@@ -83,6 +83,18 @@ class Pair(IdMixin, TenantMixin, TimestampMixin, VersionMixin, table=True):
     health: str | None = Field(default=None, sa_type=String(16))
     health_checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
+    @property
+    def agreement(self) -> "Pair | None":
+        """The row itself, read as the pair's agreement (``AgreementRead``), once written."""
+        if self.agreement_format is None or self.agreement_cadence_days is None:
+            return None
+        return self
+
+    @property
+    def agreement_acknowledged(self) -> bool:
+        """Both sides acknowledged the agreement's current text."""
+        return self.mentor_acknowledged_at is not None and self.mentee_acknowledged_at is not None
+
 
 class PairSeat(IdMixin, table=True):
     """A place a participant gives to one open pair; see the module docstring."""

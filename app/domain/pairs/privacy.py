@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import col, delete, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.domain.pairs import repository
 from app.domain.pairs.models import Pair, PairAvoidance, PairFitCheck, PairGoal
 from app.domain.progress.models import PairFeedback
 from app.domain.session_logs.models import Owner, SessionLog, SessionLogNote
@@ -24,23 +25,25 @@ ERASED = "[erased]"
 
 async def _logs(
     session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID
-) -> list[SessionLog]:
-    """Logs the person authored or answered as one side of the pair."""
-    pairs = select(Pair.id).where(
-        Pair.organization_id == organization_id,
-        or_(Pair.mentor_employee_id == employee_id, Pair.mentee_employee_id == employee_id),
+) -> list[tuple[SessionLog, Owner]]:
+    """Logs of the person's pairs (which they authored or answered), each with their side."""
+    pairs = await session.exec(
+        repository.of_organization(organization_id).where(
+            or_(Pair.mentor_employee_id == employee_id, Pair.mentee_employee_id == employee_id)
+        )
     )
+    sides = {
+        pair.id: Owner.MENTOR if pair.mentor_employee_id == employee_id else Owner.MENTEE
+        for pair in pairs.all()
+    }
+    if not sides:
+        return []
     rows = await session.exec(
         select(SessionLog)
-        .where(SessionLog.organization_id == organization_id, col(SessionLog.pair_id).in_(pairs))
+        .where(SessionLog.organization_id == organization_id, col(SessionLog.pair_id).in_(sides))
         .order_by(col(SessionLog.id))
     )
-    return list(rows.all())
-
-
-async def _side_of(session: AsyncSession, log: SessionLog, employee_id: uuid.UUID) -> Owner:
-    pair = (await session.exec(select(Pair).where(Pair.id == log.pair_id))).one()
-    return Owner.MENTOR if pair.mentor_employee_id == employee_id else Owner.MENTEE
+    return [(log, sides[log.pair_id]) for log in rows.all()]
 
 
 def _log_export(log: SessionLog, side: Owner, authored: bool) -> dict[str, Any]:
@@ -67,11 +70,10 @@ def _log_export(log: SessionLog, side: Owner, authored: bool) -> dict[str, Any]:
 async def export(
     session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID
 ) -> dict[str, Any]:
-    logs = await _logs(session, organization_id, employee_id)
-    exported = []
-    for log in logs:
-        side = await _side_of(session, log, employee_id)
-        exported.append(_log_export(log, side, log.author_employee_id == employee_id))
+    exported = [
+        _log_export(log, side, log.author_employee_id == employee_id)
+        for log, side in await _logs(session, organization_id, employee_id)
+    ]
     notes = await session.exec(
         select(SessionLogNote).where(
             SessionLogNote.organization_id == organization_id,
@@ -132,8 +134,7 @@ async def export(
 
 
 async def erase(session: AsyncSession, organization_id: uuid.UUID, employee_id: uuid.UUID) -> None:
-    for log in await _logs(session, organization_id, employee_id):
-        side = await _side_of(session, log, employee_id)
+    for log, side in await _logs(session, organization_id, employee_id):
         if side == Owner.MENTOR and log.mentor_learned is not None:
             log.mentor_learned = ERASED
         if side == Owner.MENTEE and log.mentee_learned is not None:

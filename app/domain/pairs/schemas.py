@@ -9,7 +9,14 @@ from sqlmodel import Field, SQLModel
 
 from app.domain import examples
 from app.domain.pairs.models import EndReason, FitAnswer, GoalStatus, PairOrigin, PairStatus
-from app.domain.schemas import CalendarDate, InputSchema, request_examples
+from app.domain.schemas import (
+    CalendarDate,
+    IdSchema,
+    InputSchema,
+    ReadSchema,
+    VersionedSchema,
+    request_examples,
+)
 
 
 class PairHealth(StrEnum):
@@ -79,24 +86,28 @@ class AgreementWrite(InputSchema):
     starts_on: CalendarDate | None = None
 
 
-class AgreementRead(SQLModel):
-    format: AgreementFormat
-    cadence_days: int
-    channel: str | None
-    ground_rules: str | None
-    confidentiality: str | None
-    starts_on: date | None
-    updated_at: datetime | None
+class AgreementRead(ReadSchema):
+    # Read from the pair's row (``Pair.agreement``), whose columns carry an ``agreement_``
+    # prefix.
+    format: AgreementFormat = Field(validation_alias="agreement_format")
+    cadence_days: int = Field(validation_alias="agreement_cadence_days")
+    channel: str | None = Field(validation_alias="agreement_channel")
+    ground_rules: str | None = Field(validation_alias="agreement_ground_rules")
+    confidentiality: str | None = Field(validation_alias="agreement_confidentiality")
+    starts_on: date | None = Field(validation_alias="agreement_starts_on")
+    updated_at: datetime | None = Field(validation_alias="agreement_updated_at")
     mentor_acknowledged_at: datetime | None
     mentee_acknowledged_at: datetime | None
-    acknowledged: bool = Field(description="Both sides acknowledged the current text.")
+    acknowledged: bool = Field(
+        validation_alias="agreement_acknowledged",
+        description="Both sides acknowledged the current text.",
+    )
 
 
-class PairRead(SQLModel):
-    id: uuid.UUID
+class PairReadFields(ReadSchema):
     program_id: uuid.UUID
-    mentor_participant_id: uuid.UUID
-    mentee_participant_id: uuid.UUID
+    mentor_participant_id: uuid.UUID = Field(validation_alias="mentor_id")
+    mentee_participant_id: uuid.UUID = Field(validation_alias="mentee_id")
     mentor_employee_id: uuid.UUID
     mentee_employee_id: uuid.UUID
     status: PairStatus
@@ -112,9 +123,10 @@ class PairRead(SQLModel):
         description="As the periodic check last found it; `progress` computes it live."
     )
     health_checked_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
+
+
+class PairRead(VersionedSchema, PairReadFields, IdSchema):
+    pass
 
 
 class GoalCreate(InputSchema):
@@ -157,8 +169,7 @@ class GoalUpdate(InputSchema):
 GOAL_REQUIRED_ON_UPDATE = GoalUpdate.never_null
 
 
-class GoalRead(SQLModel):
-    id: uuid.UUID
+class GoalReadFields(ReadSchema):
     pair_id: uuid.UUID
     objective_id: uuid.UUID | None
     title: str
@@ -166,9 +177,10 @@ class GoalRead(SQLModel):
     status: GoalStatus
     progress: int
     target_date: date | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
+
+
+class GoalRead(VersionedSchema, GoalReadFields, IdSchema):
+    pass
 
 
 class FitCheckWrite(InputSchema):

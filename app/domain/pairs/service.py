@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam
-from sqlalchemy.orm import joinedload
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.db.base import utcnow
 from app.domain import pagination
@@ -25,15 +25,12 @@ from app.domain.audit import service as audit
 from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
-from app.domain.pairs import access
+from app.domain.pairs import access, repository
 from app.domain.pairs.door import close_pair, open_pair
 from app.domain.pairs.models import OPEN_STATUSES, EndReason, Pair, PairOrigin, PairStatus
 from app.domain.pairs.schemas import (
-    AgreementFormat,
-    AgreementRead,
     PairCreate,
     PairFilter,
-    PairHealth,
     PairRead,
     PairTransition,
 )
@@ -59,47 +56,8 @@ class SeenPair:
     program: Program
 
 
-def agreement_of(pair: Pair) -> AgreementRead | None:
-    if pair.agreement_format is None or pair.agreement_cadence_days is None:
-        return None
-    return AgreementRead(
-        format=AgreementFormat(pair.agreement_format),
-        cadence_days=pair.agreement_cadence_days,
-        channel=pair.agreement_channel,
-        ground_rules=pair.agreement_ground_rules,
-        confidentiality=pair.agreement_confidentiality,
-        starts_on=pair.agreement_starts_on,
-        updated_at=pair.agreement_updated_at,
-        mentor_acknowledged_at=pair.mentor_acknowledged_at,
-        mentee_acknowledged_at=pair.mentee_acknowledged_at,
-        acknowledged=pair.mentor_acknowledged_at is not None
-        and pair.mentee_acknowledged_at is not None,
-    )
-
-
 def to_read(pair: Pair) -> PairRead:
-    return PairRead(
-        id=pair.id,
-        program_id=pair.program_id,
-        mentor_participant_id=pair.mentor_id,
-        mentee_participant_id=pair.mentee_id,
-        mentor_employee_id=pair.mentor_employee_id,
-        mentee_employee_id=pair.mentee_employee_id,
-        status=pair.status,
-        origin=pair.origin,
-        score=pair.score,
-        explanation=pair.explanation,
-        started_on=pair.started_on,
-        ended_at=pair.ended_at,
-        end_reason=pair.end_reason,
-        end_note=pair.end_note,
-        agreement=agreement_of(pair),
-        health=PairHealth(pair.health) if pair.health else None,
-        health_checked_at=pair.health_checked_at,
-        created_at=pair.created_at,
-        updated_at=pair.updated_at,
-        version=pair.version,
-    )
+    return PairRead.model_validate(pair)
 
 
 def not_found() -> NotFound:
@@ -108,14 +66,8 @@ def not_found() -> NotFound:
 
 # The pair, its program and the program's managers in one statement, built once: every request
 # about a pair starts here.
-_PAIR_WITH_PROGRAM = (
-    select(Pair, Program)
-    .join(Program, col(Program.id) == col(Pair.program_id))
-    .where(
-        col(Pair.id) == bindparam("pair_id"),
-        col(Pair.organization_id) == bindparam("organization_id"),
-    )
-    .options(joinedload(Program.manager_links))  # type: ignore[arg-type]
+_PAIR_WITH_PROGRAM = repository.with_programs(bindparam("organization_id")).where(
+    col(Pair.id) == bindparam("pair_id")
 )
 
 
@@ -124,11 +76,8 @@ async def load_pair(
 ) -> SeenPair:
     """A pair the caller may see (404 otherwise); ``lock`` holds it until the commit."""
     if lock:
-        statement = (
-            select(Pair)
-            .where(Pair.id == pair_id, Pair.organization_id == principal.organization_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+        statement = repository.locked(
+            repository.of_organization(principal.organization_id).where(Pair.id == pair_id)
         )
         pair = (await session.exec(statement)).first()
         if pair is None:
@@ -161,8 +110,8 @@ async def read_pair(session: AsyncSession, principal: Principal, pair_id: uuid.U
     return seen.pair
 
 
-def _filtered(principal: Principal, filters: PairFilter):  # type: ignore[no-untyped-def]
-    statement = select(Pair).where(Pair.organization_id == principal.organization_id)
+def _filtered(principal: Principal, filters: PairFilter) -> SelectOfScalar[Pair]:
+    statement = repository.visible_to(principal)
     if filters.program_id is not None:
         statement = statement.where(Pair.program_id == filters.program_id)
     if filters.status is not None:
@@ -174,9 +123,6 @@ def _filtered(principal: Principal, filters: PairFilter):  # type: ignore[no-unt
             (col(Pair.mentor_employee_id) == filters.employee_id)
             | (col(Pair.mentee_employee_id) == filters.employee_id)
         )
-    visible = access.visible_pairs(principal)
-    if visible is not None:
-        statement = statement.where(visible)
     return statement
 
 
@@ -342,9 +288,8 @@ async def end_pairs_of_leaver(
 ) -> list[Pair]:
     """End every open pair of an employee who left the company (reason ``left_company``)."""
     rows = await session.exec(
-        select(Pair)
+        repository.of_organization(principal.organization_id)
         .where(
-            Pair.organization_id == principal.organization_id,
             col(Pair.status).in_([s.value for s in OPEN_STATUSES]),
             (col(Pair.mentor_employee_id) == employee_id)
             | (col(Pair.mentee_employee_id) == employee_id),
@@ -377,9 +322,8 @@ async def act_on_inactive_pairs(
         return []
     principal = Principal.for_integration(organization_id, "engagement")
     rows = await session.exec(
-        select(Pair)
+        repository.of_organization(organization_id)
         .where(
-            Pair.organization_id == organization_id,
             col(Pair.id).in_(pair_ids),
             Pair.status == PairStatus.ACTIVE,
         )

@@ -21,7 +21,6 @@ from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_erro
 from app.domain.events.service import record_event
 from app.domain.participants.models import Participant, ParticipantRole, ParticipantStatus
 from app.domain.participants.schemas import (
-    AvailabilityWindow,
     ParticipantCreate,
     ParticipantFilter,
     ParticipantRead,
@@ -37,30 +36,7 @@ _PROFILE_OPEN = frozenset({ProgramStatus.ENROLLING, ProgramStatus.MATCHING})
 
 
 def to_read(participant: Participant) -> ParticipantRead:
-    return ParticipantRead(
-        id=participant.id,
-        program_id=participant.program_id,
-        employee_id=participant.employee_id,
-        role=participant.role,
-        status=participant.status,
-        capacity=participant.capacity,
-        teaches=participant.teaches,
-        learns=participant.learns,
-        mindset=participant.mindset,
-        mindset_statement=participant.mindset_statement,
-        availability=[AvailabilityWindow.model_validate(w) for w in participant.availability],
-        timezone=participant.timezone,
-        languages=participant.languages,
-        format=participant.format,
-        avoid=[uuid.UUID(e) for e in participant.avoid],
-        prefer=[uuid.UUID(e) for e in participant.prefer],
-        decided_by=participant.decided_by,
-        decided_at=participant.decided_at,
-        decision_reason=participant.decision_reason,
-        created_at=participant.created_at,
-        updated_at=participant.updated_at,
-        version=participant.version,
-    )
+    return ParticipantRead.model_validate(participant)
 
 
 def _not_found() -> NotFound:

@@ -12,12 +12,15 @@ from app.domain import examples
 from app.domain.errors import Invalid, field_error
 from app.domain.participants.models import MeetingFormat, ParticipantRole, ParticipantStatus
 from app.domain.schemas import (
+    IdSchema,
     InputPart,
     InputSchema,
     LanguageTags,
+    ReadSchema,
     TimeZoneName,
     TopicLevels,
     UniqueList,
+    VersionedSchema,
     request_examples,
 )
 
@@ -131,8 +134,7 @@ class ParticipantFilter(SQLModel):
     status: ParticipantStatus | None = None
 
 
-class ParticipantRead(SQLModel):
-    id: uuid.UUID
+class ParticipantReadFields(ReadSchema):
     program_id: uuid.UUID
     employee_id: uuid.UUID
     role: ParticipantRole
@@ -151,6 +153,7 @@ class ParticipantRead(SQLModel):
     decided_by: str | None
     decided_at: datetime | None
     decision_reason: str | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
+
+
+class ParticipantRead(VersionedSchema, ParticipantReadFields, IdSchema):
+    pass

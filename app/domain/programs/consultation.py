@@ -37,7 +37,7 @@ from app.domain.programs.service import get_program, program_for_change
 
 
 def to_read(consultation: Consultation) -> ConsultationRead:
-    return ConsultationRead.model_validate(consultation, from_attributes=True)
+    return ConsultationRead.model_validate(consultation)
 
 
 def _not_found() -> NotFound:

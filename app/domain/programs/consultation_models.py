@@ -14,7 +14,16 @@ from app.db.base import IdMixin, TenantMixin, TimestampMixin, VersionMixin, utcn
 from app.db.types import JSONDocument, UTCDateTime
 from app.domain import examples
 from app.domain.programs.models import ObjectiveCategory, ObjectiveCreate
-from app.domain.schemas import EmailAddress, InputPart, InputSchema, Timestamp, request_examples
+from app.domain.schemas import (
+    EmailAddress,
+    IdSchema,
+    InputPart,
+    InputSchema,
+    ReadSchema,
+    Timestamp,
+    VersionedSchema,
+    request_examples,
+)
 
 
 class ConsultationStatus(StrEnum):
@@ -99,8 +108,7 @@ class ConsultationClose(InputSchema):
     summary: str = Field(min_length=3, max_length=10_000, description="What was agreed.")
 
 
-class ConsultationRead(SQLModel):
-    id: uuid.UUID
+class ConsultationReadFields(ReadSchema):
     program_id: uuid.UUID
     question: str
     deadline: datetime
@@ -109,9 +117,10 @@ class ConsultationRead(SQLModel):
     summary: str | None
     closed_by: str | None
     closed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
+
+
+class ConsultationRead(VersionedSchema, ConsultationReadFields, IdSchema):
+    pass
 
 
 class ConsultationFilter(SQLModel):
@@ -267,8 +276,7 @@ class ContributionResolution(InputSchema):
     )
 
 
-class ContributionRead(SQLModel):
-    id: uuid.UUID
+class ContributionReadFields(ReadSchema):
     consultation_id: uuid.UUID
     stakeholder_id: uuid.UUID
     kind: ContributionKind
@@ -281,9 +289,10 @@ class ContributionRead(SQLModel):
     resulting_objective_id: uuid.UUID | None
     resolved_by: str | None
     resolved_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
+
+
+class ContributionRead(VersionedSchema, ContributionReadFields, IdSchema):
+    pass
 
 
 class ContributionFilter(SQLModel):

@@ -41,7 +41,7 @@ from app.domain.programs.objectives import add_objective
 
 
 def to_read(contribution: Contribution) -> ContributionRead:
-    return ContributionRead.model_validate(contribution, from_attributes=True)
+    return ContributionRead.model_validate(contribution)
 
 
 def _not_found() -> NotFound:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, FiniteFloat
+from pydantic import ConfigDict, FiniteFloat
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -17,10 +17,13 @@ from app.domain.programs.engagement_settings import EngagementSettings
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.schemas import (
     CalendarDate,
+    IdSchema,
     InputPart,
     InputSchema,
+    ReadSchema,
     TopicTags,
     UniqueList,
+    VersionedSchema,
     request_examples,
 )
 
@@ -158,6 +161,11 @@ class Program(ProgramFields, IdMixin, TenantMixin, TimestampMixin, VersionMixin,
     def eligible_group_ids(self) -> list[uuid.UUID]:
         return [link.group_id for link in self.eligibility_links]
 
+    @property
+    def enrolling_waiver(self) -> "Program | None":
+        """The row itself, read as its waiver (``EnrollingWaiver``), once one was given."""
+        return None if self.enrolling_waiver_reason is None else self
+
 
 MAX_ELIGIBLE_GROUPS = 50
 _ELIGIBLE_GROUPS = (
@@ -254,14 +262,17 @@ class ProgramUpdate(InputSchema):
 PROGRAM_REQUIRED_ON_UPDATE = ProgramUpdate.never_null
 
 
-class EnrollingWaiver(BaseModel):
-    reason: str
-    waived_by: str = Field(description="The administrator (or admin key) who waived.")
-    waived_at: datetime
+class EnrollingWaiver(ReadSchema):
+    # Read from the program's row (``Program.enrolling_waiver``).
+    reason: str = Field(validation_alias="enrolling_waiver_reason")
+    waived_by: str = Field(
+        validation_alias="enrolling_waived_by",
+        description="The administrator (or admin key) who waived.",
+    )
+    waived_at: datetime = Field(validation_alias="enrolling_waived_at")
 
 
-class ProgramRead(SQLModel):
-    id: uuid.UUID
+class ProgramReadFields(ReadSchema):
     name: str
     description: str | None
     kind: ProgramKind
@@ -281,9 +292,10 @@ class ProgramRead(SQLModel):
         description="Set when an administrator let the program enroll without its conditions."
     )
     status_changed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
+
+
+class ProgramRead(VersionedSchema, ProgramReadFields, IdSchema):
+    pass
 
 
 class ProgramFilter(SQLModel):
@@ -409,8 +421,7 @@ class ObjectiveUpdate(InputSchema):
 OBJECTIVE_REQUIRED_ON_UPDATE = ObjectiveUpdate.never_null
 
 
-class ObjectiveRead(SQLModel):
-    id: uuid.UUID
+class ObjectiveReadFields(ReadSchema):
     program_id: uuid.UUID
     title: str
     category: ObjectiveCategory
@@ -419,9 +430,10 @@ class ObjectiveRead(SQLModel):
     topic_tags: list[str]
     priority: int
     position: int = Field(description="Order among the program's objectives, from 1.")
-    created_at: datetime
-    updated_at: datetime
-    version: int
+
+
+class ObjectiveRead(VersionedSchema, ObjectiveReadFields, IdSchema):
+    pass
 
 
 class ObjectiveOrder(InputSchema):

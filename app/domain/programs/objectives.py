@@ -31,7 +31,7 @@ _LOCKED = frozenset({ProgramStatus.ACTIVE, ProgramStatus.COMPLETED, ProgramStatu
 
 
 def to_read(objective: Objective) -> ObjectiveRead:
-    return ObjectiveRead.model_validate(objective, from_attributes=True)
+    return ObjectiveRead.model_validate(objective)
 
 
 def require_editable(program: Program) -> None:

@@ -19,7 +19,6 @@ from app.domain.programs.engagement_settings import EngagementSettings
 from app.domain.programs.matching_settings import MatchingSettings
 from app.domain.programs.models import (
     PROGRAM_REQUIRED_ON_UPDATE,
-    EnrollingWaiver,
     Program,
     ProgramCreate,
     ProgramFilter,
@@ -31,36 +30,7 @@ from app.domain.programs.models import (
 
 
 def to_read(program: Program) -> ProgramRead:
-    waiver = None
-    if program.enrolling_waiver_reason is not None:
-        assert program.enrolling_waived_by is not None
-        assert program.enrolling_waived_at is not None
-        waiver = EnrollingWaiver(
-            reason=program.enrolling_waiver_reason,
-            waived_by=program.enrolling_waived_by,
-            waived_at=program.enrolling_waived_at,
-        )
-    return ProgramRead(
-        id=program.id,
-        name=program.name,
-        description=program.description,
-        kind=program.kind,
-        status=program.status,
-        starts_on=program.starts_on,
-        ends_on=program.ends_on,
-        cadence_days=program.cadence_days,
-        meeting_minutes=program.meeting_minutes,
-        default_mentor_capacity=program.default_mentor_capacity,
-        manager_ids=program.manager_ids,
-        eligible_group_ids=program.eligible_group_ids,
-        matching_settings=MatchingSettings.model_validate(program.matching_settings),
-        engagement_settings=EngagementSettings.model_validate(program.engagement_settings),
-        enrolling_waiver=waiver,
-        status_changed_at=program.status_changed_at,
-        created_at=program.created_at,
-        updated_at=program.updated_at,
-        version=program.version,
-    )
+    return ProgramRead.model_validate(program)
 
 
 def _not_found() -> NotFound:

@@ -20,7 +20,7 @@ from app.domain.progress.models import FeedbackCreate, FeedbackRead, PairFeedbac
 
 
 def to_read(feedback: PairFeedback) -> FeedbackRead:
-    return FeedbackRead.model_validate(feedback, from_attributes=True)
+    return FeedbackRead.model_validate(feedback)
 
 
 async def submit_feedback(

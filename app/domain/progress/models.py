@@ -5,10 +5,14 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Index, String, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.db.base import IdMixin, TenantMixin, TimestampMixin
-from app.domain.schemas import InputSchema, request_examples
+from app.domain.schemas import (
+    IdSchema,
+    InputSchema,
+    request_examples,
+)
 
 
 class FeedbackStage(StrEnum):
@@ -52,8 +56,7 @@ class FeedbackCreate(InputSchema):
     would_recommend: int = Field(ge=0, le=10, description="0-10, as in a net promoter score.")
 
 
-class FeedbackRead(SQLModel):
-    id: uuid.UUID
+class FeedbackRead(IdSchema):
     pair_id: uuid.UUID
     program_id: uuid.UUID
     employee_id: uuid.UUID

@@ -14,11 +14,13 @@ from sqlalchemy import case, distinct, func
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.db.base import utcnow
 from app.db.functions import year_month
 from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
+from app.domain.pairs import repository as pair_statements
 from app.domain.pairs.models import OPEN_STATUSES, GoalStatus, Pair, PairGoal, PairStatus
 from app.domain.pairs.schemas import PairHealth
 from app.domain.pairs.service import audit_read, load_pair
@@ -148,15 +150,19 @@ async def _overseen_program(
     return program
 
 
+def _of_program(program: Program) -> SelectOfScalar[Pair]:
+    return pair_statements.of_organization(program.organization_id).where(
+        Pair.program_id == program.id
+    )
+
+
 async def _program_rows(
     session: AsyncSession, program: Program, now: datetime
 ) -> AsyncIterator[tuple[Pair, PairProgress]]:
     """Every pair of the program with its progress, a batch of pairs at a time."""
     last: uuid.UUID | None = None
     while True:
-        statement = select(Pair).where(
-            Pair.organization_id == program.organization_id, Pair.program_id == program.id
-        )
+        statement = _of_program(program)
         if last is not None:
             statement = statement.where(col(Pair.id) > last)
         pairs = list(
@@ -247,8 +253,8 @@ async def _mentor_confidence(
 
 async def _pairs_by_status(session: AsyncSession, program: Program) -> list[CountBy]:
     rows = await session.exec(
-        select(Pair.status, func.count())
-        .where(Pair.organization_id == program.organization_id, Pair.program_id == program.id)
+        pair_statements.in_organization(select(Pair.status, func.count()), program.organization_id)
+        .where(Pair.program_id == program.id)
         .group_by(col(Pair.status))
     )
     found = {str(status): int(count) for status, count in rows.all()}
@@ -261,13 +267,7 @@ async def _pairs_by_health(
     """Live health of the active pairs: their figures grouped in the database, rules here."""
     pairs = list(
         (
-            await session.exec(
-                select(Pair).where(
-                    Pair.organization_id == program.organization_id,
-                    Pair.program_id == program.id,
-                    Pair.status == PairStatus.ACTIVE.value,
-                )
-            )
+            await session.exec(_of_program(program).where(Pair.status == PairStatus.ACTIVE.value))
         ).all()
     )
     counts = dict.fromkeys(PairHealth, 0)
@@ -347,11 +347,7 @@ async def _participation(
             )
         ).all()
     )
-    open_pairs = select(Pair).where(
-        Pair.organization_id == program.organization_id,
-        Pair.program_id == program.id,
-        col(Pair.status).in_(open_values),
-    )
+    open_pairs = _of_program(program).where(col(Pair.status).in_(open_values))
     pairs = list((await session.exec(open_pairs)).all())
     mentors = {p.mentor_id for p in pairs}
     mentees = {p.mentee_id for p in pairs}

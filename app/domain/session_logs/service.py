@@ -27,6 +27,7 @@ from app.domain.concurrency import check_version, flush_versioned
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from app.domain.events.service import record_event
 from app.domain.pairs import access
+from app.domain.pairs import repository as pair_statements
 from app.domain.pairs.access import Side
 from app.domain.pairs.models import Pair, PairStatus
 from app.domain.pairs.service import audit_read, load_pair
@@ -484,10 +485,9 @@ async def list_visible_logs(
         SessionLog.organization_id == principal.organization_id,
         col(SessionLog.deleted_at).is_(None),
     )
-    visible = access.visible_pairs(principal)
-    if visible is not None:
+    if access.visible_pairs(principal) is not None:
         # A semi-join keeps the scan in the logs' own order, so a page stops at its limit.
-        seen = select(Pair.id).where(Pair.organization_id == principal.organization_id, visible)
+        seen = pair_statements.visible_in(select(Pair.id), principal)
         statement = statement.where(col(SessionLog.pair_id).in_(seen))
     if program_id is not None:
         statement = statement.where(SessionLog.program_id == program_id)
@@ -498,7 +498,11 @@ async def list_visible_logs(
     )
     pair_ids = {log.pair_id for log in page.items}
     if pair_ids:
-        pairs = await session.exec(select(Pair).where(col(Pair.id).in_(pair_ids)))
+        pairs = await session.exec(
+            pair_statements.of_organization(principal.organization_id).where(
+                col(Pair.id).in_(pair_ids)
+            )
+        )
         for pair in pairs.all():
             await audit_read(session, principal, pair, "session_log")
     return pagination.Page(
