@@ -106,8 +106,9 @@ def not_found() -> NotFound:
     return NotFound("Pair not found.", code="pair_not_found")
 
 
-# The pair, its program and the program's managers in one statement, built once: every request
-# about a pair starts here.
+# The pair, its program, the program's managers and its eligible groups in one statement,
+# built once: every request about a pair starts here. (Left to the relationships' own
+# "selectin" loading, the eligible groups cost a second round trip on every such request.)
 _PAIR_WITH_PROGRAM = (
     select(Pair, Program)
     .join(Program, col(Program.id) == col(Pair.program_id))
@@ -115,7 +116,10 @@ _PAIR_WITH_PROGRAM = (
         col(Pair.id) == bindparam("pair_id"),
         col(Pair.organization_id) == bindparam("organization_id"),
     )
-    .options(joinedload(Program.manager_links))  # type: ignore[arg-type]
+    .options(
+        joinedload(Program.manager_links),  # type: ignore[arg-type]
+        joinedload(Program.eligibility_links),  # type: ignore[arg-type]
+    )
 )
 
 
