@@ -132,24 +132,29 @@ async def drop_database(url: str) -> None:
 
 
 def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-    deadline = time.monotonic() + 180  # a loaded machine takes its time to import
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/pairs/x/progress", timeout=1)
-        except urllib.error.HTTPError:
-            return process  # answering (401 without a key)
-        except OSError:
-            time.sleep(0.2)
-            continue
-        return process
-    os.killpg(process.pid, signal.SIGKILL)
-    raise RuntimeError(
-        f"{' '.join(command)} did not start: "
-        f"{process.stderr.read().decode() if process.stderr else ''}"
-    )
+    # The server's stderr goes to a file, never to a pipe nobody reads: a server that writes
+    # more than the pipe's 64 KiB (a traceback for each request wrk cuts off at the end of
+    # a run) would block on its next write and stop answering, and every later run against
+    # it would measure nothing.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True
+        )
+        deadline = time.monotonic() + 180  # a loaded machine takes its time to import
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/v1/pairs/x/progress", timeout=1
+                )
+            except urllib.error.HTTPError:
+                return process  # answering (401 without a key)
+            except OSError:
+                time.sleep(0.2)
+                continue
+            return process
+        os.killpg(process.pid, signal.SIGKILL)
+        log.seek(0)
+        raise RuntimeError(f"{' '.join(command)} did not start: {log.read()[-2000:].decode()}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -20,7 +20,7 @@ import time
 from typing import Any
 
 from app.config import Settings
-from app.main import create_app
+from app.main import create_app, settle_heap
 from bench.load import drop_database, forget_writes, prepare_database, scenarios
 
 
@@ -47,11 +47,19 @@ async def request(app: Any, scope: dict[str, Any], payload: bytes) -> None:
 
 
 async def measure(
-    url: str, token: str, pair_id: str, requests: int, repeats: int, profile: int = 0
+    url: str,
+    token: str,
+    pair_id: str,
+    requests: int,
+    repeats: int,
+    profile: int = 0,
+    server_heap: bool = True,
 ) -> list[tuple[str, float, float]]:
     app = create_app(
         Settings(database_url=url, run_worker_in_process=False, rate_limit="1000000000/minute")
     )
+    if server_heap:
+        settle_heap()  # as `mentorship serve` does once the app is built
     cases = [("reference: GET /health", "GET", "/health", None)]
     cases.append(("reference: GET /api/v1/me", "GET", "/api/v1/me", None))
     cases += [(s.name, s.method, s.path, s.body) for s in scenarios(pair_id)]
@@ -133,12 +141,25 @@ def main() -> None:
         metavar="LINES",
         help="also print each scenario's pyinstrument tree, cut to LINES lines",
     )
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="leave the garbage collector as Python starts it (not frozen, default thresholds)",
+    )
     args = parser.parse_args()
 
     url, token, pair_id = asyncio.run(prepare_database())
     try:
         results = asyncio.run(
-            measure(url, token, pair_id, args.requests, args.repeats, args.profile)
+            measure(
+                url,
+                token,
+                pair_id,
+                args.requests,
+                args.repeats,
+                args.profile,
+                server_heap=not args.default_gc,
+            )
         )
     finally:
         asyncio.run(forget_writes(url.replace("postgresql+asyncpg://", "postgresql://")))

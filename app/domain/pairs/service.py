@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam
+from sqlalchemy.orm import joinedload
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -64,10 +65,13 @@ def not_found() -> NotFound:
     return NotFound("Pair not found.", code="pair_not_found")
 
 
-# The pair, its program and the program's managers in one statement, built once: every request
-# about a pair starts here.
-_PAIR_WITH_PROGRAM = repository.with_programs(bindparam("organization_id")).where(
-    col(Pair.id) == bindparam("pair_id")
+# The pair, its program, the program's managers and its eligible groups in one statement,
+# built once: every request about a pair starts here. (Left to the relationships' own
+# "selectin" loading, the eligible groups cost a second round trip on every such request.)
+_PAIR_WITH_PROGRAM = (
+    repository.with_programs(bindparam("organization_id"))
+    .where(col(Pair.id) == bindparam("pair_id"))
+    .options(joinedload(Program.eligibility_links))  # type: ignore[arg-type]
 )
 
 
