@@ -1,8 +1,8 @@
 """GraphQL types of engagement: agenda items, and a program's engagement settings."""
 
 import strawberry
-from strawberry.experimental.pydantic import type as pydantic_type
 
+from app.api.graphql.derived import derived, from_read, plain_type
 from app.domain.engagement.models import (
     AgendaAction,
     AgendaItem,
@@ -19,22 +19,16 @@ SubjectTypeEnum = strawberry.enum(SubjectType, name="AgendaSubjectType")
 InactivityActionEnum = strawberry.enum(InactivityAction, name="InactivityAction")
 
 
-@pydantic_type(model=AgendaSubject, all_fields=True, name="AgendaSubject")
-class AgendaSubjectType:
-    pass
+plain_type(AgendaSubject, "AgendaSubject")
+plain_type(AgendaAction, "AgendaAction")
 
 
-@pydantic_type(model=AgendaAction, all_fields=True, name="AgendaAction")
-class AgendaActionType:
-    pass
-
-
-@pydantic_type(model=AgendaItem, all_fields=True, name="AgendaItem")
+@derived(AgendaItem, name="AgendaItem")
 class AgendaItemType:
     pass
 
 
-@pydantic_type(model=EngagementSettings, all_fields=True, name="EngagementSettings")
+@derived(EngagementSettings, name="EngagementSettings")
 class EngagementSettingsType:
     pass
 
@@ -61,4 +55,4 @@ class EngagementSettingsInput:
 
 
 def agenda_types(items: list[AgendaItem]) -> list[AgendaItemType]:
-    return [AgendaItemType.from_pydantic(item) for item in items]
+    return [from_read(AgendaItemType, item) for item in items]

@@ -1,10 +1,10 @@
 """GraphQL adapter of notifications: the caller's own notification preferences."""
 
 import strawberry
-from strawberry.experimental.pydantic import type as pydantic_type
 
-from app.api.graphql.context import Info
-from app.api.graphql.matching_settings import plain
+from app.api.graphql.context import Info, mutate
+from app.api.graphql.derived import derived, from_read, plain_type
+from app.api.graphql.inputs import given_fields
 from app.domain.notifications import service
 from app.domain.notifications.schemas import (
     NotificationPreferencesRead,
@@ -12,13 +12,10 @@ from app.domain.notifications.schemas import (
     QuietHoursRead,
 )
 
-
-@pydantic_type(model=QuietHoursRead, all_fields=True, name="QuietHours")
-class QuietHoursType:
-    pass
+plain_type(QuietHoursRead, "QuietHours")
 
 
-@pydantic_type(model=NotificationPreferencesRead, all_fields=True, name="NotificationPreferences")
+@derived(NotificationPreferencesRead, name="NotificationPreferences")
 class NotificationPreferencesType:
     pass
 
@@ -44,7 +41,7 @@ async def preferences_of_viewer(info: Info) -> NotificationPreferencesType | Non
     if principal.is_machine or principal.employee_id is None:
         return None
     found = await service.get_preferences(info.context.session, principal)
-    return NotificationPreferencesType.from_pydantic(found)
+    return from_read(NotificationPreferencesType, found)
 
 
 @strawberry.type
@@ -56,8 +53,8 @@ class NotificationMutation:
     async def update_notification_preferences(
         self, info: Info, input: NotificationPreferencesInput, version: int | None = None
     ) -> NotificationPreferencesType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = NotificationPreferencesUpdate.model_validate(plain(input))
-            updated = await service.update_preferences(session, ctx.principal, data, version)
-        return NotificationPreferencesType.from_pydantic(updated)
+        data = NotificationPreferencesUpdate.model_validate(given_fields(input))
+        return from_read(
+            NotificationPreferencesType,
+            await mutate(info, service.update_preferences, data, version),
+        )
