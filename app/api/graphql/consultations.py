@@ -7,7 +7,7 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, plain_type
-from app.api.graphql.inputs import given_fields
+from app.api.graphql.inputs import given_fields, input_from
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.domain.programs import consultation as service
@@ -99,15 +99,13 @@ async def _as_seen(info: Info, program_id: uuid.UUID) -> ConsultationType:
     return consultation_from_access(seen)
 
 
-@strawberry.input
+@input_from(ConsultationOpen)
 class ConsultationOpenInput:
-    question: str
     deadline: dt.datetime = strawberry.field(description="In the future, with a time zone.")
 
 
-@strawberry.input(description="A partial update: only the fields sent change.")
+@input_from(ConsultationUpdate, description="A partial update: only the fields sent change.")
 class ConsultationUpdateInput:
-    question: str | None = strawberry.UNSET
     deadline: dt.datetime | None = strawberry.field(
         default=strawberry.UNSET, description="In the future, with a time zone."
     )
@@ -118,39 +116,31 @@ class ConsultationFilterInput:
     status: ConsultationStatusEnum | None = None  # type: ignore[valid-type]
 
 
-@strawberry.input(description="An employee (employeeId) or an outside person (email).")
+@input_from(
+    StakeholderInvite,
+    fields="role employee_id email name",
+    description="An employee (employeeId) or an outside person (email).",
+)
 class StakeholderInviteInput:
-    role: StakeholderRoleEnum  # type: ignore[valid-type]
-    employee_id: uuid.UUID | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(ProposedObjective)
 class ProposedObjectiveInput:
-    title: str
-    category: ObjectiveCategoryEnum  # type: ignore[valid-type]
-    description: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(ContributionCreate)
 class ContributionInput:
-    kind: ContributionKindEnum  # type: ignore[valid-type]
-    body: str | None = strawberry.UNSET
-    objective_id: uuid.UUID | None = strawberry.UNSET
-    proposal: ProposedObjectiveInput | None = strawberry.UNSET
     stakeholder_id: uuid.UUID | None = strawberry.field(
         default=strawberry.UNSET,
         description="Managers recording an answer name the stakeholder; invitees leave it out.",
     )
 
 
-@strawberry.input
+@input_from(ContributionResolution)
 class ContributionResolutionInput:
-    decision: ContributionDecisionEnum  # type: ignore[valid-type]
-    reason: str | None = strawberry.UNSET
-    objective_id: uuid.UUID | None = strawberry.UNSET
-    create_objective: bool | None = strawberry.UNSET
+    pass
 
 
 @strawberry.type

@@ -7,7 +7,7 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, source
-from app.api.graphql.inputs import given_fields
+from app.api.graphql.inputs import given_fields, input_from
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.access.principal import Principal, Role
 from app.domain.employees import service
@@ -89,23 +89,14 @@ class EmployeeCreateInput:
     role: RoleEnum = Role.EMPLOYEE  # type: ignore[valid-type]
 
 
-@strawberry.input(description="Only the fields given are changed; null clears optional ones.")
+@input_from(
+    EmployeeUpdate,
+    fields="external_id email given_name family_name job_title department location "
+    "manager_id seniority_level birth_year hire_date languages timezone status role",
+    description="Only the fields given are changed; null clears optional ones.",
+)
 class EmployeeUpdateInput:
-    external_id: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    given_name: str | None = strawberry.UNSET
-    family_name: str | None = strawberry.UNSET
-    job_title: str | None = strawberry.UNSET
-    department: str | None = strawberry.UNSET
-    location: str | None = strawberry.UNSET
-    manager_id: uuid.UUID | None = strawberry.UNSET
-    seniority_level: int | None = strawberry.UNSET
-    birth_year: int | None = strawberry.UNSET
-    hire_date: dt.date | None = strawberry.UNSET
-    languages: list[str] | None = strawberry.UNSET
-    timezone: str | None = strawberry.UNSET
-    status: EmployeeStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    role: RoleEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    pass
 
 
 @strawberry.type

@@ -1,14 +1,13 @@
 """GraphQL adapter of impact: indicator measurements and bindings, self-assessments, and the
 program's impact report. Types are derived from the domain's read schemas."""
 
-import datetime as dt
 import uuid
 
 import strawberry
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, plain_type
-from app.api.graphql.inputs import given_fields
+from app.api.graphql.inputs import given_fields, input_from
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.impact import assessments, indicators, report
 from app.domain.impact.models import (
@@ -70,26 +69,19 @@ class ImpactReportType:
     pass
 
 
-@strawberry.input
+@input_from(MeasurementCreate)
 class MeasurementInput:
-    value: float
-    measured_on: dt.date
-    source: str | None = strawberry.UNSET
-    note: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(BindingWrite)
 class BindingInput:
-    computation: ComputationEnum  # type: ignore[valid-type]
-    topic: str | None = strawberry.UNSET
-    assessment_item_id: uuid.UUID | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(AssessmentItemCreate)
 class AssessmentItemInput:
-    side: SideEnum  # type: ignore[valid-type]
-    statement: str
-    objective_id: uuid.UUID | None = strawberry.UNSET
+    pass
 
 
 @strawberry.input

@@ -1,9 +1,20 @@
 """Strawberry inputs as the dicts the domain's schemas validate."""
 
 import dataclasses
-from typing import Any
+import functools
+import inspect
+import operator
+import types
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import strawberry
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+# A model -> the input made from it, for the inputs nesting it.
+_INPUTS: dict[Any, type] = {}
 
 
 def given_fields(value: Any) -> Any:
@@ -23,3 +34,53 @@ def without_nulls(fields: dict[str, Any], *names: str) -> dict[str, Any]:
     """GraphQL null for a field with a default means 'use the default': the fields named (all
     of them when none is) are left out when null."""
     return {k: v for k, v in fields.items() if not (v is None and (not names or k in names))}
+
+
+def _plain(annotation: Any) -> Any:
+    """A pydantic annotation without its constraints (``Annotated`` metadata)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _plain(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return functools.reduce(operator.or_, [_plain(a) for a in get_args(annotation)])
+    if origin is Literal:
+        return type(get_args(annotation)[0])
+    if origin is list:
+        return list[_plain(get_args(annotation)[0])]  # type: ignore[misc]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in _INPUTS:
+            raise TypeError(f"No input made from {annotation.__name__} yet")
+        return _INPUTS[annotation]
+    return annotation
+
+
+def input_from(
+    model: type[BaseModel],
+    *,
+    fields: str | None = None,
+    partial: bool = False,
+    description: str | None = None,
+) -> Callable[[type[T]], type[T]]:
+    """A strawberry input of ``model``'s fields (``fields``, space-separated, picks and orders
+    them): required where the model requires them, otherwise nullable and UNSET when not sent
+    (all of them when ``partial``); a nested model as the input made from it before. The class
+    body may retype or describe a field."""
+
+    def wrap(cls: type[T]) -> type[T]:
+        own = dict(inspect.get_annotations(cls))
+        annotations = {}
+        for name in fields.split() if fields else model.model_fields:
+            info = model.model_fields[name]
+            optional = partial or not info.is_required()
+            kind = own.pop(name, None)
+            if kind is None:
+                kind = _plain(info.annotation) | None if optional else _plain(info.annotation)
+            annotations[name] = kind
+            if optional and name not in vars(cls):
+                setattr(cls, name, strawberry.UNSET)
+        cls.__annotations__ = {**annotations, **own}
+        made = strawberry.input(cls, description=description)
+        _INPUTS.setdefault(model, made)
+        return made
+
+    return wrap

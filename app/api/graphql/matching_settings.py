@@ -3,6 +3,7 @@
 import strawberry
 
 from app.api.graphql.derived import derived, plain_type
+from app.api.graphql.inputs import input_from
 from app.domain.programs.matching_settings import (
     Diversity,
     MatchingSettings,
@@ -31,45 +32,33 @@ class MatchingSettingsType:
     modes: list[MatchModeEnum]  # type: ignore[valid-type]
 
 
-@strawberry.input
+@input_from(MutualLearning)
 class MutualLearningInput:
-    weight: float | None = strawberry.UNSET
-    min_topic_overlap: float | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(ReverseCriterion)
 class ReverseCriterionInput:
-    hard: bool | None = strawberry.UNSET
-    weight: float | None = strawberry.UNSET
-    min_seniority_gap: int | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(Mindset)
 class MindsetInput:
-    weight: float | None = strawberry.UNSET
-    threshold: float | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(PracticalFit)
 class PracticalFitInput:
-    weight: float | None = strawberry.UNSET
-    require_common_language: bool | None = strawberry.UNSET
-    max_timezone_gap_hours: int | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(Diversity)
 class DiversityInput:
-    weight: float | None = strawberry.UNSET
-    prefer_other_department: bool | None = strawberry.UNSET
-    prefer_other_location: bool | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input(description="The whole document; members left out take their defaults.")
+@input_from(
+    MatchingSettings, description="The whole document; members left out take their defaults."
+)
 class MatchingSettingsInput:
-    mutual_learning: MutualLearningInput | None = strawberry.UNSET
-    reverse: ReverseCriterionInput | None = strawberry.UNSET
-    mindset: MindsetInput | None = strawberry.UNSET
-    practical_fit: PracticalFitInput | None = strawberry.UNSET
-    diversity: DiversityInput | None = strawberry.UNSET
-    minimum_score: float | None = strawberry.UNSET
-    modes: list[MatchModeEnum] | None = strawberry.UNSET  # type: ignore[valid-type]
+    pass

@@ -4,11 +4,12 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate
 from app.api.graphql.derived import derived, from_read, plain_type
-from app.api.graphql.inputs import given_fields
+from app.api.graphql.inputs import given_fields, input_from
 from app.domain.notifications import service
 from app.domain.notifications.schemas import (
     NotificationPreferencesRead,
     NotificationPreferencesUpdate,
+    QuietHours,
     QuietHoursRead,
 )
 
@@ -20,16 +21,17 @@ class NotificationPreferencesType:
     pass
 
 
-@strawberry.input
+@input_from(QuietHours)
 class QuietHoursInput:
     start: str = strawberry.field(description="Local time, HH:MM (24 h).")
     end: str = strawberry.field(description="Local time, HH:MM (24 h); not equal to start.")
 
 
-@strawberry.input(description="The whole set of preferences; fields left out take defaults.")
+@input_from(
+    NotificationPreferencesUpdate,
+    description="The whole set of preferences; fields left out take defaults.",
+)
 class NotificationPreferencesInput:
-    email_enabled: bool | None = strawberry.UNSET
-    muted_kinds: list[str] | None = strawberry.UNSET
     quiet_hours: QuietHoursInput | None = strawberry.field(
         default=strawberry.UNSET, description="null: e-mails at any hour; left out: 20:00-08:00."
     )

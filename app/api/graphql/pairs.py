@@ -4,7 +4,6 @@ Nested fields (people, goals, latest logs, private notes, progress) are batched 
 request: a page of pairs costs the same number of statements whatever its size.
 """
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
 
@@ -15,7 +14,7 @@ from strawberry.dataloader import DataLoader
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, plain_type, source
 from app.api.graphql.employees import EmployeeType, employee_of
-from app.api.graphql.inputs import given_fields, without_nulls
+from app.api.graphql.inputs import given_fields, input_from, without_nulls
 from app.api.graphql.pair_fit_types import FitCheckType, fit_check_from_read
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.access.principal import Principal
@@ -235,70 +234,46 @@ def pair_from_model(pair: Pair) -> PairType:
     return from_read(PairType, pair_service.to_read(pair), model=pair)
 
 
-@strawberry.input
+@input_from(ActionItem)
 class ActionItemInput:
-    text: str
-    owner: OwnerEnum  # type: ignore[valid-type]
-    due: dt.date | None = strawberry.UNSET
-    done: bool | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(
+    SessionLogCreate,
+    fields="held_at duration_minutes format topics summary learned action_items rating "
+    "private_note",
+)
 class SessionLogInput:
-    held_at: dt.datetime
-    duration_minutes: int
-    format: LogFormatEnum  # type: ignore[valid-type]
-    topics: list[str] | None = strawberry.UNSET
-    summary: str | None = strawberry.UNSET
-    learned: str | None = strawberry.UNSET
-    action_items: list[ActionItemInput] | None = strawberry.UNSET
-    rating: int | None = strawberry.UNSET
-    private_note: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(SessionLogConfirm)
 class SessionLogConfirmInput:
-    learned: str | None = strawberry.UNSET
-    rating: int | None = strawberry.UNSET
-    private_note: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(GoalCreate)
 class PairGoalCreateInput:
-    title: str
-    description: str | None = strawberry.UNSET
-    objective_id: uuid.UUID | None = strawberry.UNSET
-    status: GoalStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    progress: int | None = strawberry.UNSET
-    target_date: dt.date | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input(description="Only the fields given are changed.")
+@input_from(GoalUpdate, description="Only the fields given are changed.")
 class PairGoalUpdateInput:
-    title: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    objective_id: uuid.UUID | None = strawberry.UNSET
-    status: GoalStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    progress: int | None = strawberry.UNSET
-    target_date: dt.date | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input(description="The whole agreement; writing it asks both sides to acknowledge it.")
+@input_from(
+    AgreementWrite,
+    description="The whole agreement; writing it asks both sides to acknowledge it.",
+)
 class PairAgreementInput:
-    format: AgreementFormatEnum  # type: ignore[valid-type]
     cadence_days: int = strawberry.field(description="Days between meetings the pair chose.")
-    channel: str | None = strawberry.UNSET
-    ground_rules: str | None = strawberry.UNSET
-    confidentiality: str | None = strawberry.UNSET
-    starts_on: dt.date | None = strawberry.UNSET
 
 
-@strawberry.input
+@input_from(FeedbackCreate, fields="stage rating what_worked what_to_improve would_recommend")
 class PairFeedbackInput:
-    stage: FeedbackStageEnum  # type: ignore[valid-type]
     rating: int = strawberry.field(description="1-5.")
-    what_worked: str | None = strawberry.UNSET
-    what_to_improve: str | None = strawberry.UNSET
     would_recommend: int = strawberry.field(description="0-10, as in a net promoter score.")
 
 

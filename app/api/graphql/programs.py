@@ -1,23 +1,18 @@
 """GraphQL adapter of programs and their objectives."""
 
-import datetime as dt
 import uuid
 
 import strawberry
 
+from app.api.graphql import engagement, matching_settings  # noqa: F401 (inputs nested here)
 from app.api.graphql.consultations import (
     ConsultationType,
-    ObjectiveCategoryEnum,
     consultation_from_access,
 )
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, plain_type
 from app.api.graphql.employees import EmployeeType, from_model
-from app.api.graphql.engagement import EngagementSettingsInput
-from app.api.graphql.inputs import given_fields
-from app.api.graphql.matching_settings import (
-    MatchingSettingsInput,
-)
+from app.api.graphql.inputs import given_fields, input_from
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.programs import lifecycle, objectives, service
 from app.domain.programs.models import (
@@ -57,32 +52,21 @@ def objective_from_model(objective: Objective) -> ObjectiveType:
     return from_read(ObjectiveType, objectives.to_read(objective))
 
 
-@strawberry.input
+@input_from(SuccessIndicator)
 class SuccessIndicatorInput:
-    name: str
-    target_value: float
-    unit: str
-    baseline: float | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(
+    ObjectiveCreate, fields="title category description success_indicators topic_tags priority"
+)
 class ObjectiveCreateInput:
-    title: str
-    category: ObjectiveCategoryEnum  # type: ignore[valid-type]
-    description: str | None = strawberry.UNSET
-    success_indicators: list[SuccessIndicatorInput] | None = strawberry.UNSET
-    topic_tags: list[str] | None = strawberry.UNSET
-    priority: int | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input(description="Only the fields given are changed.")
+@input_from(ObjectiveUpdate, description="Only the fields given are changed.")
 class ObjectiveUpdateInput:
-    title: str | None = strawberry.UNSET
-    category: ObjectiveCategoryEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    description: str | None = strawberry.UNSET
-    success_indicators: list[SuccessIndicatorInput] | None = strawberry.UNSET
-    topic_tags: list[str] | None = strawberry.UNSET
-    priority: int | None = strawberry.UNSET
+    pass
 
 
 # --- programs ------------------------------------------------------------------------------
@@ -123,37 +107,17 @@ class ProgramFilterInput:
     kind: ProgramKindEnum | None = None  # type: ignore[valid-type]
 
 
-@strawberry.input
+@input_from(ProgramCreate)
 class ProgramCreateInput:
-    name: str
-    description: str | None = strawberry.UNSET
-    kind: ProgramKindEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    starts_on: dt.date | None = strawberry.UNSET
-    ends_on: dt.date | None = strawberry.UNSET
-    cadence_days: int | None = strawberry.UNSET
-    meeting_minutes: int | None = strawberry.UNSET
-    default_mentor_capacity: int | None = strawberry.UNSET
-    manager_ids: list[uuid.UUID] | None = strawberry.UNSET
-    matching_settings: MatchingSettingsInput | None = strawberry.UNSET
-    engagement_settings: EngagementSettingsInput | None = strawberry.UNSET
     eligible_group_ids: list[uuid.UUID] | None = strawberry.field(
         default=strawberry.UNSET, description="Only members of these groups may enrol."
     )
 
 
-@strawberry.input(description="Only the fields given are changed; null clears optional ones.")
+@input_from(
+    ProgramUpdate, description="Only the fields given are changed; null clears optional ones."
+)
 class ProgramUpdateInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    kind: ProgramKindEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    starts_on: dt.date | None = strawberry.UNSET
-    ends_on: dt.date | None = strawberry.UNSET
-    cadence_days: int | None = strawberry.UNSET
-    meeting_minutes: int | None = strawberry.UNSET
-    default_mentor_capacity: int | None = strawberry.UNSET
-    manager_ids: list[uuid.UUID] | None = strawberry.UNSET
-    matching_settings: MatchingSettingsInput | None = strawberry.UNSET
-    engagement_settings: EngagementSettingsInput | None = strawberry.UNSET
     eligible_group_ids: list[uuid.UUID] | None = strawberry.field(
         default=strawberry.UNSET,
         description="Replaces the groups whose members may enrol; empty or null: anyone.",

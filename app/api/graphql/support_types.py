@@ -1,25 +1,30 @@
 """GraphQL types and inputs of the mentor support network."""
 
-import datetime as dt
-import uuid
-
 import strawberry
 
 from app.api.graphql.derived import derived, plain_type
+from app.api.graphql.inputs import input_from
 from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
 from app.domain.support.schemas import (
     AttendanceRead,
+    CircleCreate,
     CircleMemberRead,
     CircleRead,
     ConfidencePoint,
     ConfidenceSummary,
+    GuestMentorCreate,
     GuestMentorRead,
+    MeetingCreate,
     MeetingRead,
     MentorConfidence,
     PersonRef,
+    PostCreate,
     PostRead,
     RegistrationRead,
+    ThreadCreate,
     ThreadRead,
+    ThreadUpdate,
+    WorkshopCreate,
     WorkshopRead,
 )
 
@@ -100,64 +105,42 @@ class GuestMentorCreatedType:
 # --- inputs --------------------------------------------------------------------------------
 
 
-@strawberry.input
+@input_from(CircleCreate)
 class CircleCreateInput:
-    name: str
-    description: str | None = strawberry.UNSET
-    facilitator_employee_id: uuid.UUID | None = strawberry.UNSET
-    member_employee_ids: list[uuid.UUID] | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(ThreadCreate)
 class ThreadCreateInput:
-    kind: ThreadKindEnum  # type: ignore[valid-type]
-    title: str
-    body: str
-    tags: list[str] | None = strawberry.UNSET
-    anonymous: bool | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input(description="Only the fields sent change.")
+@input_from(ThreadUpdate, description="Only the fields sent change.")
 class ThreadUpdateInput:
-    title: str | None = strawberry.UNSET
-    body: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(PostCreate)
 class PostCreateInput:
-    body: str
-    reply_to_id: uuid.UUID | None = strawberry.UNSET
-    anonymous: bool | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(MeetingCreate)
 class MeetingCreateInput:
-    starts_at: dt.datetime
-    duration_minutes: int
-    location: str | None = strawberry.UNSET
-    link: str | None = strawberry.UNSET
-    agenda: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(
+    WorkshopCreate,
+    fields="title starts_at ends_at capacity program_id description facilitator_employee_id "
+    "facilitator_guest_id location",
+)
 class WorkshopCreateInput:
-    title: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    capacity: int
-    program_id: uuid.UUID | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    facilitator_employee_id: uuid.UUID | None = strawberry.UNSET
-    facilitator_guest_id: uuid.UUID | None = strawberry.UNSET
-    location: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(
+    GuestMentorCreate, fields="name partner_organization email consent consent_statement expertise"
+)
 class GuestMentorCreateInput:
-    name: str
-    partner_organization: str
-    email: str
-    consent: bool
-    consent_statement: str
-    expertise: list[str] | None = strawberry.UNSET
+    pass
