@@ -7,7 +7,7 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, plain_type
-from app.api.graphql.inputs import given_fields, input_from
+from app.api.graphql.inputs import given_fields, input_from, parsed
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.domain.programs import consultation as service
@@ -169,7 +169,7 @@ class ConsultationMutation:
     async def open_consultation(
         self, info: Info, program_id: uuid.UUID, input: ConsultationOpenInput
     ) -> ConsultationType | None:
-        data = ConsultationOpen.model_validate(given_fields(input))
+        data = parsed(input)
         await mutate(info, service.open_consultation, program_id, data)
         return await _as_seen(info, program_id)
 
@@ -177,7 +177,7 @@ class ConsultationMutation:
     async def invite_stakeholder(
         self, info: Info, program_id: uuid.UUID, input: StakeholderInviteInput
     ) -> StakeholderType | None:
-        data = StakeholderInvite.model_validate(given_fields(input))
+        data = parsed(input)
         return _stakeholder(await mutate(info, stakeholders.invite_stakeholder, program_id, data))
 
     @strawberry.mutation(
@@ -187,7 +187,7 @@ class ConsultationMutation:
     async def update_consultation(
         self, info: Info, program_id: uuid.UUID, version: int, input: ConsultationUpdateInput
     ) -> ConsultationType | None:
-        data = ConsultationUpdate.model_validate(given_fields(input))
+        data = parsed(input)
         await mutate(info, service.update_consultation, program_id, data, version)
         return await _as_seen(info, program_id)
 
@@ -203,7 +203,7 @@ class ConsultationMutation:
     async def submit_contribution(
         self, info: Info, program_id: uuid.UUID, input: ContributionInput
     ) -> ContributionType | None:
-        data = ContributionCreate.model_validate(given_fields(input))
+        data = parsed(input)
         return contribution_from_model(
             await mutate(info, contributions.submit_contribution, program_id, data)
         )
@@ -217,7 +217,7 @@ class ConsultationMutation:
         input: ContributionResolutionInput,
         version: int | None = None,
     ) -> ContributionType | None:
-        data = ContributionResolution.model_validate(given_fields(input))
+        data = parsed(input)
         return contribution_from_model(
             await mutate(info, contributions.resolve_contribution, program_id, id, data, version)
         )

@@ -7,7 +7,7 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, source
-from app.api.graphql.inputs import given_fields, input_from
+from app.api.graphql.inputs import given_fields, input_from, parsed
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.access.principal import Principal, Role
 from app.domain.employees import service
@@ -133,7 +133,7 @@ class EmployeeMutation:
     async def update_employee(
         self, info: Info, id: uuid.UUID, version: int, input: EmployeeUpdateInput
     ) -> EmployeeType | None:
-        data = EmployeeUpdate.model_validate(given_fields(input))
+        data = parsed(input)
         employee = await mutate(info, service.update_employee, id, data, version)
         return from_model(info.context.principal, employee)
 

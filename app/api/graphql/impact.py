@@ -7,7 +7,7 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, plain_type
-from app.api.graphql.inputs import given_fields, input_from
+from app.api.graphql.inputs import given_fields, input_from, parsed
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.impact import assessments, indicators, report
 from app.domain.impact.models import (
@@ -145,7 +145,7 @@ class ImpactMutation:
         indicator: int,
         input: MeasurementInput,
     ) -> MeasurementType | None:
-        data = MeasurementCreate.model_validate(given_fields(input))
+        data = parsed(input)
         found = await mutate(
             info, indicators.record_measurement, program_id, objective_id, indicator, data
         )
@@ -168,7 +168,7 @@ class ImpactMutation:
         input: BindingInput,
         version: int | None = None,
     ) -> BindingType | None:
-        data = BindingWrite.model_validate(given_fields(input))
+        data = parsed(input)
         found = await mutate(
             info, indicators.bind_indicator, program_id, objective_id, indicator, data, version
         )
@@ -185,7 +185,7 @@ class ImpactMutation:
     async def create_assessment_item(
         self, info: Info, program_id: uuid.UUID, input: AssessmentItemInput
     ) -> AssessmentItemType | None:
-        data = AssessmentItemCreate.model_validate(given_fields(input))
+        data = parsed(input)
         item = await mutate(info, assessments.create_item, program_id, data)
         return from_read(AssessmentItemType, assessments.item_read(item))
 

@@ -13,17 +13,22 @@ from pydantic import BaseModel
 
 T = TypeVar("T")
 
-# A model -> the input made from it, for the inputs nesting it.
+# A model -> the input made from it, for the inputs nesting it; and back.
 _INPUTS: dict[Any, type] = {}
+_MODELS: dict[type, type[BaseModel]] = {}
+# An input -> its fields for which null means "the model's default".
+_NULL_IS_DEFAULT: dict[type, frozenset[str]] = {}
 
 
 def given_fields(value: Any) -> Any:
-    """An input, nested inputs included, with only the fields a client sent (UNSET left out)."""
+    """An input, nested inputs included, with only the fields a client sent (UNSET left out,
+    and null where the input takes it as the model's default)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        defaulted = _NULL_IS_DEFAULT.get(type(value), frozenset())
         return {
             name: given_fields(item)
             for name, item in vars(value).items()
-            if item is not strawberry.UNSET
+            if item is not strawberry.UNSET and not (item is None and name in defaulted)
         }
     if isinstance(value, list):
         return [given_fields(item) for item in value]
@@ -59,17 +64,22 @@ def input_from(
     *,
     fields: str | None = None,
     partial: bool = False,
+    null_is_default: str | bool = False,
     description: str | None = None,
 ) -> Callable[[type[T]], type[T]]:
     """A strawberry input of ``model``'s fields (``fields``, space-separated, picks and orders
     them): required where the model requires them, otherwise nullable and UNSET when not sent
     (all of them when ``partial``); a nested model as the input made from it before. The class
-    body may retype or describe a field."""
+    body may retype or describe a field. GraphQL null for a field with a default means "use
+    the default" for the fields ``null_is_default`` names (all of them when True).
+    ``parsed(value)`` validates a value of the input as the model."""
+
+    names = fields.split() if fields else list(model.model_fields)
 
     def wrap(cls: type[T]) -> type[T]:
         own = dict(inspect.get_annotations(cls))
         annotations = {}
-        for name in fields.split() if fields else model.model_fields:
+        for name in names:
             info = model.model_fields[name]
             optional = partial or not info.is_required()
             kind = own.pop(name, None)
@@ -81,6 +91,14 @@ def input_from(
         cls.__annotations__ = {**annotations, **own}
         made = strawberry.input(cls, description=description)
         _INPUTS.setdefault(model, made)
+        _MODELS[made] = model
+        defaulted = null_is_default.split() if isinstance(null_is_default, str) else names
+        _NULL_IS_DEFAULT[made] = frozenset(defaulted if null_is_default else ())
         return made
 
     return wrap
+
+
+def parsed(value: Any) -> Any:
+    """A value of an input ``input_from`` made, validated as its model."""
+    return _MODELS[type(value)].model_validate(given_fields(value))

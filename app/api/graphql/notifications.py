@@ -4,7 +4,7 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate
 from app.api.graphql.derived import derived, from_read, plain_type
-from app.api.graphql.inputs import given_fields, input_from
+from app.api.graphql.inputs import input_from, parsed
 from app.domain.notifications import service
 from app.domain.notifications.schemas import (
     NotificationPreferencesRead,
@@ -55,7 +55,7 @@ class NotificationMutation:
     async def update_notification_preferences(
         self, info: Info, input: NotificationPreferencesInput, version: int | None = None
     ) -> NotificationPreferencesType | None:
-        data = NotificationPreferencesUpdate.model_validate(given_fields(input))
+        data = parsed(input)
         return from_read(
             NotificationPreferencesType,
             await mutate(info, service.update_preferences, data, version),

@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, plain_type, source
 from app.api.graphql.employees import EmployeeType, employee_of
-from app.api.graphql.inputs import given_fields, input_from, without_nulls
+from app.api.graphql.inputs import given_fields, input_from, parsed
 from app.api.graphql.pair_fit_types import FitCheckType, fit_check_from_read
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.access.principal import Principal
@@ -234,13 +234,14 @@ def pair_from_model(pair: Pair) -> PairType:
     return from_read(PairType, pair_service.to_read(pair), model=pair)
 
 
-@input_from(ActionItem)
+@input_from(ActionItem, null_is_default="done")
 class ActionItemInput:
     pass
 
 
 @input_from(
     SessionLogCreate,
+    null_is_default="topics action_items",
     fields="held_at duration_minutes format topics summary learned action_items rating "
     "private_note",
 )
@@ -253,7 +254,7 @@ class SessionLogConfirmInput:
     pass
 
 
-@input_from(GoalCreate)
+@input_from(GoalCreate, null_is_default="status progress")
 class PairGoalCreateInput:
     pass
 
@@ -333,9 +334,7 @@ class PairMutation:
     async def log_session(
         self, info: Info, pair_id: uuid.UUID, input: SessionLogInput
     ) -> SessionLogType | None:
-        fields = without_nulls(given_fields(input), "topics", "action_items")
-        fields["action_items"] = [without_nulls(i, "done") for i in fields.get("action_items", [])]
-        data = SessionLogCreate.model_validate(fields)
+        data = parsed(input)
         log, _note = await mutate(info, log_service.create_log, pair_id, data)
         return log_from_model(log)
 
@@ -384,8 +383,7 @@ class PairMutation:
     async def create_pair_goal(
         self, info: Info, pair_id: uuid.UUID, input: PairGoalCreateInput
     ) -> GoalType | None:
-        fields = without_nulls(given_fields(input), "status", "progress")
-        data = GoalCreate.model_validate(fields)
+        data = parsed(input)
         return goal_from_model(await mutate(info, goal_service.create_goal, pair_id, data))
 
     @strawberry.mutation(description="Update a goal of your pair; send the version you read.")
@@ -397,7 +395,7 @@ class PairMutation:
         version: int,
         input: PairGoalUpdateInput,
     ) -> GoalType | None:
-        data = GoalUpdate.model_validate(given_fields(input))
+        data = parsed(input)
         return goal_from_model(
             await mutate(info, goal_service.update_goal, pair_id, goal_id, data, version)
         )
@@ -409,7 +407,7 @@ class PairMutation:
     async def write_pair_agreement(
         self, info: Info, pair_id: uuid.UUID, version: int, input: PairAgreementInput
     ) -> PairType | None:
-        data = AgreementWrite.model_validate(given_fields(input))
+        data = parsed(input)
         return pair_from_model(
             await mutate(info, agreement_service.write_agreement, pair_id, data, version)
         )
@@ -429,7 +427,7 @@ class PairMutation:
     async def submit_pair_feedback(
         self, info: Info, pair_id: uuid.UUID, input: PairFeedbackInput
     ) -> FeedbackType | None:
-        data = FeedbackCreate.model_validate(given_fields(input))
+        data = parsed(input)
         return from_read(
             FeedbackType,
             feedback_service.to_read(

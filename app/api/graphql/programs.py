@@ -12,7 +12,7 @@ from app.api.graphql.consultations import (
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, plain_type
 from app.api.graphql.employees import EmployeeType, from_model
-from app.api.graphql.inputs import given_fields, input_from
+from app.api.graphql.inputs import given_fields, input_from, parsed
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.programs import lifecycle, objectives, service
 from app.domain.programs.models import (
@@ -147,14 +147,14 @@ class ProgramQuery:
 class ProgramMutation:
     @strawberry.mutation
     async def create_program(self, info: Info, input: ProgramCreateInput) -> ProgramType | None:
-        data = ProgramCreate.model_validate(given_fields(input))
+        data = parsed(input)
         return program_from_model(await mutate(info, service.create_program, data))
 
     @strawberry.mutation(description="Partial update; `version` is the version you read.")
     async def update_program(
         self, info: Info, id: uuid.UUID, version: int, input: ProgramUpdateInput
     ) -> ProgramType | None:
-        data = ProgramUpdate.model_validate(given_fields(input))
+        data = parsed(input)
         return program_from_model(await mutate(info, service.update_program, id, data, version))
 
     @strawberry.mutation(
@@ -186,7 +186,7 @@ class ProgramMutation:
     async def create_objective(
         self, info: Info, program_id: uuid.UUID, input: ObjectiveCreateInput
     ) -> ObjectiveType | None:
-        data = ObjectiveCreate.model_validate(given_fields(input))
+        data = parsed(input)
         return objective_from_model(
             await mutate(info, objectives.create_objective, program_id, data)
         )
@@ -200,7 +200,7 @@ class ProgramMutation:
         version: int,
         input: ObjectiveUpdateInput,
     ) -> ObjectiveType | None:
-        data = ObjectiveUpdate.model_validate(given_fields(input))
+        data = parsed(input)
         return objective_from_model(
             await mutate(info, objectives.update_objective, program_id, id, data, version)
         )

@@ -8,7 +8,7 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import from_read
-from app.api.graphql.inputs import given_fields, without_nulls
+from app.api.graphql.inputs import parsed
 from app.api.graphql.relay import Connection, connection_from_page
 from app.api.graphql.support_types import (
     AttendanceType,
@@ -52,18 +52,11 @@ from app.domain.support.models import (
 from app.domain.support.schemas import (
     AttendanceMark,
     CircleAutoForm,
-    CircleCreate,
     CircleJoin,
     GuestInvitation,
-    GuestMentorCreate,
-    MeetingCreate,
     MeetingResponse,
     MeetingUpdate,
-    PostCreate,
     PostUpdate,
-    ThreadCreate,
-    ThreadUpdate,
-    WorkshopCreate,
     WorkshopFeedback,
 )
 
@@ -225,7 +218,7 @@ class SupportMutation:
     ) -> CircleType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = CircleCreate.model_validate(without_nulls(given_fields(input)))
+            data = parsed(input)
             made = await circles.create_circle(session, ctx.principal, program_id, data)
             view = await circles.read(session, made)
         return from_read(CircleType, view)
@@ -262,7 +255,7 @@ class SupportMutation:
     async def start_thread(
         self, info: Info, program_id: uuid.UUID, circle_id: uuid.UUID, input: ThreadCreateInput
     ) -> ThreadType | None:
-        data = ThreadCreate.model_validate(without_nulls(given_fields(input)))
+        data = parsed(input)
         thread = await mutate(info, discussions.start_thread, program_id, circle_id, data)
         return _thread(info, thread)
 
@@ -275,7 +268,7 @@ class SupportMutation:
         thread_id: uuid.UUID,
         input: PostCreateInput,
     ) -> PostType | None:
-        data = PostCreate.model_validate(without_nulls(given_fields(input)))
+        data = parsed(input)
         post = await mutate(info, discussions.add_post, program_id, circle_id, thread_id, data)
         return _post(info, post)
 
@@ -289,7 +282,7 @@ class SupportMutation:
         version: int,
         input: ThreadUpdateInput,
     ) -> ThreadType | None:
-        data = ThreadUpdate.model_validate(given_fields(input))
+        data = parsed(input)
         thread = await mutate(
             info, discussions.edit_thread, program_id, circle_id, thread_id, data, version
         )
@@ -362,7 +355,7 @@ class SupportMutation:
     async def schedule_circle_meeting(
         self, info: Info, program_id: uuid.UUID, circle_id: uuid.UUID, input: MeetingCreateInput
     ) -> MeetingType | None:
-        data = MeetingCreate.model_validate(without_nulls(given_fields(input)))
+        data = parsed(input)
         return from_read(
             MeetingType,
             meetings.to_read(
@@ -392,7 +385,7 @@ class SupportMutation:
     async def create_workshop(self, info: Info, input: WorkshopCreateInput) -> WorkshopType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = WorkshopCreate.model_validate(without_nulls(given_fields(input)))
+            data = parsed(input)
             made = await workshops.create_workshop(session, ctx.principal, data)
             view = await workshops.read(session, made)
         return from_read(WorkshopType, view)
@@ -469,7 +462,7 @@ class SupportMutation:
     async def create_guest_mentor(
         self, info: Info, input: GuestMentorCreateInput
     ) -> GuestMentorCreatedType | None:
-        data = GuestMentorCreate.model_validate(without_nulls(given_fields(input)))
+        data = parsed(input)
         guest, token = await mutate(info, guests.create_guest, data)
         return GuestMentorCreatedType(
             guest=from_read(GuestMentorType, guests.to_read(guest)), token=token

@@ -105,12 +105,12 @@ class GuestMentorCreatedType:
 # --- inputs --------------------------------------------------------------------------------
 
 
-@input_from(CircleCreate)
+@input_from(CircleCreate, null_is_default=True)
 class CircleCreateInput:
     pass
 
 
-@input_from(ThreadCreate)
+@input_from(ThreadCreate, null_is_default=True)
 class ThreadCreateInput:
     pass
 
@@ -120,18 +120,19 @@ class ThreadUpdateInput:
     pass
 
 
-@input_from(PostCreate)
+@input_from(PostCreate, null_is_default=True)
 class PostCreateInput:
     pass
 
 
-@input_from(MeetingCreate)
+@input_from(MeetingCreate, null_is_default=True)
 class MeetingCreateInput:
     pass
 
 
 @input_from(
     WorkshopCreate,
+    null_is_default=True,
     fields="title starts_at ends_at capacity program_id description facilitator_employee_id "
     "facilitator_guest_id location",
 )
@@ -140,7 +141,9 @@ class WorkshopCreateInput:
 
 
 @input_from(
-    GuestMentorCreate, fields="name partner_organization email consent consent_statement expertise"
+    GuestMentorCreate,
+    null_is_default=True,
+    fields="name partner_organization email consent consent_statement expertise",
 )
 class GuestMentorCreateInput:
     pass
