@@ -111,9 +111,9 @@ class ConsultationUpdateInput:
     )
 
 
-@strawberry.input
+@input_from(ConsultationFilter, defaults=True)
 class ConsultationFilterInput:
-    status: ConsultationStatusEnum | None = None  # type: ignore[valid-type]
+    pass
 
 
 @input_from(

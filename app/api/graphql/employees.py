@@ -63,30 +63,19 @@ def from_model(principal: Principal, employee: Employee) -> EmployeeType:
     return from_read(EmployeeType, view)
 
 
-@strawberry.input
+@input_from(EmployeeFilter, defaults=True)
 class EmployeeFilterInput:
-    department: str | None = None
-    status: EmployeeStatusEnum | None = None  # type: ignore[valid-type]
-    manager_id: uuid.UUID | None = None
-    q: str | None = None
+    pass
 
 
-@strawberry.input
+@input_from(
+    EmployeeCreate,
+    fields="email given_name family_name external_id job_title department location manager_id "
+    "seniority_level birth_year hire_date languages timezone role",
+    defaults=True,
+)
 class EmployeeCreateInput:
-    email: str
-    given_name: str
-    family_name: str
-    external_id: str | None = None
-    job_title: str | None = None
-    department: str | None = None
-    location: str | None = None
-    manager_id: uuid.UUID | None = None
-    seniority_level: int = 0
-    birth_year: int | None = None
-    hire_date: dt.date | None = None
-    languages: list[str] = strawberry.field(default_factory=list)
-    timezone: str = "UTC"
-    role: RoleEnum = Role.EMPLOYEE  # type: ignore[valid-type]
+    pass
 
 
 @input_from(

@@ -65,13 +65,16 @@ def input_from(
     fields: str | None = None,
     partial: bool = False,
     null_is_default: str | bool = False,
+    defaults: bool = False,
     description: str | None = None,
 ) -> Callable[[type[T]], type[T]]:
     """A strawberry input of ``model``'s fields (``fields``, space-separated, picks and orders
     them): required where the model requires them, otherwise nullable and UNSET when not sent
     (all of them when ``partial``); a nested model as the input made from it before. The class
     body may retype or describe a field. GraphQL null for a field with a default means "use
-    the default" for the fields ``null_is_default`` names (all of them when True).
+    the default" for the fields ``null_is_default`` names (all of them when True). With
+    ``defaults``, a field the model does not require takes the model's default instead, and
+    is nullable only where the model takes null.
     ``parsed(value)`` validates a value of the input as the model."""
 
     names = fields.split() if fields else list(model.model_fields)
@@ -84,10 +87,17 @@ def input_from(
             optional = partial or not info.is_required()
             kind = own.pop(name, None)
             if kind is None:
-                kind = _plain(info.annotation) | None if optional else _plain(info.annotation)
+                kind = _plain(info.annotation)
+                kind = kind | None if optional and not defaults else kind
             annotations[name] = kind
-            if optional and name not in vars(cls):
+            if not optional or name in vars(cls):
+                continue
+            if not defaults:
                 setattr(cls, name, strawberry.UNSET)
+            elif info.default_factory is not None:
+                setattr(cls, name, strawberry.field(default_factory=info.default_factory))
+            else:
+                setattr(cls, name, info.default)
         cls.__annotations__ = {**annotations, **own}
         made = strawberry.input(cls, description=description)
         _INPUTS.setdefault(model, made)

@@ -6,7 +6,7 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import from_read
-from app.api.graphql.inputs import given_fields, without_nulls
+from app.api.graphql.inputs import given_fields, input_from, without_nulls
 from app.api.graphql.matching_types import (
     ANSWER_TARGET,
     DECISION_TARGET,
@@ -14,7 +14,6 @@ from app.api.graphql.matching_types import (
     EnrolmentDecisionEnum,
     MatchingRunType,
     MatchRequestType,
-    MeetingFormatEnum,
     MentorSuggestionType,
     ParticipantRoleEnum,
     ParticipantStatusEnum,
@@ -36,6 +35,7 @@ from app.domain.matching.run_models import (
 )
 from app.domain.participants import enrolment
 from app.domain.participants.schemas import (
+    AvailabilityWindow,
     ParticipantCreate,
     ParticipantDecision,
     ParticipantFilter,
@@ -48,30 +48,23 @@ class TopicLevelInput:
     level: int
 
 
-@strawberry.input
+@input_from(AvailabilityWindow)
 class AvailabilityWindowInput:
-    day: int
-    start: str
-    end: str
+    pass
 
 
-@strawberry.input
+@input_from(
+    ParticipantCreate,
+    fields="role employee_id teaches learns mindset mindset_statement availability timezone "
+    "languages format capacity avoid prefer",
+    defaults=True,
+)
 class EnrolInput:
-    role: ParticipantRoleEnum  # type: ignore[valid-type]
     employee_id: uuid.UUID | None = strawberry.field(
         default=None, description="Managers enrol others; defaults to you."
     )
     teaches: list[TopicLevelInput] | None = None
     learns: list[TopicLevelInput] | None = None
-    mindset: int | None = None
-    mindset_statement: str | None = None
-    availability: list[AvailabilityWindowInput] | None = None
-    timezone: str | None = None
-    languages: list[str] | None = None
-    format: MeetingFormatEnum | None = None  # type: ignore[valid-type]
-    capacity: int | None = None
-    avoid: list[uuid.UUID] | None = None
-    prefer: list[uuid.UUID] | None = None
 
 
 def _enrol_data(data: EnrolInput) -> ParticipantCreate:

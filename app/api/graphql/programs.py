@@ -101,10 +101,9 @@ def program_from_model(program: Program) -> ProgramType:
     return from_read(ProgramType, service.to_read(program), model=program)
 
 
-@strawberry.input
+@input_from(ProgramFilter, defaults=True)
 class ProgramFilterInput:
-    status: ProgramStatusEnum | None = None  # type: ignore[valid-type]
-    kind: ProgramKindEnum | None = None  # type: ignore[valid-type]
+    pass
 
 
 @input_from(ProgramCreate)
