@@ -35,12 +35,6 @@ def given_fields(value: Any) -> Any:
     return value
 
 
-def without_nulls(fields: dict[str, Any], *names: str) -> dict[str, Any]:
-    """GraphQL null for a field with a default means 'use the default': the fields named (all
-    of them when none is) are left out when null."""
-    return {k: v for k, v in fields.items() if not (v is None and (not names or k in names))}
-
-
 def _plain(annotation: Any) -> Any:
     """A pydantic annotation without its constraints (``Annotated`` metadata)."""
     origin = get_origin(annotation)

@@ -6,7 +6,7 @@ import strawberry
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import from_read
-from app.api.graphql.inputs import given_fields, input_from, without_nulls
+from app.api.graphql.inputs import given_fields, input_from
 from app.api.graphql.matching_types import (
     ANSWER_TARGET,
     DECISION_TARGET,
@@ -58,6 +58,7 @@ class AvailabilityWindowInput:
     fields="role employee_id teaches learns mindset mindset_statement availability timezone "
     "languages format capacity avoid prefer",
     defaults=True,
+    null_is_default=True,
 )
 class EnrolInput:
     employee_id: uuid.UUID | None = strawberry.field(
@@ -68,7 +69,7 @@ class EnrolInput:
 
 
 def _enrol_data(data: EnrolInput) -> ParticipantCreate:
-    fields = without_nulls(given_fields(data))
+    fields = given_fields(data)
     for name in ("teaches", "learns"):
         if name in fields:
             fields[name] = {t["tag"]: t["level"] for t in fields[name]}
