@@ -1,23 +1,21 @@
 """GraphQL adapter of access: who is calling."""
 
-import uuid
-
 import strawberry
 
-from app.api.graphql.context import Info
+from app.api.graphql.context import Info, query
+from app.api.graphql.derived import derived, from_read
 from app.api.graphql.employees import EmployeeType, RoleEnum, from_model
 from app.api.graphql.engagement import AgendaItemType, agenda_types
 from app.api.graphql.notifications import NotificationPreferencesType, preferences_of_viewer
 from app.domain.access import service
+from app.domain.access.models import OrganizationRead
 from app.domain.employees import service as employees
 from app.domain.engagement import service as engagement
 
 
-@strawberry.type(name="Organization")
+@derived(OrganizationRead, name="Organization", exclude={"created_at"})
 class OrganizationType:
-    id: uuid.UUID
-    name: str
-    slug: str
+    pass
 
 
 @strawberry.type(name="Viewer")
@@ -39,8 +37,7 @@ class ViewerType:
         )
     )
     async def agenda(self, info: Info) -> list[AgendaItemType]:
-        ctx = info.context
-        return agenda_types(await engagement.agenda_for(ctx.session, ctx.principal))
+        return agenda_types(await query(info, engagement.agenda_for))
 
 
 @strawberry.type
@@ -55,9 +52,7 @@ class AccessQuery:
             person = await employees.get_employee(ctx.session, principal, principal.employee_id)
             employee = from_model(principal, person)
         return ViewerType(
-            organization=OrganizationType(
-                id=organization.id, name=organization.name, slug=organization.slug
-            ),
+            organization=from_read(OrganizationType, organization),
             kind=principal.kind,
             role=principal.role,
             scopes=sorted(principal.scopes),

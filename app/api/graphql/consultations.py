@@ -5,8 +5,9 @@ import uuid
 
 import strawberry
 
-from app.api.graphql.context import Info
-from app.api.graphql.employees import given_fields
+from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.derived import derived, from_read, plain_type
+from app.api.graphql.inputs import given_fields, input_from, parsed
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.domain.programs import consultation as service
@@ -16,16 +17,20 @@ from app.domain.programs.consultation_models import (
     ConsultationClose,
     ConsultationFilter,
     ConsultationOpen,
+    ConsultationRead,
     ConsultationStatus,
     ConsultationUpdate,
     Contribution,
     ContributionCreate,
     ContributionDecision,
     ContributionKind,
+    ContributionRead,
     ContributionResolution,
     ContributionStatus,
+    ProposedObjective,
     Stakeholder,
     StakeholderInvite,
+    StakeholderRead,
     StakeholderRole,
 )
 from app.domain.programs.models import ObjectiveCategory
@@ -38,67 +43,25 @@ ContributionDecisionEnum = strawberry.enum(ContributionDecision, name="Contribut
 ObjectiveCategoryEnum = strawberry.enum(ObjectiveCategory, name="ObjectiveCategory")
 
 
-@strawberry.type(name="ProposedObjective")
-class ProposedObjectiveType:
-    title: str
-    category: ObjectiveCategoryEnum  # type: ignore[valid-type]
-    description: str | None
+plain_type(ProposedObjective, "ProposedObjective")
 
 
-@strawberry.type(name="Contribution")
+@derived(ContributionRead, name="Contribution")
 class ContributionType:
-    id: uuid.UUID
-    consultation_id: uuid.UUID
-    stakeholder_id: uuid.UUID
-    kind: ContributionKindEnum  # type: ignore[valid-type]
-    body: str | None
-    objective_id: uuid.UUID | None
-    proposal: ProposedObjectiveType | None
-    submitted_by: str
-    status: ContributionStatusEnum  # type: ignore[valid-type]
-    resolution_reason: str | None
-    resulting_objective_id: uuid.UUID | None
-    resolved_by: str | None
-    resolved_at: dt.datetime | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
+    pass
 
 
 def contribution_from_model(contribution: Contribution) -> ContributionType:
-    view = contributions.to_read(contribution)
-    fields = view.model_dump(exclude={"proposal"})
-    proposal = ProposedObjectiveType(**view.proposal.model_dump()) if view.proposal else None
-    return ContributionType(**fields, proposal=proposal)
+    return from_read(ContributionType, contributions.to_read(contribution))
 
 
-@strawberry.type(name="Stakeholder")
+@derived(StakeholderRead, name="Stakeholder")
 class StakeholderType:
-    id: uuid.UUID
-    consultation_id: uuid.UUID
-    employee_id: uuid.UUID | None
-    email: str | None
-    name: str | None
-    role: StakeholderRoleEnum  # type: ignore[valid-type]
-    invited_by: str
-    invited_at: dt.datetime
-    responded_at: dt.datetime | None
+    pass
 
 
-@strawberry.type(name="Consultation")
+@derived(ConsultationRead, name="Consultation")
 class ConsultationType:
-    id: uuid.UUID
-    program_id: uuid.UUID
-    question: str
-    deadline: dt.datetime
-    status: ConsultationStatusEnum  # type: ignore[valid-type]
-    opened_by: str
-    summary: str | None
-    closed_by: str | None
-    closed_at: dt.datetime | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
     seen: strawberry.Private[ConsultationAccess]
 
     @strawberry.field(
@@ -128,68 +91,56 @@ class ConsultationType:
 
 
 def consultation_from_access(seen: ConsultationAccess) -> ConsultationType:
-    view = service.to_read(seen.consultation)
-    return ConsultationType(**view.model_dump(), seen=seen)
+    return from_read(ConsultationType, service.to_read(seen.consultation), seen=seen)
 
 
 async def _as_seen(info: Info, program_id: uuid.UUID) -> ConsultationType:
-    ctx = info.context
-    seen = await service.consultation_access(ctx.session, ctx.principal, program_id)
+    seen = await query(info, service.consultation_access, program_id)
     return consultation_from_access(seen)
 
 
-@strawberry.input
+@input_from(ConsultationOpen)
 class ConsultationOpenInput:
-    question: str
     deadline: dt.datetime = strawberry.field(description="In the future, with a time zone.")
 
 
-@strawberry.input(description="A partial update: only the fields sent change.")
+@input_from(ConsultationUpdate, description="A partial update: only the fields sent change.")
 class ConsultationUpdateInput:
-    question: str | None = strawberry.UNSET
     deadline: dt.datetime | None = strawberry.field(
         default=strawberry.UNSET, description="In the future, with a time zone."
     )
 
 
-@strawberry.input
+@input_from(ConsultationFilter, defaults=True)
 class ConsultationFilterInput:
-    status: ConsultationStatusEnum | None = None  # type: ignore[valid-type]
+    pass
 
 
-@strawberry.input(description="An employee (employeeId) or an outside person (email).")
+@input_from(
+    StakeholderInvite,
+    fields="role employee_id email name",
+    description="An employee (employeeId) or an outside person (email).",
+)
 class StakeholderInviteInput:
-    role: StakeholderRoleEnum  # type: ignore[valid-type]
-    employee_id: uuid.UUID | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(ProposedObjective)
 class ProposedObjectiveInput:
-    title: str
-    category: ObjectiveCategoryEnum  # type: ignore[valid-type]
-    description: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(ContributionCreate)
 class ContributionInput:
-    kind: ContributionKindEnum  # type: ignore[valid-type]
-    body: str | None = strawberry.UNSET
-    objective_id: uuid.UUID | None = strawberry.UNSET
-    proposal: ProposedObjectiveInput | None = strawberry.UNSET
     stakeholder_id: uuid.UUID | None = strawberry.field(
         default=strawberry.UNSET,
         description="Managers recording an answer name the stakeholder; invitees leave it out.",
     )
 
 
-@strawberry.input
+@input_from(ContributionResolution)
 class ContributionResolutionInput:
-    decision: ContributionDecisionEnum  # type: ignore[valid-type]
-    reason: str | None = strawberry.UNSET
-    objective_id: uuid.UUID | None = strawberry.UNSET
-    create_objective: bool | None = strawberry.UNSET
+    pass
 
 
 @strawberry.type
@@ -205,10 +156,9 @@ class ConsultationQuery:
         after: str | None = None,
         filter: ConsultationFilterInput | None = None,
     ) -> Connection[ConsultationType]:
-        ctx = info.context
         filters = ConsultationFilter.model_validate(given_fields(filter) if filter else {})
-        page = await service.list_consultation_access(
-            ctx.session, ctx.principal, filters, limit=first, cursor=after
+        page = await query(
+            info, service.list_consultation_access, filters, limit=first, cursor=after
         )
         return connection_from_page(page, consultation_from_access)
 
@@ -219,23 +169,16 @@ class ConsultationMutation:
     async def open_consultation(
         self, info: Info, program_id: uuid.UUID, input: ConsultationOpenInput
     ) -> ConsultationType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = ConsultationOpen.model_validate(given_fields(input))
-            await service.open_consultation(session, ctx.principal, program_id, data)
+        data = parsed(input)
+        await mutate(info, service.open_consultation, program_id, data)
         return await _as_seen(info, program_id)
 
     @strawberry.mutation
     async def invite_stakeholder(
         self, info: Info, program_id: uuid.UUID, input: StakeholderInviteInput
     ) -> StakeholderType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = StakeholderInvite.model_validate(given_fields(input))
-            stakeholder = await stakeholders.invite_stakeholder(
-                session, ctx.principal, program_id, data
-            )
-        return _stakeholder(stakeholder)
+        data = parsed(input)
+        return _stakeholder(await mutate(info, stakeholders.invite_stakeholder, program_id, data))
 
     @strawberry.mutation(
         description="Change the question or the deadline while the consultation is open; "
@@ -244,36 +187,26 @@ class ConsultationMutation:
     async def update_consultation(
         self, info: Info, program_id: uuid.UUID, version: int, input: ConsultationUpdateInput
     ) -> ConsultationType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = ConsultationUpdate.model_validate(given_fields(input))
-            await service.update_consultation(session, ctx.principal, program_id, data, version)
+        data = parsed(input)
+        await mutate(info, service.update_consultation, program_id, data, version)
         return await _as_seen(info, program_id)
 
     @strawberry.mutation(description="Close with a summary once every contribution is decided.")
     async def close_consultation(
         self, info: Info, program_id: uuid.UUID, summary: str, version: int | None = None
     ) -> ConsultationType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = ConsultationClose(summary=summary)
-            await service.close_consultation(session, ctx.principal, program_id, data, version)
+        data = ConsultationClose(summary=summary)
+        await mutate(info, service.close_consultation, program_id, data, version)
         return await _as_seen(info, program_id)
 
     @strawberry.mutation
     async def submit_contribution(
         self, info: Info, program_id: uuid.UUID, input: ContributionInput
     ) -> ContributionType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            fields = given_fields(input)
-            if isinstance(input.proposal, ProposedObjectiveInput):
-                fields["proposal"] = given_fields(input.proposal)
-            data = ContributionCreate.model_validate(fields)
-            contribution = await contributions.submit_contribution(
-                session, ctx.principal, program_id, data
-            )
-        return contribution_from_model(contribution)
+        data = parsed(input)
+        return contribution_from_model(
+            await mutate(info, contributions.submit_contribution, program_id, data)
+        )
 
     @strawberry.mutation(description="Accept (linking an objective) or decline with a reason.")
     async def resolve_contribution(
@@ -284,14 +217,11 @@ class ConsultationMutation:
         input: ContributionResolutionInput,
         version: int | None = None,
     ) -> ContributionType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = ContributionResolution.model_validate(given_fields(input))
-            contribution = await contributions.resolve_contribution(
-                session, ctx.principal, program_id, id, data, version
-            )
-        return contribution_from_model(contribution)
+        data = parsed(input)
+        return contribution_from_model(
+            await mutate(info, contributions.resolve_contribution, program_id, id, data, version)
+        )
 
 
 def _stakeholder(stakeholder: Stakeholder) -> StakeholderType:
-    return StakeholderType(**stakeholders.stakeholder_to_read(stakeholder).model_dump())
+    return from_read(StakeholderType, stakeholders.stakeholder_to_read(stakeholder))

@@ -1,8 +1,8 @@
 """Per-request GraphQL context: the unit of work, the principal and the DataLoaders."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
@@ -43,6 +43,7 @@ class Context(BaseContext):
 
 
 Info = StrawberryInfo[Context, Any]
+T = TypeVar("T")
 
 
 def _wants_ide(request: Request) -> bool:
@@ -59,3 +60,16 @@ async def get_context(
         return Context(session, None)  # the GraphiQL page itself is documentation
     principal = await get_principal(request, response, session, credentials)
     return Context(session, principal)
+
+
+async def mutate(info: Info, change: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    """``change(session, principal, ...)`` as one mutation, in a savepoint of its own."""
+    ctx = info.context
+    async with ctx.mutation() as session:
+        return await change(session, ctx.principal, *args, **kwargs)
+
+
+async def query(info: Info, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    """``read(session, principal, *args, **kwargs)`` for the caller."""
+    ctx = info.context
+    return await read(ctx.session, ctx.principal, *args, **kwargs)

@@ -2,11 +2,12 @@
 
 import datetime as dt
 import uuid
-from typing import Any
 
 import strawberry
 
-from app.api.graphql.context import Info
+from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.derived import derived, from_read, source
+from app.api.graphql.inputs import given_fields, input_from, parsed
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.access.principal import Principal, Role
 from app.domain.employees import service
@@ -14,6 +15,7 @@ from app.domain.employees.models import (
     Employee,
     EmployeeCreate,
     EmployeeFilter,
+    EmployeeRead,
     EmployeeStatus,
     EmployeeUpdate,
     display_name,
@@ -25,106 +27,65 @@ EmployeeStatusEnum = strawberry.enum(EmployeeStatus, name="EmployeeStatus")
 RoleEnum = strawberry.enum(Role, name="Role")
 
 
-@strawberry.type(name="Employee")
+@derived(EmployeeRead, name="Employee")
 class EmployeeType:
-    id: uuid.UUID
-    external_id: str | None
-    email: str | None
-    user_name: str | None
-    given_name: str | None
-    family_name: str | None
-    job_title: str | None
-    department: str | None
-    location: str | None
-    manager_id: uuid.UUID | None
-    seniority_level: int
-    birth_year: int | None
-    hire_date: dt.date | None
-    languages: list[str]
-    timezone: str
-    status: EmployeeStatusEnum  # type: ignore[valid-type]
-    terminated_on: dt.date | None
-    erased_at: dt.datetime | None = strawberry.field(
+    erased_at: strawberry.auto = strawberry.field(
         description="When the person's personal data was erased, if it was."
     )
-    role: RoleEnum  # type: ignore[valid-type]
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
 
     @strawberry.field
     def display_name(self) -> str:
-        return display_name(self.given_name, self.family_name, self.user_name or self.email)
+        view: EmployeeRead = source(self)
+        return display_name(view.given_name, view.family_name, view.user_name or view.email)
 
     @strawberry.field(description="The employee's manager, batched with a DataLoader.")
     async def manager(self, info: Info) -> "EmployeeType | None":
-        if self.manager_id is None:
-            return None
-        manager = await info.context.loader.employee.load(self.manager_id)
-        return from_model(info.context.principal, manager) if manager else None
+        manager_id = source(self).manager_id
+        return None if manager_id is None else await employee_of(info, manager_id)
 
     @strawberry.field(description=f"Direct reports, by id, `first` at most {MAX_LIMIT}, batched.")
     async def reports(
         self, info: Info, first: int = DEFAULT_LIMIT, after: str | None = None
     ) -> Connection["EmployeeType"]:
-        page = await info.context.loader.reports.load((self.id, first, after))
+        page = await info.context.loader.reports.load((source(self).id, first, after))
         principal = info.context.principal
         return connection_from_page(page, lambda e: from_model(principal, e))
 
 
+async def employee_of(info: Info, employee_id: uuid.UUID) -> EmployeeType | None:
+    """The employee, batched, as the caller may see them."""
+    found = await info.context.loader.employee.load(employee_id)
+    return from_model(info.context.principal, found) if found else None
+
+
 def from_model(principal: Principal, employee: Employee) -> EmployeeType:
     view = service.to_read(principal, employee)
-    return EmployeeType(**view.model_dump())
+    return from_read(EmployeeType, view)
 
 
-@strawberry.input
+@input_from(EmployeeFilter, defaults=True)
 class EmployeeFilterInput:
-    department: str | None = None
-    status: EmployeeStatusEnum | None = None  # type: ignore[valid-type]
-    manager_id: uuid.UUID | None = None
-    q: str | None = None
+    pass
 
 
-@strawberry.input
+@input_from(
+    EmployeeCreate,
+    fields="email given_name family_name external_id job_title department location manager_id "
+    "seniority_level birth_year hire_date languages timezone role",
+    defaults=True,
+)
 class EmployeeCreateInput:
-    email: str
-    given_name: str
-    family_name: str
-    external_id: str | None = None
-    job_title: str | None = None
-    department: str | None = None
-    location: str | None = None
-    manager_id: uuid.UUID | None = None
-    seniority_level: int = 0
-    birth_year: int | None = None
-    hire_date: dt.date | None = None
-    languages: list[str] = strawberry.field(default_factory=list)
-    timezone: str = "UTC"
-    role: RoleEnum = Role.EMPLOYEE  # type: ignore[valid-type]
+    pass
 
 
-@strawberry.input(description="Only the fields given are changed; null clears optional ones.")
+@input_from(
+    EmployeeUpdate,
+    fields="external_id email given_name family_name job_title department location "
+    "manager_id seniority_level birth_year hire_date languages timezone status role",
+    description="Only the fields given are changed; null clears optional ones.",
+)
 class EmployeeUpdateInput:
-    external_id: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    given_name: str | None = strawberry.UNSET
-    family_name: str | None = strawberry.UNSET
-    job_title: str | None = strawberry.UNSET
-    department: str | None = strawberry.UNSET
-    location: str | None = strawberry.UNSET
-    manager_id: uuid.UUID | None = strawberry.UNSET
-    seniority_level: int | None = strawberry.UNSET
-    birth_year: int | None = strawberry.UNSET
-    hire_date: dt.date | None = strawberry.UNSET
-    languages: list[str] | None = strawberry.UNSET
-    timezone: str | None = strawberry.UNSET
-    status: EmployeeStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    role: RoleEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-
-
-def given_fields(data: object) -> dict[str, Any]:
-    """The fields a client actually sent in a strawberry input (UNSET ones left out)."""
-    return {k: v for k, v in vars(data).items() if v is not strawberry.UNSET}
+    pass
 
 
 @strawberry.type
@@ -132,7 +93,7 @@ class EmployeeQuery:
     @strawberry.field(description="One employee of your organisation.")
     async def employee(self, info: Info, id: uuid.UUID) -> EmployeeType | None:
         ctx = info.context
-        employee = await service.get_employee(ctx.session, ctx.principal, id)
+        employee = await query(info, service.get_employee, id)
         return from_model(ctx.principal, employee)
 
     @strawberry.field(description="The directory, as a Relay connection ordered by creation.")
@@ -145,9 +106,7 @@ class EmployeeQuery:
     ) -> Connection[EmployeeType]:
         ctx = info.context
         filters = EmployeeFilter.model_validate(given_fields(filter) if filter else {})
-        page = await service.list_employees(
-            ctx.session, ctx.principal, filters, limit=first, cursor=after
-        )
+        page = await query(info, service.list_employees, filters, limit=first, cursor=after)
         return connection_from_page(page, lambda e: from_model(ctx.principal, e))
 
 
@@ -155,21 +114,17 @@ class EmployeeQuery:
 class EmployeeMutation:
     @strawberry.mutation
     async def create_employee(self, info: Info, input: EmployeeCreateInput) -> EmployeeType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = EmployeeCreate.model_validate(given_fields(input))
-            employee = await service.create_employee(session, ctx.principal, data)
-        return from_model(ctx.principal, employee)
+        data = EmployeeCreate.model_validate(given_fields(input))
+        employee = await mutate(info, service.create_employee, data)
+        return from_model(info.context.principal, employee)
 
     @strawberry.mutation(description="Partial update; `version` is the version you read.")
     async def update_employee(
         self, info: Info, id: uuid.UUID, version: int, input: EmployeeUpdateInput
     ) -> EmployeeType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = EmployeeUpdate.model_validate(given_fields(input))
-            employee = await service.update_employee(session, ctx.principal, id, data, version)
-        return from_model(ctx.principal, employee)
+        data = parsed(input)
+        employee = await mutate(info, service.update_employee, id, data, version)
+        return from_model(info.context.principal, employee)
 
     @strawberry.mutation(
         description="The employee left: their pairs end, their places are released."
@@ -177,18 +132,12 @@ class EmployeeMutation:
     async def terminate_employee(
         self, info: Info, id: uuid.UUID, terminated_on: dt.date | None = None
     ) -> EmployeeType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            employee = await offboarding.offboard(
-                session, ctx.principal, id, terminated_on=terminated_on
-            )
-        return from_model(ctx.principal, employee)
+        employee = await mutate(info, offboarding.offboard, id, terminated_on=terminated_on)
+        return from_model(info.context.principal, employee)
 
     @strawberry.mutation
     async def deactivate_employee(
         self, info: Info, id: uuid.UUID, version: int | None = None
     ) -> EmployeeType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            employee = await service.deactivate_employee(session, ctx.principal, id, version)
-        return from_model(ctx.principal, employee)
+        employee = await mutate(info, service.deactivate_employee, id, version)
+        return from_model(info.context.principal, employee)

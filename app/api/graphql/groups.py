@@ -1,30 +1,25 @@
 """GraphQL adapter of groups (read-only: the identity provider writes them through SCIM)."""
 
-import datetime as dt
 import uuid
 
 import strawberry
 
-from app.api.graphql.context import Info
+from app.api.graphql.context import Info, query
+from app.api.graphql.derived import derived, from_read
 from app.api.graphql.employees import EmployeeType, from_model
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.groups import service
-from app.domain.groups.models import Group, GroupFilter
+from app.domain.groups.models import Group, GroupFilter, GroupRead
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 
-@strawberry.type(name="Group", description="A group the identity provider pushed (SCIM).")
+@derived(GroupRead, name="Group", description="A group the identity provider pushed (SCIM).")
 class GroupType:
-    id: uuid.UUID
-    display_name: str
-    external_id: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
+    model: strawberry.Private[Group]
 
     @strawberry.field(description="How many people are in the group, batched.")
     async def member_count(self, info: Info) -> int:
-        count: int = await info.context.loader.member_count.load(self.id)
+        count: int = await info.context.loader.member_count.load(self.model.id)
         return count
 
     @strawberry.field(
@@ -38,7 +33,7 @@ class GroupType:
     ) -> Connection[EmployeeType]:
         ctx = info.context
         service.require_read_members(ctx.principal)
-        page = await ctx.loader.group_members.load((self.id, first, after))
+        page = await ctx.loader.group_members.load((self.model.id, first, after))
         people = await ctx.loader.employee.load_many([m.employee_id for m in page.items])
         # Memberships go with their employee (a foreign key cascade): none is missing.
         found = Page(
@@ -50,22 +45,15 @@ class GroupType:
 
 
 def group_from_model(group: Group) -> GroupType:
-    return GroupType(
-        id=group.id,
-        display_name=group.display_name,
-        external_id=group.external_id,
-        created_at=group.created_at,
-        updated_at=group.updated_at,
-        version=group.version,
-    )
+    # The count is a batched field of its own: the row stands for the read schema.
+    return from_read(GroupType, group, model=group)
 
 
 @strawberry.type
 class GroupQuery:
     @strawberry.field(description="One group of your organisation.")
     async def group(self, info: Info, id: uuid.UUID) -> GroupType | None:
-        ctx = info.context
-        return group_from_model(await service.get_group(ctx.session, ctx.principal, id))
+        return group_from_model(await query(info, service.get_group, id))
 
     @strawberry.field(description="The groups the identity provider pushed, as a Relay connection.")
     async def groups(

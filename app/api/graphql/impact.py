@@ -1,14 +1,13 @@
 """GraphQL adapter of impact: indicator measurements and bindings, self-assessments, and the
 program's impact report. Types are derived from the domain's read schemas."""
 
-import datetime as dt
 import uuid
 
 import strawberry
-from strawberry.experimental.pydantic import type as pydantic_type
 
-from app.api.graphql.context import Info
-from app.api.graphql.matching_settings import plain
+from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.derived import derived, from_read, plain_type
+from app.api.graphql.inputs import given_fields, input_from, parsed
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.impact import assessments, indicators, report
 from app.domain.impact.models import (
@@ -38,76 +37,51 @@ SideEnum = strawberry.enum(Side, name="AssessmentSide")
 WaveEnum = strawberry.enum(Wave, name="AssessmentWave")
 
 
-@pydantic_type(model=MeasurementRead, all_fields=True, name="IndicatorMeasurement")
+@derived(MeasurementRead, name="IndicatorMeasurement")
 class MeasurementType:
     pass
 
 
-@pydantic_type(model=BindingRead, all_fields=True, name="IndicatorBinding")
+@derived(BindingRead, name="IndicatorBinding")
 class BindingType:
     pass
 
 
-@pydantic_type(model=AssessmentItemRead, all_fields=True, name="AssessmentItem")
+@derived(AssessmentItemRead, name="AssessmentItem")
 class AssessmentItemType:
     pass
 
 
-@pydantic_type(model=AnswerRead, all_fields=True, name="AssessmentAnswer")
+@derived(AnswerRead, name="AssessmentAnswer")
 class AnswerType:
     pass
 
 
-@pydantic_type(model=TrajectoryPoint, all_fields=True, name="IndicatorPoint")
-class TrajectoryPointType:
-    pass
+plain_type(TrajectoryPoint, "IndicatorPoint")
+plain_type(IndicatorTrajectory, "IndicatorTrajectory")
+plain_type(LearningGain, "LearningGain")
+plain_type(GroupOutcome, "RetentionGroup")
+plain_type(Retention, "Retention")
 
 
-@pydantic_type(model=IndicatorTrajectory, all_fields=True, name="IndicatorTrajectory")
-class IndicatorTrajectoryType:
-    pass
-
-
-@pydantic_type(model=LearningGain, all_fields=True, name="LearningGain")
-class LearningGainType:
-    pass
-
-
-@pydantic_type(model=GroupOutcome, all_fields=True, name="RetentionGroup")
-class GroupOutcomeType:
-    pass
-
-
-@pydantic_type(model=Retention, all_fields=True, name="Retention")
-class RetentionType:
-    pass
-
-
-@pydantic_type(model=ImpactReport, all_fields=True, name="ImpactReport")
+@derived(ImpactReport, name="ImpactReport")
 class ImpactReportType:
     pass
 
 
-@strawberry.input
+@input_from(MeasurementCreate)
 class MeasurementInput:
-    value: float
-    measured_on: dt.date
-    source: str | None = strawberry.UNSET
-    note: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(BindingWrite)
 class BindingInput:
-    computation: ComputationEnum  # type: ignore[valid-type]
-    topic: str | None = strawberry.UNSET
-    assessment_item_id: uuid.UUID | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(AssessmentItemCreate)
 class AssessmentItemInput:
-    side: SideEnum  # type: ignore[valid-type]
-    statement: str
-    objective_id: uuid.UUID | None = strawberry.UNSET
+    pass
 
 
 @strawberry.input
@@ -123,9 +97,8 @@ class ImpactQuery:
         "keys (audited). Aggregates only: no figure over fewer than 5 people."
     )
     async def program_impact(self, info: Info, program_id: uuid.UUID) -> ImpactReportType:
-        ctx = info.context
-        found = await report.program_impact(ctx.session, ctx.principal, program_id)
-        return ImpactReportType.from_pydantic(found)
+        found = await query(info, report.program_impact, program_id)
+        return from_read(ImpactReportType, found)
 
     @strawberry.field(description="The measurements of a success indicator, oldest first.")
     async def indicator_measurements(
@@ -137,10 +110,9 @@ class ImpactQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[MeasurementType]:
-        ctx = info.context
-        page = await indicators.list_measurements(
-            ctx.session,
-            ctx.principal,
+        page = await query(
+            info,
+            indicators.list_measurements,
             program_id,
             objective_id,
             indicator,
@@ -148,20 +120,18 @@ class ImpactQuery:
             cursor=after,
         )
         return connection_from_page(
-            page, lambda m: MeasurementType.from_pydantic(indicators.measurement_read(m))
+            page, lambda m: from_read(MeasurementType, indicators.measurement_read(m))
         )
 
     @strawberry.field(description="A program's self-assessment items.")
     async def assessment_items(self, info: Info, program_id: uuid.UUID) -> list[AssessmentItemType]:
-        ctx = info.context
-        found = await assessments.list_items(ctx.session, ctx.principal, program_id)
-        return [AssessmentItemType.from_pydantic(assessments.item_read(i)) for i in found]
+        found = await query(info, assessments.list_items, program_id)
+        return [from_read(AssessmentItemType, assessments.item_read(i)) for i in found]
 
     @strawberry.field(description="Your own self-assessment answers; nobody reads another's.")
     async def my_assessment_answers(self, info: Info, program_id: uuid.UUID) -> list[AnswerType]:
-        ctx = info.context
-        found = await assessments.own_answers(ctx.session, ctx.principal, program_id)
-        return [AnswerType.from_pydantic(assessments.answer_read(a)) for a in found]
+        found = await query(info, assessments.own_answers, program_id)
+        return [from_read(AnswerType, assessments.answer_read(a)) for a in found]
 
 
 @strawberry.type
@@ -175,21 +145,17 @@ class ImpactMutation:
         indicator: int,
         input: MeasurementInput,
     ) -> MeasurementType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = MeasurementCreate.model_validate(plain(input))
-            found = await indicators.record_measurement(
-                session, ctx.principal, program_id, objective_id, indicator, data
-            )
-        return MeasurementType.from_pydantic(indicators.measurement_read(found))
+        data = parsed(input)
+        found = await mutate(
+            info, indicators.record_measurement, program_id, objective_id, indicator, data
+        )
+        return from_read(MeasurementType, indicators.measurement_read(found))
 
     @strawberry.mutation(description="Delete a measurement (managers).")
     async def delete_indicator_measurement(
         self, info: Info, program_id: uuid.UUID, id: uuid.UUID
     ) -> bool | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            await indicators.delete_measurement(session, ctx.principal, program_id, id)
+        await mutate(info, indicators.delete_measurement, program_id, id)
         return True
 
     @strawberry.mutation(description="Compute a success indicator from the service's data.")
@@ -202,42 +168,32 @@ class ImpactMutation:
         input: BindingInput,
         version: int | None = None,
     ) -> BindingType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = BindingWrite.model_validate(plain(input))
-            found = await indicators.bind_indicator(
-                session, ctx.principal, program_id, objective_id, indicator, data, version
-            )
-        return BindingType.from_pydantic(indicators.binding_read(found))
+        data = parsed(input)
+        found = await mutate(
+            info, indicators.bind_indicator, program_id, objective_id, indicator, data, version
+        )
+        return from_read(BindingType, indicators.binding_read(found))
 
     @strawberry.mutation(description="Enter a success indicator by hand again.")
     async def unbind_indicator(
         self, info: Info, program_id: uuid.UUID, objective_id: uuid.UUID, indicator: int
     ) -> bool | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            await indicators.unbind_indicator(
-                session, ctx.principal, program_id, objective_id, indicator
-            )
+        await mutate(info, indicators.unbind_indicator, program_id, objective_id, indicator)
         return True
 
     @strawberry.mutation(description="Add a self-assessment item (managers).")
     async def create_assessment_item(
         self, info: Info, program_id: uuid.UUID, input: AssessmentItemInput
     ) -> AssessmentItemType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = AssessmentItemCreate.model_validate(plain(input))
-            item = await assessments.create_item(session, ctx.principal, program_id, data)
-        return AssessmentItemType.from_pydantic(assessments.item_read(item))
+        data = parsed(input)
+        item = await mutate(info, assessments.create_item, program_id, data)
+        return from_read(AssessmentItemType, assessments.item_read(item))
 
     @strawberry.mutation(description="Delete a self-assessment item nobody answered.")
     async def delete_assessment_item(
         self, info: Info, program_id: uuid.UUID, id: uuid.UUID
     ) -> bool | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            await assessments.delete_item(session, ctx.principal, program_id, id)
+        await mutate(info, assessments.delete_item, program_id, id)
         return True
 
     @strawberry.mutation(description="Answer your self-assessment at a wave.")
@@ -248,8 +204,6 @@ class ImpactMutation:
         wave: WaveEnum,  # type: ignore[valid-type]
         answers: list[AnswerInput],
     ) -> list[AnswerType] | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = AnswersWrite.model_validate({"answers": plain(answers)})
-            saved = await assessments.answer(session, ctx.principal, program_id, wave, data)
-        return [AnswerType.from_pydantic(assessments.answer_read(a)) for a in saved]
+        data = AnswersWrite.model_validate({"answers": given_fields(answers)})
+        saved = await mutate(info, assessments.answer, program_id, wave, data)
+        return [from_read(AnswerType, assessments.answer_read(a)) for a in saved]

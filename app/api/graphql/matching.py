@@ -1,11 +1,12 @@
 """GraphQL adapter of the matching module: participants, runs with proposals, and review."""
 
 import uuid
-from typing import Any
 
 import strawberry
 
-from app.api.graphql.context import Info
+from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.derived import from_read
+from app.api.graphql.inputs import given_fields, input_from
 from app.api.graphql.matching_types import (
     ANSWER_TARGET,
     DECISION_TARGET,
@@ -13,7 +14,6 @@ from app.api.graphql.matching_types import (
     EnrolmentDecisionEnum,
     MatchingRunType,
     MatchRequestType,
-    MeetingFormatEnum,
     MentorSuggestionType,
     ParticipantRoleEnum,
     ParticipantStatusEnum,
@@ -23,9 +23,7 @@ from app.api.graphql.matching_types import (
     RequestAnswerEnum,
     participant_from_model,
     request_from,
-    review_from,
     run_from_model,
-    suggestion_from,
 )
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.matching import decisions, review, runs, self_match
@@ -37,6 +35,7 @@ from app.domain.matching.run_models import (
 )
 from app.domain.participants import enrolment
 from app.domain.participants.schemas import (
+    AvailabilityWindow,
     ParticipantCreate,
     ParticipantDecision,
     ParticipantFilter,
@@ -49,39 +48,31 @@ class TopicLevelInput:
     level: int
 
 
-@strawberry.input
+@input_from(AvailabilityWindow)
 class AvailabilityWindowInput:
-    day: int
-    start: str
-    end: str
+    pass
 
 
-@strawberry.input
+@input_from(
+    ParticipantCreate,
+    fields="role employee_id teaches learns mindset mindset_statement availability timezone "
+    "languages format capacity avoid prefer",
+    defaults=True,
+    null_is_default=True,
+)
 class EnrolInput:
-    role: ParticipantRoleEnum  # type: ignore[valid-type]
     employee_id: uuid.UUID | None = strawberry.field(
         default=None, description="Managers enrol others; defaults to you."
     )
     teaches: list[TopicLevelInput] | None = None
     learns: list[TopicLevelInput] | None = None
-    mindset: int | None = None
-    mindset_statement: str | None = None
-    availability: list[AvailabilityWindowInput] | None = None
-    timezone: str | None = None
-    languages: list[str] | None = None
-    format: MeetingFormatEnum | None = None  # type: ignore[valid-type]
-    capacity: int | None = None
-    avoid: list[uuid.UUID] | None = None
-    prefer: list[uuid.UUID] | None = None
 
 
 def _enrol_data(data: EnrolInput) -> ParticipantCreate:
-    fields: dict[str, Any] = {k: v for k, v in vars(data).items() if v is not None}
+    fields = given_fields(data)
     for name in ("teaches", "learns"):
         if name in fields:
-            fields[name] = {t.tag: t.level for t in fields[name]}
-    if "availability" in fields:
-        fields["availability"] = [vars(w) for w in fields["availability"]]
+            fields[name] = {t["tag"]: t["level"] for t in fields[name]}
     return ParticipantCreate.model_validate(fields)
 
 
@@ -111,11 +102,8 @@ class MatchingQuery:
         mentee_id: uuid.UUID | None = None,
         first: int = 20,
     ) -> list[MentorSuggestionType]:
-        ctx = info.context
-        found = await self_match.suggest_mentors(
-            ctx.session, ctx.principal, program_id, mentee_id, first
-        )
-        return [suggestion_from(s) for s in found]
+        found = await query(info, self_match.suggest_mentors, program_id, mentee_id, first)
+        return [from_read(MentorSuggestionType, s) for s in found]
 
     @strawberry.field(description="A program's participants: all for managers, yours otherwise.")
     async def participants(
@@ -142,26 +130,21 @@ class MatchingQuery:
     async def participant(
         self, info: Info, program_id: uuid.UUID, id: uuid.UUID
     ) -> ParticipantType | None:
-        ctx = info.context
-        found = await enrolment.get_participant(ctx.session, ctx.principal, program_id, id)
+        found = await query(info, enrolment.get_participant, program_id, id)
         return participant_from_model(found)
 
     @strawberry.field(description="A program's matching runs (managers).")
     async def matching_runs(
         self, info: Info, program_id: uuid.UUID, first: int = 20, after: str | None = None
     ) -> Connection[MatchingRunType]:
-        ctx = info.context
-        page = await runs.list_runs(
-            ctx.session, ctx.principal, program_id, limit=first, cursor=after
-        )
+        page = await query(info, runs.list_runs, program_id, limit=first, cursor=after)
         return connection_from_page(page, run_from_model)
 
     @strawberry.field
     async def matching_run(
         self, info: Info, program_id: uuid.UUID, id: uuid.UUID
     ) -> MatchingRunType | None:
-        ctx = info.context
-        return run_from_model(await runs.get_run(ctx.session, ctx.principal, program_id, id))
+        return run_from_model(await query(info, runs.get_run, program_id, id))
 
 
 @strawberry.type
@@ -170,12 +153,9 @@ class MatchingMutation:
     async def enrol(
         self, info: Info, program_id: uuid.UUID, input: EnrolInput
     ) -> ParticipantType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            participant = await enrolment.enrol(
-                session, ctx.principal, program_id, _enrol_data(input)
-            )
-        return participant_from_model(participant)
+        return participant_from_model(
+            await mutate(info, enrolment.enrol, program_id, _enrol_data(input))
+        )
 
     @strawberry.mutation(description="Approve or reject (managers), or withdraw an enrolment.")
     async def decide_enrolment(
@@ -186,17 +166,16 @@ class MatchingMutation:
         decision: EnrolmentDecisionEnum,  # type: ignore[valid-type]
         reason: str | None = None,
     ) -> ParticipantType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            participant = await decisions.decide(
-                session,
-                ctx.principal,
+        return participant_from_model(
+            await mutate(
+                info,
+                decisions.decide,
                 program_id,
                 participant_id,
                 DECISION_TARGET[EnrolmentDecision(decision)],
                 ParticipantDecision(reason=reason),
             )
-        return participant_from_model(participant)
+        )
 
     @strawberry.mutation(
         description="Queue a matching run of a program (managers): the run answers QUEUED "
@@ -224,10 +203,7 @@ class MatchingMutation:
     async def cancel_matching_run(
         self, info: Info, program_id: uuid.UUID, run_id: uuid.UUID
     ) -> MatchingRunType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            run = await runs.cancel_run(session, ctx.principal, program_id, run_id)
-        return run_from_model(run)
+        return run_from_model(await mutate(info, runs.cancel_run, program_id, run_id))
 
     @strawberry.mutation(description="Accept proposals (all open ones when none are named).")
     async def accept_proposals(
@@ -237,16 +213,16 @@ class MatchingMutation:
         run_id: uuid.UUID,
         proposal_ids: list[uuid.UUID] | None = None,
     ) -> ProposalReview | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            result = await review.accept_proposals(
-                session,
-                ctx.principal,
+        return from_read(
+            ProposalReview,
+            await mutate(
+                info,
+                review.accept_proposals,
                 program_id,
                 run_id,
                 ProposalSelection(proposal_ids=proposal_ids),
-            )
-        return review_from(result)
+            ),
+        )
 
     @strawberry.mutation
     async def reject_proposals(
@@ -257,26 +233,23 @@ class MatchingMutation:
         proposal_ids: list[uuid.UUID] | None = None,
         reason: str | None = None,
     ) -> ProposalReview | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            result = await review.reject_proposals(
-                session,
-                ctx.principal,
+        return from_read(
+            ProposalReview,
+            await mutate(
+                info,
+                review.reject_proposals,
                 program_id,
                 run_id,
                 ProposalSelection(proposal_ids=proposal_ids, reason=reason),
-            )
-        return review_from(result)
+            ),
+        )
 
     @strawberry.mutation(description="Ask a mentor (the calling mentee).")
     async def request_mentor(
         self, info: Info, program_id: uuid.UUID, mentor_id: uuid.UUID, message: str | None = None
     ) -> MatchRequestType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = MatchRequestCreate(mentor_id=mentor_id, message=message)
-            request = await self_match.request_mentor(session, ctx.principal, program_id, data)
-        return request_from(request)
+        data = MatchRequestCreate(mentor_id=mentor_id, message=message)
+        return request_from(await mutate(info, self_match.request_mentor, program_id, data))
 
     @strawberry.mutation(description="The mentor accepts or declines; the mentee withdraws.")
     async def answer_match_request(
@@ -287,14 +260,13 @@ class MatchingMutation:
         answer: RequestAnswerEnum,  # type: ignore[valid-type]
         reason: str | None = None,
     ) -> MatchRequestType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            request = await self_match.decide_request(
-                session,
-                ctx.principal,
+        return request_from(
+            await mutate(
+                info,
+                self_match.decide_request,
                 program_id,
                 request_id,
                 ANSWER_TARGET[RequestAnswer(answer)],
                 MatchRequestDecision(reason=reason),
             )
-        return request_from(request)
+        )

@@ -1,38 +1,37 @@
 """GraphQL adapter of notifications: the caller's own notification preferences."""
 
 import strawberry
-from strawberry.experimental.pydantic import type as pydantic_type
 
-from app.api.graphql.context import Info
-from app.api.graphql.matching_settings import plain
+from app.api.graphql.context import Info, mutate
+from app.api.graphql.derived import derived, from_read, plain_type
+from app.api.graphql.inputs import input_from, parsed
 from app.domain.notifications import service
 from app.domain.notifications.schemas import (
     NotificationPreferencesRead,
     NotificationPreferencesUpdate,
+    QuietHours,
     QuietHoursRead,
 )
 
-
-@pydantic_type(model=QuietHoursRead, all_fields=True, name="QuietHours")
-class QuietHoursType:
-    pass
+plain_type(QuietHoursRead, "QuietHours")
 
 
-@pydantic_type(model=NotificationPreferencesRead, all_fields=True, name="NotificationPreferences")
+@derived(NotificationPreferencesRead, name="NotificationPreferences")
 class NotificationPreferencesType:
     pass
 
 
-@strawberry.input
+@input_from(QuietHours)
 class QuietHoursInput:
     start: str = strawberry.field(description="Local time, HH:MM (24 h).")
     end: str = strawberry.field(description="Local time, HH:MM (24 h); not equal to start.")
 
 
-@strawberry.input(description="The whole set of preferences; fields left out take defaults.")
+@input_from(
+    NotificationPreferencesUpdate,
+    description="The whole set of preferences; fields left out take defaults.",
+)
 class NotificationPreferencesInput:
-    email_enabled: bool | None = strawberry.UNSET
-    muted_kinds: list[str] | None = strawberry.UNSET
     quiet_hours: QuietHoursInput | None = strawberry.field(
         default=strawberry.UNSET, description="null: e-mails at any hour; left out: 20:00-08:00."
     )
@@ -44,7 +43,7 @@ async def preferences_of_viewer(info: Info) -> NotificationPreferencesType | Non
     if principal.is_machine or principal.employee_id is None:
         return None
     found = await service.get_preferences(info.context.session, principal)
-    return NotificationPreferencesType.from_pydantic(found)
+    return from_read(NotificationPreferencesType, found)
 
 
 @strawberry.type
@@ -56,8 +55,8 @@ class NotificationMutation:
     async def update_notification_preferences(
         self, info: Info, input: NotificationPreferencesInput, version: int | None = None
     ) -> NotificationPreferencesType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = NotificationPreferencesUpdate.model_validate(plain(input))
-            updated = await service.update_preferences(session, ctx.principal, data, version)
-        return NotificationPreferencesType.from_pydantic(updated)
+        data = parsed(input)
+        return from_read(
+            NotificationPreferencesType,
+            await mutate(info, service.update_preferences, data, version),
+        )

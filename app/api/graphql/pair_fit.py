@@ -7,7 +7,7 @@ import uuid
 
 import strawberry
 
-from app.api.graphql.context import Info
+from app.api.graphql.context import Info, mutate
 from app.api.graphql.pair_fit_types import FitAnswerEnum, FitCheckType, fit_check_from_read
 from app.domain.pairs import fit
 from app.domain.pairs.schemas import FitCheckWrite
@@ -27,17 +27,11 @@ class PairFitMutation:
         answer: FitAnswerEnum,  # type: ignore[valid-type]
         note: str | None = None,
     ) -> FitCheckType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = FitCheckWrite(answer=answer, note=note)
-            view = await fit.answer_fit_check(session, ctx.principal, pair_id, data)
-        return fit_check_from_read(view)
+        data = FitCheckWrite(answer=answer, note=note)
+        return fit_check_from_read(await mutate(info, fit.answer_fit_check, pair_id, data))
 
     @strawberry.mutation(
         description="Mark a pair's ending as not a fit reviewed (the program's managers)."
     )
     async def review_pair_mismatch(self, info: Info, pair_id: uuid.UUID) -> FitCheckType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            view = await fit.review_mismatch(session, ctx.principal, pair_id)
-        return fit_check_from_read(view)
+        return fit_check_from_read(await mutate(info, fit.review_mismatch, pair_id))

@@ -4,19 +4,17 @@ Nested fields (people, goals, latest logs, private notes, progress) are batched 
 request: a page of pairs costs the same number of statements whatever its size.
 """
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
-from strawberry.experimental.pydantic import type as pydantic_type
 
-from app.api.graphql.context import Info
-from app.api.graphql.employees import EmployeeType, from_model, given_fields
-from app.api.graphql.matching_settings import plain
+from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.derived import derived, from_read, plain_type, source
+from app.api.graphql.employees import EmployeeType, employee_of
+from app.api.graphql.inputs import given_fields, input_from, parsed
 from app.api.graphql.pair_fit_types import FitCheckType, fit_check_from_read
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.access.principal import Principal
@@ -30,11 +28,14 @@ from app.domain.pairs import service as pair_service
 from app.domain.pairs.models import EndReason, GoalStatus, Pair, PairGoal, PairOrigin, PairStatus
 from app.domain.pairs.schemas import (
     AgreementFormat,
+    AgreementRead,
     AgreementWrite,
     GoalCreate,
+    GoalRead,
     GoalUpdate,
     PairFilter,
     PairHealth,
+    PairRead,
     PairTransition,
 )
 from app.domain.progress import feedback as feedback_service
@@ -54,6 +55,7 @@ from app.domain.progress.schemas import (
 )
 from app.domain.session_logs import service as log_service
 from app.domain.session_logs.models import (
+    ActionItem,
     LogFormat,
     LogStatus,
     Owner,
@@ -136,209 +138,77 @@ def loaders(info: Info) -> PairLoaders:
     return found
 
 
-@strawberry.type(name="ActionItem")
-class ActionItemType:
-    text: str
-    owner: OwnerEnum  # type: ignore[valid-type]
-    due: dt.date | None
-    done: bool
+ActionItemType = plain_type(ActionItem, "ActionItem")
 
 
-@strawberry.type(name="SessionLog")
+@derived(SessionLogRead, name="SessionLog", exclude={"program_id"})
 class SessionLogType:
-    id: uuid.UUID
-    pair_id: uuid.UUID
-    author_employee_id: uuid.UUID
-    author_side: OwnerEnum  # type: ignore[valid-type]
-    held_at: dt.datetime
-    duration_minutes: int
-    format: LogFormatEnum  # type: ignore[valid-type]
-    topics: list[str]
-    summary: str | None
-    mentor_learned: str | None
-    mentee_learned: str | None
-    action_items: list[ActionItemType]
-    mentor_rating: int | None
-    mentee_rating: int | None
-    status: LogStatusEnum  # type: ignore[valid-type]
-    dispute_reason: str | None
-    responded_at: dt.datetime | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
-
     @strawberry.field(description="Your own private note on this log; nobody else's, ever.")
     async def private_note(self, info: Info) -> str | None:
-        return await loaders(info).notes.load(self.id)
-
-
-def log_from_read(view: SessionLogRead) -> SessionLogType:
-    fields = view.model_dump(exclude={"action_items", "private_note", "program_id"})
-    items = [ActionItemType(**i.model_dump()) for i in view.action_items]
-    return SessionLogType(**fields, action_items=items)
+        return await loaders(info).notes.load(source(self).id)
 
 
 def log_from_model(log: SessionLog) -> SessionLogType:
-    return log_from_read(log_service.to_read(log))
+    return from_read(SessionLogType, log_service.to_read(log))
 
 
-@strawberry.type(name="PairGoal")
+@derived(GoalRead, name="PairGoal")
 class GoalType:
-    id: uuid.UUID
-    pair_id: uuid.UUID
-    objective_id: uuid.UUID | None
-    title: str
-    description: str | None
-    status: GoalStatusEnum  # type: ignore[valid-type]
-    progress: int
-    target_date: dt.date | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
+    pass
 
 
 def goal_from_model(goal: PairGoal) -> GoalType:
-    return GoalType(**goal_service.to_read(goal).model_dump())
+    return from_read(GoalType, goal_service.to_read(goal))
 
 
-@pydantic_type(model=Ratings, all_fields=True, name="PairRatings")
-class RatingsType:
-    pass
+RatingsType = plain_type(Ratings, "PairRatings")
+for _model, _name in (
+    (CountBy, "DashboardCount"),
+    (MonthSessions, "DashboardMonth"),
+    (ObjectiveCoverage, "ObjectiveCoverage"),
+    (Participation, "ProgramParticipation"),
+    (FeedbackSummary, "FeedbackSummary"),
+    (Satisfaction, "ProgramSatisfaction"),
+    (ConfidenceTrend, "MentorConfidenceTrend"),
+):
+    plain_type(_model, _name)
 
 
-@pydantic_type(model=CountBy, all_fields=True, name="DashboardCount")
-class CountByType:
-    pass
-
-
-@pydantic_type(model=MonthSessions, all_fields=True, name="DashboardMonth")
-class MonthSessionsType:
-    pass
-
-
-@pydantic_type(model=ObjectiveCoverage, all_fields=True, name="ObjectiveCoverage")
-class ObjectiveCoverageType:
-    pass
-
-
-@pydantic_type(model=Participation, all_fields=True, name="ProgramParticipation")
-class ParticipationType:
-    pass
-
-
-@pydantic_type(model=FeedbackSummary, all_fields=True, name="FeedbackSummary")
-class FeedbackSummaryType:
-    pass
-
-
-@pydantic_type(model=Satisfaction, all_fields=True, name="ProgramSatisfaction")
-class SatisfactionType:
-    pass
-
-
-@pydantic_type(model=ConfidenceTrend, all_fields=True, name="MentorConfidenceTrend")
-class ConfidenceTrendType:
-    pass
-
-
-@pydantic_type(model=ProgramDashboard, all_fields=True, name="ProgramDashboard")
+@derived(ProgramDashboard, name="ProgramDashboard")
 class DashboardType:
     pass
 
 
-@strawberry.type(name="PairProgress")
+@derived(PairProgress, name="PairProgress")
 class ProgressType:
-    pair_id: uuid.UUID
-    status: PairStatusEnum  # type: ignore[valid-type]
-    health: PairHealthEnum | None  # type: ignore[valid-type]
-    cadence_days: int
-    cadence_source: str
-    sessions: int
-    minutes: int
-    last_session_at: dt.datetime | None
-    days_since_last_session: float | None
-    cadence_adherence: float
-    goals_total: int
-    goals_achieved: int
-    mean_goal_progress: float | None
-    mean_ratings: RatingsType
-    open_action_items: int
-    next_action_item_due: dt.date | None
+    pass
 
 
-def progress_from_model(progress: PairProgress) -> ProgressType:
-    fields = progress.model_dump(exclude={"mean_ratings"})
-    return ProgressType(**fields, mean_ratings=RatingsType(**progress.mean_ratings.model_dump()))
-
-
-@strawberry.type(name="PairAgreement")
+@derived(AgreementRead, name="PairAgreement")
 class AgreementType:
-    format: str
-    cadence_days: int
-    channel: str | None
-    ground_rules: str | None
-    confidentiality: str | None
-    starts_on: dt.date | None
-    updated_at: dt.datetime | None
-    mentor_acknowledged_at: dt.datetime | None
-    mentee_acknowledged_at: dt.datetime | None
-    acknowledged: bool
+    pass
 
 
-@strawberry.type(name="PairFeedback")
+@derived(FeedbackRead, name="PairFeedback")
 class FeedbackType:
-    id: uuid.UUID
-    pair_id: uuid.UUID
-    program_id: uuid.UUID
-    employee_id: uuid.UUID
-    side: str
-    stage: FeedbackStageEnum  # type: ignore[valid-type]
-    rating: int
-    what_worked: str | None
-    what_to_improve: str | None
-    would_recommend: int
-    created_at: dt.datetime
+    pass
 
 
-def feedback_from_read(view: FeedbackRead) -> FeedbackType:
-    return FeedbackType(**view.model_dump())
-
-
-@strawberry.type(name="Pair")
+@derived(PairRead, name="Pair", exclude={"explanation", "health_checked_at"})
 class PairType:
-    id: uuid.UUID
-    program_id: uuid.UUID
-    mentor_employee_id: uuid.UUID
-    mentee_employee_id: uuid.UUID
-    mentor_participant_id: uuid.UUID
-    mentee_participant_id: uuid.UUID
-    status: PairStatusEnum  # type: ignore[valid-type]
-    origin: PairOriginEnum  # type: ignore[valid-type]
-    score: float | None
-    health: PairHealthEnum | None  # type: ignore[valid-type]
-    started_on: dt.date | None
-    ended_at: dt.datetime | None
-    end_reason: EndReasonEnum | None  # type: ignore[valid-type]
-    end_note: str | None
-    agreement: AgreementType | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
     model: strawberry.Private[Pair]
 
     @strawberry.field(description="The mentor, batched.")
     async def mentor(self, info: Info) -> EmployeeType | None:
-        found = await info.context.loader.employee.load(self.mentor_employee_id)
-        return from_model(info.context.principal, found) if found else None
+        return await employee_of(info, self.model.mentor_employee_id)
 
     @strawberry.field(description="The mentee, batched.")
     async def mentee(self, info: Info) -> EmployeeType | None:
-        found = await info.context.loader.employee.load(self.mentee_employee_id)
-        return from_model(info.context.principal, found) if found else None
+        return await employee_of(info, self.model.mentee_employee_id)
 
     @strawberry.field(description="The pair's goals, batched.")
     async def goals(self, info: Info) -> list[GoalType]:
-        return [goal_from_model(g) for g in await loaders(info).goals.load(self.id)]
+        return [goal_from_model(g) for g in await loaders(info).goals.load(self.model.id)]
 
     @strawberry.field(description="The latest logs, newest first (at most 20), batched.")
     async def last_logs(self, info: Info, count: int = 5) -> list[SessionLogType]:
@@ -350,7 +220,7 @@ class PairType:
 
     @strawberry.field(description="Progress and health computed now, batched.")
     async def progress(self, info: Info) -> ProgressType:
-        return progress_from_model(await loaders(info).progress.load(self.model))
+        return from_read(ProgressType, await loaders(info).progress.load(self.model))
 
     @strawberry.field(
         description="The fit check as you may see it (see the REST fit check), batched."
@@ -361,111 +231,58 @@ class PairType:
 
 
 def pair_from_model(pair: Pair) -> PairType:
-    view = pair_service.to_read(pair)
-    agreement = None
-    if view.agreement is not None:
-        agreement = AgreementType(**view.agreement.model_dump())
-    return PairType(
-        id=view.id,
-        program_id=view.program_id,
-        mentor_employee_id=view.mentor_employee_id,
-        mentee_employee_id=view.mentee_employee_id,
-        mentor_participant_id=view.mentor_participant_id,
-        mentee_participant_id=view.mentee_participant_id,
-        status=view.status,
-        origin=view.origin,
-        score=view.score,
-        health=view.health,
-        started_on=view.started_on,
-        ended_at=view.ended_at,
-        end_reason=view.end_reason,
-        end_note=view.end_note,
-        agreement=agreement,
-        created_at=view.created_at,
-        updated_at=view.updated_at,
-        version=view.version,
-        model=pair,
-    )
+    return from_read(PairType, pair_service.to_read(pair), model=pair)
 
 
-@strawberry.input
+@input_from(ActionItem, null_is_default="done")
 class ActionItemInput:
-    text: str
-    owner: OwnerEnum  # type: ignore[valid-type]
-    due: dt.date | None = strawberry.UNSET
-    done: bool | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(
+    SessionLogCreate,
+    null_is_default="topics action_items",
+    fields="held_at duration_minutes format topics summary learned action_items rating "
+    "private_note",
+)
 class SessionLogInput:
-    held_at: dt.datetime
-    duration_minutes: int
-    format: LogFormatEnum  # type: ignore[valid-type]
-    topics: list[str] | None = strawberry.UNSET
-    summary: str | None = strawberry.UNSET
-    learned: str | None = strawberry.UNSET
-    action_items: list[ActionItemInput] | None = strawberry.UNSET
-    rating: int | None = strawberry.UNSET
-    private_note: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(SessionLogConfirm)
 class SessionLogConfirmInput:
-    learned: str | None = strawberry.UNSET
-    rating: int | None = strawberry.UNSET
-    private_note: str | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input
+@input_from(GoalCreate, null_is_default="status progress")
 class PairGoalCreateInput:
-    title: str
-    description: str | None = strawberry.UNSET
-    objective_id: uuid.UUID | None = strawberry.UNSET
-    status: GoalStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    progress: int | None = strawberry.UNSET
-    target_date: dt.date | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input(description="Only the fields given are changed.")
+@input_from(GoalUpdate, description="Only the fields given are changed.")
 class PairGoalUpdateInput:
-    title: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    objective_id: uuid.UUID | None = strawberry.UNSET
-    status: GoalStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    progress: int | None = strawberry.UNSET
-    target_date: dt.date | None = strawberry.UNSET
+    pass
 
 
-@strawberry.input(description="The whole agreement; writing it asks both sides to acknowledge it.")
+@input_from(
+    AgreementWrite,
+    description="The whole agreement; writing it asks both sides to acknowledge it.",
+)
 class PairAgreementInput:
-    format: AgreementFormatEnum  # type: ignore[valid-type]
     cadence_days: int = strawberry.field(description="Days between meetings the pair chose.")
-    channel: str | None = strawberry.UNSET
-    ground_rules: str | None = strawberry.UNSET
-    confidentiality: str | None = strawberry.UNSET
-    starts_on: dt.date | None = strawberry.UNSET
 
 
-@strawberry.input
+@input_from(FeedbackCreate, fields="stage rating what_worked what_to_improve would_recommend")
 class PairFeedbackInput:
-    stage: FeedbackStageEnum  # type: ignore[valid-type]
     rating: int = strawberry.field(description="1-5.")
-    what_worked: str | None = strawberry.UNSET
-    what_to_improve: str | None = strawberry.UNSET
     would_recommend: int = strawberry.field(description="0-10, as in a net promoter score.")
-
-
-def _without_nulls(fields: dict[str, Any], *names: str) -> dict[str, Any]:
-    """GraphQL null for a field with a default means 'use the default'."""
-    return {k: v for k, v in fields.items() if not (k in names and v is None)}
 
 
 @strawberry.type
 class PairQuery:
     @strawberry.field(description="One pair you may see (its people, managers, admins).")
     async def pair(self, info: Info, id: uuid.UUID) -> PairType | None:
-        ctx = info.context
-        return pair_from_model(await pair_service.read_pair(ctx.session, ctx.principal, id))
+        return pair_from_model(await query(info, pair_service.read_pair, id))
 
     @strawberry.field(description="The pairs you may see, as a Relay connection.")
     async def pairs(
@@ -477,45 +294,38 @@ class PairQuery:
         status: PairStatusEnum | None = None,  # type: ignore[valid-type]
         health: PairHealthEnum | None = None,  # type: ignore[valid-type]
     ) -> Connection[PairType]:
-        ctx = info.context
         filters = PairFilter(program_id=program_id, status=status, health=health)
-        page = await pair_service.list_pairs(
-            ctx.session, ctx.principal, filters, limit=first, cursor=after
-        )
+        page = await query(info, pair_service.list_pairs, filters, limit=first, cursor=after)
         return connection_from_page(page, pair_from_model)
 
     @strawberry.field(description="A pair's session logs, oldest logged first.")
     async def session_logs(
         self, info: Info, pair_id: uuid.UUID, first: int = 50, after: str | None = None
     ) -> Connection[SessionLogType]:
-        ctx = info.context
-        page: Page[SessionLogRead] = await log_service.list_logs(
-            ctx.session, ctx.principal, pair_id, limit=first, cursor=after
+        page: Page[SessionLogRead] = await query(
+            info, log_service.list_logs, pair_id, limit=first, cursor=after
         )
-        return connection_from_page(page, log_from_read)
+        return connection_from_page(page, lambda v: from_read(SessionLogType, v))
 
     @strawberry.field(description="A pair's progress and health, computed now.")
     async def progress(self, info: Info, pair_id: uuid.UUID) -> ProgressType:
-        ctx = info.context
-        found = await progress_service.pair_progress(ctx.session, ctx.principal, pair_id)
-        return progress_from_model(found)
+        found = await query(info, progress_service.pair_progress, pair_id)
+        return from_read(ProgressType, found)
 
     @strawberry.field(
         description="A pair's feedback: your own answers; every answer of the pair for its "
         "managers, administrators and `read` keys (audited)."
     )
     async def pair_feedback(self, info: Info, pair_id: uuid.UUID) -> list[FeedbackType]:
-        ctx = info.context
-        found = await feedback_service.list_feedback(ctx.session, ctx.principal, pair_id)
-        return [feedback_from_read(feedback_service.to_read(f)) for f in found]
+        found = await query(info, feedback_service.list_feedback, pair_id)
+        return [from_read(FeedbackType, feedback_service.to_read(f)) for f in found]
 
     @strawberry.field(
         description="A program's dashboard, for its managers, administrators and `read` keys."
     )
     async def dashboard(self, info: Info, program_id: uuid.UUID) -> DashboardType:
-        ctx = info.context
-        board = await progress_service.program_dashboard(ctx.session, ctx.principal, program_id)
-        return DashboardType.from_pydantic(board)
+        board = await query(info, progress_service.program_dashboard, program_id)
+        return from_read(DashboardType, board)
 
 
 @strawberry.type
@@ -524,14 +334,8 @@ class PairMutation:
     async def log_session(
         self, info: Info, pair_id: uuid.UUID, input: SessionLogInput
     ) -> SessionLogType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            fields = _without_nulls(plain(input), "topics", "action_items")
-            fields["action_items"] = [
-                _without_nulls(i, "done") for i in fields.get("action_items", [])
-            ]
-            data = SessionLogCreate.model_validate(fields)
-            log, _note = await log_service.create_log(session, ctx.principal, pair_id, data)
+        data = parsed(input)
+        log, _note = await mutate(info, log_service.create_log, pair_id, data)
         return log_from_model(log)
 
     @strawberry.mutation(description="Confirm a session the other person of your pair logged.")
@@ -543,13 +347,10 @@ class PairMutation:
         input: SessionLogConfirmInput | None = None,
         version: int | None = None,
     ) -> SessionLogType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = SessionLogConfirm.model_validate(given_fields(input) if input else {})
-            log = await log_service.confirm_log(
-                session, ctx.principal, pair_id, log_id, data, version
-            )
-        return log_from_model(log)
+        data = SessionLogConfirm.model_validate(given_fields(input) if input else {})
+        return log_from_model(
+            await mutate(info, log_service.confirm_log, pair_id, log_id, data, version)
+        )
 
     @strawberry.mutation(description="Dispute a session the other person of your pair logged.")
     async def dispute_session_log(
@@ -560,13 +361,10 @@ class PairMutation:
         reason: str,
         version: int | None = None,
     ) -> SessionLogType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = SessionLogDispute(reason=reason)
-            log = await log_service.dispute_log(
-                session, ctx.principal, pair_id, log_id, data, version
-            )
-        return log_from_model(log)
+        data = SessionLogDispute(reason=reason)
+        return log_from_model(
+            await mutate(info, log_service.dispute_log, pair_id, log_id, data, version)
+        )
 
     @strawberry.mutation(description="Move a pair to another state (see the REST transitions).")
     async def transition_pair(
@@ -578,22 +376,15 @@ class PairMutation:
         note: str | None = None,
         version: int | None = None,
     ) -> PairType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = PairTransition(to=to, reason=reason, note=note)
-            pair = await pair_service.transition_pair(session, ctx.principal, id, data, version)
-        return pair_from_model(pair)
+        data = PairTransition(to=to, reason=reason, note=note)
+        return pair_from_model(await mutate(info, pair_service.transition_pair, id, data, version))
 
     @strawberry.mutation(description="Add a goal to your pair.")
     async def create_pair_goal(
         self, info: Info, pair_id: uuid.UUID, input: PairGoalCreateInput
     ) -> GoalType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            fields = _without_nulls(given_fields(input), "status", "progress")
-            data = GoalCreate.model_validate(fields)
-            goal = await goal_service.create_goal(session, ctx.principal, pair_id, data)
-        return goal_from_model(goal)
+        data = parsed(input)
+        return goal_from_model(await mutate(info, goal_service.create_goal, pair_id, data))
 
     @strawberry.mutation(description="Update a goal of your pair; send the version you read.")
     async def update_pair_goal(
@@ -604,13 +395,10 @@ class PairMutation:
         version: int,
         input: PairGoalUpdateInput,
     ) -> GoalType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = GoalUpdate.model_validate(given_fields(input))
-            goal = await goal_service.update_goal(
-                session, ctx.principal, pair_id, goal_id, data, version
-            )
-        return goal_from_model(goal)
+        data = parsed(input)
+        return goal_from_model(
+            await mutate(info, goal_service.update_goal, pair_id, goal_id, data, version)
+        )
 
     @strawberry.mutation(
         description="Write your pair's agreement; send the pair's version you read. Writing it "
@@ -619,13 +407,10 @@ class PairMutation:
     async def write_pair_agreement(
         self, info: Info, pair_id: uuid.UUID, version: int, input: PairAgreementInput
     ) -> PairType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = AgreementWrite.model_validate(given_fields(input))
-            pair = await agreement_service.write_agreement(
-                session, ctx.principal, pair_id, data, version
-            )
-        return pair_from_model(pair)
+        data = parsed(input)
+        return pair_from_model(
+            await mutate(info, agreement_service.write_agreement, pair_id, data, version)
+        )
 
     @strawberry.mutation(
         description="Your side agrees to your pair's agreement as it stands; send the pair's "
@@ -634,19 +419,18 @@ class PairMutation:
     async def acknowledge_pair_agreement(
         self, info: Info, pair_id: uuid.UUID, version: int | None = None
     ) -> PairType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            pair = await agreement_service.acknowledge_agreement(
-                session, ctx.principal, pair_id, version
-            )
-        return pair_from_model(pair)
+        return pair_from_model(
+            await mutate(info, agreement_service.acknowledge_agreement, pair_id, version)
+        )
 
     @strawberry.mutation(description="Give feedback on your mentoring, once per stage.")
     async def submit_pair_feedback(
         self, info: Info, pair_id: uuid.UUID, input: PairFeedbackInput
     ) -> FeedbackType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = FeedbackCreate.model_validate(given_fields(input))
-            feedback = await feedback_service.submit_feedback(session, ctx.principal, pair_id, data)
-        return feedback_from_read(feedback_service.to_read(feedback))
+        data = parsed(input)
+        return from_read(
+            FeedbackType,
+            feedback_service.to_read(
+                await mutate(info, feedback_service.submit_feedback, pair_id, data)
+            ),
+        )

@@ -1,11 +1,14 @@
 """GraphQL adapter of the mentor support network: circles, discussions, meetings, workshops."""
 
 import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import strawberry
 
-from app.api.graphql.context import Info
-from app.api.graphql.matching_settings import plain
+from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.derived import from_read
+from app.api.graphql.inputs import parsed
 from app.api.graphql.relay import Connection, connection_from_page
 from app.api.graphql.support_types import (
     AttendanceType,
@@ -28,12 +31,6 @@ from app.api.graphql.support_types import (
     ThreadUpdateInput,
     WorkshopCreateInput,
     WorkshopType,
-    circle_type,
-    from_read,
-    given_input,
-    registration_type,
-    summary_type,
-    workshop_type,
 )
 from app.domain.support import (
     circle_forming,
@@ -45,24 +42,42 @@ from app.domain.support import (
     seats,
     workshops,
 )
-from app.domain.support.models import Rsvp, ThreadKind
+from app.domain.support.models import (
+    DiscussionPost,
+    DiscussionThread,
+    Rsvp,
+    ThreadKind,
+    WorkshopRegistration,
+)
 from app.domain.support.schemas import (
     AttendanceMark,
     CircleAutoForm,
-    CircleCreate,
     CircleJoin,
     GuestInvitation,
-    GuestMentorCreate,
-    MeetingCreate,
     MeetingResponse,
     MeetingUpdate,
-    PostCreate,
     PostUpdate,
-    ThreadCreate,
-    ThreadUpdate,
-    WorkshopCreate,
     WorkshopFeedback,
 )
+
+
+def _thread(info: Info, thread: DiscussionThread) -> ThreadType:
+    return from_read(ThreadType, discussions.thread_read(info.context.principal, thread))
+
+
+def _post(info: Info, post: DiscussionPost) -> PostType:
+    return from_read(PostType, discussions.post_read(info.context.principal, post))
+
+
+async def _registration(
+    info: Info, change: Callable[..., Awaitable[WorkshopRegistration]], *args: Any
+) -> RegistrationType:
+    """A change to a registration, answered with the registration as it reads after it."""
+    ctx = info.context
+    async with ctx.mutation() as session:
+        registration = await change(session, ctx.principal, *args)
+        view = await seats.registration_read(session, registration)
+    return from_read(RegistrationType, view)
 
 
 @strawberry.type
@@ -72,19 +87,17 @@ class SupportQuery:
         self, info: Info, program_id: uuid.UUID, first: int = 50, after: str | None = None
     ) -> Connection[CircleType]:
         ctx = info.context
-        page = await circles.list_circles(
-            ctx.session, ctx.principal, program_id, limit=first, cursor=after
-        )
+        page = await query(info, circles.list_circles, program_id, limit=first, cursor=after)
         counts = await circles.member_counts(ctx.session, [c.id for c in page.items])
         return connection_from_page(
-            page, lambda c: circle_type(circles.to_read(c, counts.get(c.id, 0)))
+            page, lambda c: from_read(CircleType, circles.to_read(c, counts.get(c.id, 0)))
         )
 
     @strawberry.field(description="One circle; members and the program's managers only.")
     async def circle(self, info: Info, program_id: uuid.UUID, id: uuid.UUID) -> CircleType | None:
         ctx = info.context
-        found = await circles.get_circle(ctx.session, ctx.principal, program_id, id)
-        return circle_type(await circles.read(ctx.session, found))
+        found = await query(info, circles.get_circle, program_id, id)
+        return from_read(CircleType, await circles.read(ctx.session, found))
 
     @strawberry.field
     async def circle_members(
@@ -95,12 +108,11 @@ class SupportQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[CircleMemberType]:
-        ctx = info.context
-        page = await circles.list_members(
-            ctx.session, ctx.principal, program_id, circle_id, limit=first, cursor=after
+        page = await query(
+            info, circles.list_members, program_id, circle_id, limit=first, cursor=after
         )
         return connection_from_page(
-            page, lambda m: CircleMemberType(**circles.member_read(m).model_dump())
+            page, lambda m: from_read(CircleMemberType, circles.member_read(m))
         )
 
     @strawberry.field
@@ -125,9 +137,7 @@ class SupportQuery:
             limit=first,
             cursor=after,
         )
-        return connection_from_page(
-            page, lambda t: from_read(ThreadType, discussions.thread_read(ctx.principal, t))
-        )
+        return connection_from_page(page, lambda t: _thread(info, t))
 
     @strawberry.field
     async def thread_posts(
@@ -139,13 +149,16 @@ class SupportQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[PostType]:
-        ctx = info.context
-        page = await discussions.list_posts(
-            ctx.session, ctx.principal, program_id, circle_id, thread_id, limit=first, cursor=after
+        page = await query(
+            info,
+            discussions.list_posts,
+            program_id,
+            circle_id,
+            thread_id,
+            limit=first,
+            cursor=after,
         )
-        return connection_from_page(
-            page, lambda p: from_read(PostType, discussions.post_read(ctx.principal, p))
-        )
+        return connection_from_page(page, lambda p: _post(info, p))
 
     @strawberry.field
     async def circle_meetings(
@@ -156,18 +169,15 @@ class SupportQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[MeetingType]:
-        ctx = info.context
-        page = await meetings.list_meetings(
-            ctx.session, ctx.principal, program_id, circle_id, limit=first, cursor=after
+        page = await query(
+            info, meetings.list_meetings, program_id, circle_id, limit=first, cursor=after
         )
-        return connection_from_page(page, lambda m: MeetingType(**meetings.to_read(m).model_dump()))
+        return connection_from_page(page, lambda m: from_read(MeetingType, meetings.to_read(m)))
 
     @strawberry.field(description="Mentors' confidence over time; the program's managers.")
     async def mentor_confidence(self, info: Info, program_id: uuid.UUID) -> ConfidenceSummaryType:
-        ctx = info.context
-        return summary_type(
-            await meetings.confidence_summary(ctx.session, ctx.principal, program_id)
-        )
+        found = await query(info, meetings.confidence_summary, program_id)
+        return from_read(ConfidenceSummaryType, found)
 
     @strawberry.field
     async def workshops(
@@ -178,29 +188,26 @@ class SupportQuery:
         program_id: uuid.UUID | None = None,
     ) -> Connection[WorkshopType]:
         ctx = info.context
-        page = await workshops.list_workshops(
-            ctx.session, ctx.principal, program_id=program_id, limit=first, cursor=after
+        page = await query(
+            info, workshops.list_workshops, program_id=program_id, limit=first, cursor=after
         )
         tallies = await workshops.counts(ctx.session, [w.id for w in page.items])
         return connection_from_page(
-            page, lambda w: workshop_type(workshops.to_read(w, tallies[w.id]))
+            page, lambda w: from_read(WorkshopType, workshops.to_read(w, tallies[w.id]))
         )
 
     @strawberry.field(description="Guest mentors; administrators and program managers.")
     async def guest_mentors(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> Connection[GuestMentorType]:
-        ctx = info.context
-        page = await guests.list_guests(ctx.session, ctx.principal, limit=first, cursor=after)
-        return connection_from_page(
-            page, lambda g: GuestMentorType(**guests.to_read(g).model_dump())
-        )
+        page = await query(info, guests.list_guests, limit=first, cursor=after)
+        return connection_from_page(page, lambda g: from_read(GuestMentorType, guests.to_read(g)))
 
     @strawberry.field
     async def workshop(self, info: Info, id: uuid.UUID) -> WorkshopType | None:
         ctx = info.context
-        found = await workshops.get_workshop(ctx.session, ctx.principal, id)
-        return workshop_type(await workshops.read(ctx.session, found))
+        found = await query(info, workshops.get_workshop, id)
+        return from_read(WorkshopType, await workshops.read(ctx.session, found))
 
 
 @strawberry.type
@@ -211,10 +218,10 @@ class SupportMutation:
     ) -> CircleType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = CircleCreate.model_validate(given_input(input))
+            data = parsed(input)
             made = await circles.create_circle(session, ctx.principal, program_id, data)
             view = await circles.read(session, made)
-        return circle_type(view)
+        return from_read(CircleType, view)
 
     @strawberry.mutation(description="Group every unplaced mentor into circles of ~targetSize.")
     async def auto_form_circles(
@@ -225,7 +232,7 @@ class SupportMutation:
             data = CircleAutoForm(target_size=target_size)
             formed = await circle_forming.auto_form(session, ctx.principal, program_id, data)
             counts = await circles.member_counts(session, [c.id for c in formed])
-        return [circle_type(circles.to_read(c, counts.get(c.id, 0))) for c in formed]
+        return [from_read(CircleType, circles.to_read(c, counts.get(c.id, 0))) for c in formed]
 
     @strawberry.mutation
     async def join_circle(
@@ -236,23 +243,21 @@ class SupportMutation:
         confidence: int | None = None,
         employee_id: uuid.UUID | None = None,
     ) -> CircleMemberType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = CircleJoin(confidence=confidence, employee_id=employee_id)
-            member = await circles.join_circle(session, ctx.principal, program_id, circle_id, data)
-        return CircleMemberType(**circles.member_read(member).model_dump())
+        data = CircleJoin(confidence=confidence, employee_id=employee_id)
+        return from_read(
+            CircleMemberType,
+            circles.member_read(
+                await mutate(info, circles.join_circle, program_id, circle_id, data)
+            ),
+        )
 
     @strawberry.mutation
     async def start_thread(
         self, info: Info, program_id: uuid.UUID, circle_id: uuid.UUID, input: ThreadCreateInput
     ) -> ThreadType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = ThreadCreate.model_validate(given_input(input))
-            thread = await discussions.start_thread(
-                session, ctx.principal, program_id, circle_id, data
-            )
-        return from_read(ThreadType, discussions.thread_read(ctx.principal, thread))
+        data = parsed(input)
+        thread = await mutate(info, discussions.start_thread, program_id, circle_id, data)
+        return _thread(info, thread)
 
     @strawberry.mutation
     async def add_post(
@@ -263,13 +268,9 @@ class SupportMutation:
         thread_id: uuid.UUID,
         input: PostCreateInput,
     ) -> PostType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = PostCreate.model_validate(given_input(input))
-            post = await discussions.add_post(
-                session, ctx.principal, program_id, circle_id, thread_id, data
-            )
-        return from_read(PostType, discussions.post_read(ctx.principal, post))
+        data = parsed(input)
+        post = await mutate(info, discussions.add_post, program_id, circle_id, thread_id, data)
+        return _post(info, post)
 
     @strawberry.mutation(description="Edit your thread; `version` is the one you read.")
     async def edit_thread(
@@ -281,13 +282,11 @@ class SupportMutation:
         version: int,
         input: ThreadUpdateInput,
     ) -> ThreadType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = ThreadUpdate.model_validate(plain(input))
-            thread = await discussions.edit_thread(
-                session, ctx.principal, program_id, circle_id, thread_id, data, version
-            )
-        return from_read(ThreadType, discussions.thread_read(ctx.principal, thread))
+        data = parsed(input)
+        thread = await mutate(
+            info, discussions.edit_thread, program_id, circle_id, thread_id, data, version
+        )
+        return _thread(info, thread)
 
     @strawberry.mutation(
         description="Delete a thread (its author, the facilitator, managers); answers its id."
@@ -300,11 +299,7 @@ class SupportMutation:
         thread_id: uuid.UUID,
         version: int | None = None,
     ) -> uuid.UUID | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            await discussions.delete_thread(
-                session, ctx.principal, program_id, circle_id, thread_id, version
-            )
+        await mutate(info, discussions.delete_thread, program_id, circle_id, thread_id, version)
         return thread_id
 
     @strawberry.mutation(description="Edit your post; `version` is the one you read.")
@@ -318,13 +313,11 @@ class SupportMutation:
         version: int,
         body: str,
     ) -> PostType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = PostUpdate.model_validate({"body": body})
-            post = await discussions.edit_post(
-                session, ctx.principal, program_id, circle_id, thread_id, post_id, data, version
-            )
-        return from_read(PostType, discussions.post_read(ctx.principal, post))
+        data = PostUpdate.model_validate({"body": body})
+        post = await mutate(
+            info, discussions.edit_post, program_id, circle_id, thread_id, post_id, data, version
+        )
+        return _post(info, post)
 
     @strawberry.mutation(
         description="Delete a post (its author, the facilitator, managers); answers its id."
@@ -338,11 +331,9 @@ class SupportMutation:
         post_id: uuid.UUID,
         version: int | None = None,
     ) -> uuid.UUID | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            await discussions.delete_post(
-                session, ctx.principal, program_id, circle_id, thread_id, post_id, version
-            )
+        await mutate(
+            info, discussions.delete_post, program_id, circle_id, thread_id, post_id, version
+        )
         return post_id
 
     @strawberry.mutation
@@ -355,24 +346,22 @@ class SupportMutation:
         post_id: uuid.UUID,
         helpful: bool = True,
     ) -> PostType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            post = await discussions.mark_helpful(
-                session, ctx.principal, program_id, circle_id, thread_id, post_id, helpful
-            )
-        return from_read(PostType, discussions.post_read(ctx.principal, post))
+        post = await mutate(
+            info, discussions.mark_helpful, program_id, circle_id, thread_id, post_id, helpful
+        )
+        return _post(info, post)
 
     @strawberry.mutation
     async def schedule_circle_meeting(
         self, info: Info, program_id: uuid.UUID, circle_id: uuid.UUID, input: MeetingCreateInput
     ) -> MeetingType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = MeetingCreate.model_validate(given_input(input))
-            meeting = await meetings.schedule_meeting(
-                session, ctx.principal, program_id, circle_id, data
-            )
-        return MeetingType(**meetings.to_read(meeting).model_dump())
+        data = parsed(input)
+        return from_read(
+            MeetingType,
+            meetings.to_read(
+                await mutate(info, meetings.schedule_meeting, program_id, circle_id, data)
+            ),
+        )
 
     @strawberry.mutation(description="Your RSVP and/or confidence (1-5) for a meeting.")
     async def respond_to_meeting(
@@ -384,50 +373,40 @@ class SupportMutation:
         rsvp: RsvpEnum | None = None,  # type: ignore[valid-type]
         confidence: int | None = None,
     ) -> AttendanceType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = MeetingResponse(rsvp=Rsvp(rsvp) if rsvp else None, confidence=confidence)
-            row = await meetings.respond(
-                session, ctx.principal, program_id, circle_id, meeting_id, data
-            )
-        return AttendanceType(**meetings.attendance_read(row).model_dump())
+        data = MeetingResponse(rsvp=Rsvp(rsvp) if rsvp else None, confidence=confidence)
+        return from_read(
+            AttendanceType,
+            meetings.attendance_read(
+                await mutate(info, meetings.respond, program_id, circle_id, meeting_id, data)
+            ),
+        )
 
     @strawberry.mutation
     async def create_workshop(self, info: Info, input: WorkshopCreateInput) -> WorkshopType | None:
         ctx = info.context
         async with ctx.mutation() as session:
-            data = WorkshopCreate.model_validate(given_input(input))
+            data = parsed(input)
             made = await workshops.create_workshop(session, ctx.principal, data)
             view = await workshops.read(session, made)
-        return workshop_type(view)
+        return from_read(WorkshopType, view)
 
     @strawberry.mutation(description="A seat if one is free, otherwise the waitlist.")
     async def register_for_workshop(
         self, info: Info, workshop_id: uuid.UUID
     ) -> RegistrationType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            registration = await registrations.register(session, ctx.principal, workshop_id)
-            view = await seats.registration_read(session, registration)
-        return registration_type(view)
+        return await _registration(info, registrations.register, workshop_id)
 
     @strawberry.mutation(description="Gives the seat to the first person waiting.")
     async def cancel_workshop_registration(
         self, info: Info, workshop_id: uuid.UUID
     ) -> RegistrationType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            registration = await registrations.cancel(session, ctx.principal, workshop_id)
-            view = await seats.registration_read(session, registration)
-        return registration_type(view)
+        return await _registration(info, registrations.cancel, workshop_id)
 
     @strawberry.mutation(description="Leave a circle (yourself), or remove a member (managers).")
     async def leave_circle(
         self, info: Info, program_id: uuid.UUID, circle_id: uuid.UUID, member_id: uuid.UUID
     ) -> uuid.UUID | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            await circles.leave_circle(session, ctx.principal, program_id, circle_id, member_id)
+        await mutate(info, circles.leave_circle, program_id, circle_id, member_id)
         return member_id
 
     @strawberry.mutation(description="Write a meeting's notes; `version` is the one you read.")
@@ -440,18 +419,16 @@ class SupportMutation:
         version: int,
         notes: str | None = None,
     ) -> MeetingType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            meeting = await meetings.update_meeting(
-                session,
-                ctx.principal,
-                program_id,
-                circle_id,
-                meeting_id,
-                MeetingUpdate(notes=notes),
-                version,
-            )
-        return MeetingType(**meetings.to_read(meeting).model_dump())
+        meeting = await mutate(
+            info,
+            meetings.update_meeting,
+            program_id,
+            circle_id,
+            meeting_id,
+            MeetingUpdate(notes=notes),
+            version,
+        )
+        return from_read(MeetingType, meetings.to_read(meeting))
 
     @strawberry.mutation
     async def record_meeting_attendance(
@@ -464,37 +441,31 @@ class SupportMutation:
         employee_id: uuid.UUID | None = None,
         guest_id: uuid.UUID | None = None,
     ) -> AttendanceType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = AttendanceMark(employee_id=employee_id, guest_id=guest_id, attended=attended)
-            row = await meetings.mark_attendance(
-                session, ctx.principal, program_id, circle_id, meeting_id, data
-            )
-        return AttendanceType(**meetings.attendance_read(row).model_dump())
+        data = AttendanceMark(employee_id=employee_id, guest_id=guest_id, attended=attended)
+        return from_read(
+            AttendanceType,
+            meetings.attendance_read(
+                await mutate(
+                    info, meetings.mark_attendance, program_id, circle_id, meeting_id, data
+                )
+            ),
+        )
 
     @strawberry.mutation(description="Rate a workshop you are registered for (1-5).")
     async def rate_workshop(
         self, info: Info, workshop_id: uuid.UUID, rating: int, feedback: str | None = None
     ) -> RegistrationType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = WorkshopFeedback(rating=rating, feedback=feedback)
-            registration = await registrations.give_feedback(
-                session, ctx.principal, workshop_id, data
-            )
-            view = await seats.registration_read(session, registration)
-        return registration_type(view)
+        data = WorkshopFeedback(rating=rating, feedback=feedback)
+        return await _registration(info, registrations.give_feedback, workshop_id, data)
 
     @strawberry.mutation(description="Record a guest mentor with their consent; a token once.")
     async def create_guest_mentor(
         self, info: Info, input: GuestMentorCreateInput
     ) -> GuestMentorCreatedType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = GuestMentorCreate.model_validate(given_input(input))
-            guest, token = await guests.create_guest(session, ctx.principal, data)
+        data = parsed(input)
+        guest, token = await mutate(info, guests.create_guest, data)
         return GuestMentorCreatedType(
-            guest=GuestMentorType(**guests.to_read(guest).model_dump()), token=token
+            guest=from_read(GuestMentorType, guests.to_read(guest)), token=token
         )
 
     @strawberry.mutation(description="Invite a guest mentor to a circle or a workshop.")
@@ -510,4 +481,4 @@ class SupportMutation:
             data = GuestInvitation(circle_id=circle_id, workshop_id=workshop_id)
             await guests.invite(session, ctx.principal, guest_id, data)
             guest = await guests.get_guest(session, ctx.principal, guest_id)
-        return GuestMentorType(**guests.to_read(guest).model_dump())
+        return from_read(GuestMentorType, guests.to_read(guest))

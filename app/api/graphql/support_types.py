@@ -1,284 +1,99 @@
 """GraphQL types and inputs of the mentor support network."""
 
-import datetime as dt
-import uuid
-from typing import Any, TypeVar
-
 import strawberry
 
-from app.api.graphql.matching_settings import plain
+from app.api.graphql.derived import derived, plain_type
+from app.api.graphql.inputs import input_from
 from app.domain.support.models import RegistrationStatus, Rsvp, ThreadKind
 from app.domain.support.schemas import (
+    AttendanceRead,
+    CircleCreate,
+    CircleMemberRead,
     CircleRead,
+    ConfidencePoint,
     ConfidenceSummary,
+    GuestMentorCreate,
+    GuestMentorRead,
+    MeetingCreate,
+    MeetingRead,
+    MentorConfidence,
     PersonRef,
+    PostCreate,
+    PostRead,
     RegistrationRead,
+    ThreadCreate,
+    ThreadRead,
+    ThreadUpdate,
+    WorkshopCreate,
     WorkshopRead,
 )
-
-T = TypeVar("T")
 
 ThreadKindEnum = strawberry.enum(ThreadKind, name="ThreadKind")
 RsvpEnum = strawberry.enum(Rsvp, name="Rsvp")
 RegistrationStatusEnum = strawberry.enum(RegistrationStatus, name="RegistrationStatus")
 
 
-@strawberry.type(name="PersonRef", description="An employee or a guest mentor.")
+@derived(PersonRef, name="PersonRef", description="An employee or a guest mentor.")
 class PersonRefType:
-    employee_id: uuid.UUID | None
-    guest_id: uuid.UUID | None
+    pass
 
 
-def _person(ref: PersonRef | None) -> PersonRefType | None:
-    return PersonRefType(employee_id=ref.employee_id, guest_id=ref.guest_id) if ref else None
-
-
-@strawberry.type(name="Circle")
+@derived(CircleRead, name="Circle")
 class CircleType:
-    id: uuid.UUID
-    program_id: uuid.UUID
-    name: str
-    description: str | None
-    facilitator: PersonRefType | None
-    member_count: int
-    created_at: dt.datetime
-    version: int
+    pass
 
 
-def circle_type(view: CircleRead) -> CircleType:
-    return CircleType(
-        **view.model_dump(exclude={"facilitator"}), facilitator=_person(view.facilitator)
-    )
-
-
-@strawberry.type(name="CircleMember")
+@derived(CircleMemberRead, name="CircleMember")
 class CircleMemberType:
-    id: uuid.UUID
-    circle_id: uuid.UUID
-    employee_id: uuid.UUID | None
-    guest_id: uuid.UUID | None
-    joined_at: dt.datetime
-    confidence_at_joining: int | None
+    pass
 
 
-@strawberry.type(name="DiscussionThread")
+@derived(ThreadRead, name="DiscussionThread")
 class ThreadType:
-    id: uuid.UUID
-    circle_id: uuid.UUID
-    kind: ThreadKindEnum  # type: ignore[valid-type]
-    title: str | None = strawberry.field(description="Null once the thread is deleted.")
-    body: str | None = strawberry.field(description="Null once the thread is deleted.")
-    tags: list[str]
-    anonymous: bool
-    author: PersonRefType | None
-    mine: bool
-    created_at: dt.datetime
-    edited_at: dt.datetime | None
-    deleted: bool
-    version: int
+    pass
 
 
-@strawberry.type(name="DiscussionPost")
+@derived(PostRead, name="DiscussionPost")
 class PostType:
-    id: uuid.UUID
-    thread_id: uuid.UUID
-    reply_to_id: uuid.UUID | None
-    body: str | None = strawberry.field(description="Null once the post is deleted.")
-    anonymous: bool
-    author: PersonRefType | None
-    mine: bool
-    helpful: bool
-    created_at: dt.datetime
-    edited_at: dt.datetime | None
-    deleted: bool
-    version: int
+    pass
 
 
-@strawberry.type(name="CircleMeeting")
+@derived(MeetingRead, name="CircleMeeting")
 class MeetingType:
-    id: uuid.UUID
-    circle_id: uuid.UUID
-    starts_at: dt.datetime
-    duration_minutes: int
-    location: str | None
-    link: str | None
-    agenda: str | None
-    notes: str | None
-    version: int
+    pass
 
 
-@strawberry.type(name="MeetingAttendance")
+@derived(AttendanceRead, name="MeetingAttendance")
 class AttendanceType:
-    meeting_id: uuid.UUID
-    employee_id: uuid.UUID | None
-    guest_id: uuid.UUID | None
-    rsvp: RsvpEnum | None  # type: ignore[valid-type]
-    attended: bool | None
-    confidence: int | None
+    pass
 
 
-@strawberry.type(name="ConfidencePoint")
+@derived(ConfidencePoint, name="ConfidencePoint")
 class ConfidencePointType:
-    at: dt.datetime
-    value: int
     source: str
 
 
-@strawberry.type(name="MentorConfidence")
-class MentorConfidenceType:
-    employee_id: uuid.UUID
-    first: int
-    latest: int
-    change: int
-    points: list[ConfidencePointType]
+plain_type(MentorConfidence, "MentorConfidence")
 
 
-@strawberry.type(name="ConfidenceSummary")
+@derived(ConfidenceSummary, name="ConfidenceSummary")
 class ConfidenceSummaryType:
-    program_id: uuid.UUID
-    mentors_reporting: int
-    average_first: float | None
-    average_latest: float | None
-    mentors_improved: int
-    mentors_declined: int
-    mentors: list[MentorConfidenceType]
+    pass
 
 
-def summary_type(summary: ConfidenceSummary) -> ConfidenceSummaryType:
-    return ConfidenceSummaryType(
-        **summary.model_dump(exclude={"mentors"}),
-        mentors=[
-            MentorConfidenceType(
-                **m.model_dump(exclude={"points"}),
-                points=[ConfidencePointType(**p.model_dump()) for p in m.points],
-            )
-            for m in summary.mentors
-        ],
-    )
-
-
-@strawberry.type(name="Workshop")
+@derived(WorkshopRead, name="Workshop")
 class WorkshopType:
-    id: uuid.UUID
-    program_id: uuid.UUID | None
-    title: str
-    description: str | None
-    facilitator: PersonRefType | None
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    capacity: int
-    location: str | None
-    registered: int
-    waitlisted: int
-    ratings: int
-    average_rating: float | None
-    version: int
+    pass
 
 
-def workshop_type(view: WorkshopRead) -> WorkshopType:
-    return WorkshopType(
-        **view.model_dump(exclude={"facilitator"}), facilitator=_person(view.facilitator)
-    )
-
-
-@strawberry.type(name="WorkshopRegistration")
+@derived(RegistrationRead, name="WorkshopRegistration")
 class RegistrationType:
-    id: uuid.UUID
-    workshop_id: uuid.UUID
-    employee_id: uuid.UUID | None
-    guest_id: uuid.UUID | None
-    status: RegistrationStatusEnum  # type: ignore[valid-type]
-    waitlist_position: int | None
-    attended: bool | None
-    rating: int | None
-    feedback: str | None
-    created_at: dt.datetime
+    pass
 
 
-def registration_type(view: RegistrationRead) -> RegistrationType:
-    return RegistrationType(**view.model_dump())
-
-
-def from_read(cls: type[T], view: Any) -> T:
-    data = view.model_dump()
-    if "author" in data:
-        data["author"] = _person(view.author)
-    return cls(**data)
-
-
-# --- inputs --------------------------------------------------------------------------------
-
-
-@strawberry.input
-class CircleCreateInput:
-    name: str
-    description: str | None = strawberry.UNSET
-    facilitator_employee_id: uuid.UUID | None = strawberry.UNSET
-    member_employee_ids: list[uuid.UUID] | None = strawberry.UNSET
-
-
-@strawberry.input
-class ThreadCreateInput:
-    kind: ThreadKindEnum  # type: ignore[valid-type]
-    title: str
-    body: str
-    tags: list[str] | None = strawberry.UNSET
-    anonymous: bool | None = strawberry.UNSET
-
-
-@strawberry.input(description="Only the fields sent change.")
-class ThreadUpdateInput:
-    title: str | None = strawberry.UNSET
-    body: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-
-
-@strawberry.input
-class PostCreateInput:
-    body: str
-    reply_to_id: uuid.UUID | None = strawberry.UNSET
-    anonymous: bool | None = strawberry.UNSET
-
-
-@strawberry.input
-class MeetingCreateInput:
-    starts_at: dt.datetime
-    duration_minutes: int
-    location: str | None = strawberry.UNSET
-    link: str | None = strawberry.UNSET
-    agenda: str | None = strawberry.UNSET
-
-
-@strawberry.input
-class WorkshopCreateInput:
-    title: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    capacity: int
-    program_id: uuid.UUID | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    facilitator_employee_id: uuid.UUID | None = strawberry.UNSET
-    facilitator_guest_id: uuid.UUID | None = strawberry.UNSET
-    location: str | None = strawberry.UNSET
-
-
-def given_input(value: Any) -> dict[str, Any]:
-    """The input as a dict, without the nulls a client sent for fields that have defaults."""
-    return {k: v for k, v in plain(value).items() if v is not None}
-
-
-@strawberry.type(name="GuestMentor")
+@derived(GuestMentorRead, name="GuestMentor")
 class GuestMentorType:
-    id: uuid.UUID
-    name: str
-    partner_organization: str
-    email: str
-    expertise: list[str]
-    consent_recorded_at: dt.datetime
-    consent_statement: str
-    token_prefix: str | None
-    revoked_at: dt.datetime | None
-    created_at: dt.datetime
+    pass
 
 
 @strawberry.type(name="GuestMentorCreated")
@@ -287,11 +102,48 @@ class GuestMentorCreatedType:
     token: str = strawberry.field(description="The invitation token (`mg_...`); shown once.")
 
 
-@strawberry.input
+# --- inputs --------------------------------------------------------------------------------
+
+
+@input_from(CircleCreate, null_is_default=True)
+class CircleCreateInput:
+    pass
+
+
+@input_from(ThreadCreate, null_is_default=True)
+class ThreadCreateInput:
+    pass
+
+
+@input_from(ThreadUpdate, description="Only the fields sent change.")
+class ThreadUpdateInput:
+    pass
+
+
+@input_from(PostCreate, null_is_default=True)
+class PostCreateInput:
+    pass
+
+
+@input_from(MeetingCreate, null_is_default=True)
+class MeetingCreateInput:
+    pass
+
+
+@input_from(
+    WorkshopCreate,
+    null_is_default=True,
+    fields="title starts_at ends_at capacity program_id description facilitator_employee_id "
+    "facilitator_guest_id location",
+)
+class WorkshopCreateInput:
+    pass
+
+
+@input_from(
+    GuestMentorCreate,
+    null_is_default=True,
+    fields="name partner_organization email consent consent_statement expertise",
+)
 class GuestMentorCreateInput:
-    name: str
-    partner_organization: str
-    email: str
-    consent: bool
-    consent_statement: str
-    expertise: list[str] | None = strawberry.UNSET
+    pass

@@ -107,7 +107,7 @@ async def test_agreement_is_written_and_acknowledged_as_through_rest(tenant: Ten
     pair = written["data"]["writePairAgreement"]
     assert pair["version"] == 2
     agreement = pair["agreement"]
-    assert agreement["format"] == "video"
+    assert agreement["format"] == "VIDEO"
     assert agreement["cadenceDays"] == 10
     assert agreement["startsOn"] == "2027-01-11"
     assert agreement["updatedAt"] is not None
