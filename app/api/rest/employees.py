@@ -48,7 +48,7 @@ def _filters(
         codes={
             403: ("role_change_forbidden",),
             404: ("manager_not_found", "not_found"),
-            409: ("employee_exists",),
+            409: ("employee_exists", "implausible_birth_year"),
         },
     ),
 )

@@ -4,6 +4,7 @@ import asyncio
 import dataclasses
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import httpx
 from sqlmodel import select
@@ -126,6 +127,21 @@ async def test_validation_errors_name_the_fields(tenant: Tenant) -> None:
         "birth_year",
     } <= fields
     assert all(e["location"] == "body" for e in body["errors"])
+
+
+async def test_a_birth_year_too_recent_is_refused_as_a_rule(tenant: Tenant) -> None:
+    # The schema bounds the year from below; the upper bound moves with the calendar.
+    too_recent = datetime.now(UTC).year - 10
+    body = {"email": "young@example.com", "given_name": "A", "family_name": "B"}
+    response = await tenant.client.post(
+        "/api/v1/employees", json=body | {"birth_year": too_recent}, headers=tenant.admin
+    )
+    refused = problem(response, 409, "implausible_birth_year")
+    assert [e["field"] for e in refused["errors"]] == ["birth_year"]
+    listed = await tenant.client.get(
+        "/api/v1/employees", params={"q": "young@example.com"}, headers=tenant.admin
+    )
+    assert listed.json()["items"] == []
 
 
 async def test_malformed_json_and_wrong_types(tenant: Tenant) -> None:
