@@ -103,6 +103,11 @@ def input_from(
     return wrap
 
 
+def model_of(kind: Any) -> type[BaseModel] | None:
+    """The model an input was made from by ``input_from``; None for any other type."""
+    return _MODELS.get(kind) if isinstance(kind, type) else None
+
+
 def parsed(value: Any) -> Any:
     """A value of an input ``input_from`` made, validated as its model."""
     return _MODELS[type(value)].model_validate(given_fields(value))

@@ -9,11 +9,12 @@ from app.api.graphql.consultations import (
     ConsultationType,
     consultation_from_access,
 )
-from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.context import Info
 from app.api.graphql.derived import derived, from_read, plain_type
 from app.api.graphql.employees import EmployeeType, from_model
-from app.api.graphql.inputs import given_fields, input_from, parsed
-from app.api.graphql.relay import Connection, connection_from_page
+from app.api.graphql.inputs import input_from
+from app.api.graphql.operations import mutation_of, query_of
+from app.api.graphql.relay import Connection
 from app.domain.programs import lifecycle, objectives, service
 from app.domain.programs.models import (
     EnrollingWaiver,
@@ -125,96 +126,60 @@ class ProgramUpdateInput:
 
 @strawberry.type
 class ProgramQuery:
-    @strawberry.field(description="One program of your organisation.")
-    async def program(self, info: Info, id: uuid.UUID) -> ProgramType | None:
-        return program_from_model(await query(info, service.get_program, id))
+    @query_of(service.get_program, program_from_model)
+    def program(self, id: uuid.UUID) -> ProgramType | None:
+        """One program of your organisation."""
 
-    @strawberry.field(description="The programs you may see, as a Relay connection.")
-    async def programs(
-        self,
-        info: Info,
-        first: int = 50,
-        after: str | None = None,
-        filter: ProgramFilterInput | None = None,
+    @query_of(service.list_programs, program_from_model)
+    def programs(
+        self, first: int = 50, after: str | None = None, filter: ProgramFilterInput | None = None
     ) -> Connection[ProgramType]:
-        filters = ProgramFilter.model_validate(given_fields(filter) if filter else {})
-        page = await query(info, service.list_programs, filters, limit=first, cursor=after)
-        return connection_from_page(page, program_from_model)
+        """The programs you may see, as a Relay connection."""
 
 
 @strawberry.type
 class ProgramMutation:
-    @strawberry.mutation
-    async def create_program(self, info: Info, input: ProgramCreateInput) -> ProgramType | None:
-        data = parsed(input)
-        return program_from_model(await mutate(info, service.create_program, data))
+    @mutation_of(service.create_program, program_from_model)
+    def create_program(self, input: ProgramCreateInput) -> ProgramType | None: ...
 
-    @strawberry.mutation(description="Partial update; `version` is the version you read.")
-    async def update_program(
-        self, info: Info, id: uuid.UUID, version: int, input: ProgramUpdateInput
+    @mutation_of(service.update_program, program_from_model)
+    def update_program(
+        self, id: uuid.UUID, version: int, input: ProgramUpdateInput
     ) -> ProgramType | None:
-        data = parsed(input)
-        return program_from_model(await mutate(info, service.update_program, id, data, version))
+        """Partial update; `version` is the version you read."""
 
-    @strawberry.mutation(
-        description=(
-            "Move a program along its lifecycle. `waiverReason` (administrators) lets it enroll "
-            "without an objective or a closed consultation."
-        )
-    )
-    async def transition_program(
+    @mutation_of(lifecycle.transition_program, program_from_model, fields=ProgramTransition)
+    def transition_program(
         self,
-        info: Info,
         id: uuid.UUID,
         to: ProgramStatusEnum,  # type: ignore[valid-type]
         waiver_reason: str | None = None,
         version: int | None = None,
     ) -> ProgramType | None:
-        data = ProgramTransition(to=to, waiver_reason=waiver_reason)
-        return program_from_model(
-            await mutate(info, lifecycle.transition_program, id, data, version)
-        )
+        """Move a program along its lifecycle. `waiverReason` (administrators) lets it enroll
+        without an objective or a closed consultation."""
 
-    @strawberry.mutation
-    async def archive_program(
-        self, info: Info, id: uuid.UUID, version: int | None = None
-    ) -> ProgramType | None:
-        return program_from_model(await mutate(info, lifecycle.archive_program, id, version))
+    @mutation_of(lifecycle.archive_program, program_from_model)
+    def archive_program(self, id: uuid.UUID, version: int | None = None) -> ProgramType | None: ...
 
-    @strawberry.mutation
-    async def create_objective(
-        self, info: Info, program_id: uuid.UUID, input: ObjectiveCreateInput
-    ) -> ObjectiveType | None:
-        data = parsed(input)
-        return objective_from_model(
-            await mutate(info, objectives.create_objective, program_id, data)
-        )
+    @mutation_of(objectives.create_objective, objective_from_model)
+    def create_objective(
+        self, program_id: uuid.UUID, input: ObjectiveCreateInput
+    ) -> ObjectiveType | None: ...
 
-    @strawberry.mutation
-    async def update_objective(
-        self,
-        info: Info,
-        program_id: uuid.UUID,
-        id: uuid.UUID,
-        version: int,
-        input: ObjectiveUpdateInput,
-    ) -> ObjectiveType | None:
-        data = parsed(input)
-        return objective_from_model(
-            await mutate(info, objectives.update_objective, program_id, id, data, version)
-        )
+    @mutation_of(objectives.update_objective, objective_from_model)
+    def update_objective(
+        self, program_id: uuid.UUID, id: uuid.UUID, version: int, input: ObjectiveUpdateInput
+    ) -> ObjectiveType | None: ...
 
-    @strawberry.mutation(description="Answers the id of the objective removed.")
-    async def delete_objective(
-        self, info: Info, program_id: uuid.UUID, id: uuid.UUID, version: int | None = None
+    @mutation_of(objectives.delete_objective, echo="id")
+    def delete_objective(
+        self, program_id: uuid.UUID, id: uuid.UUID, version: int | None = None
     ) -> uuid.UUID | None:
-        await mutate(info, objectives.delete_objective, program_id, id, version)
-        return id
+        """Answers the id of the objective removed."""
 
-    @strawberry.mutation(description="Name every objective of the program once, in order.")
-    async def reorder_objectives(
-        self, info: Info, program_id: uuid.UUID, objective_ids: list[uuid.UUID]
+    @mutation_of(objectives.reorder_objectives, objective_from_model, fields=ObjectiveOrder)
+    def reorder_objectives(
+        self, program_id: uuid.UUID, objective_ids: list[uuid.UUID]
     ) -> list[ObjectiveType] | None:
-        order = ObjectiveOrder(objective_ids=objective_ids)
-        ordered = await mutate(info, objectives.reorder_objectives, program_id, order)
-        return [objective_from_model(o) for o in ordered]
+        """Name every objective of the program once, in order."""
