@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from app.api.scim.discovery import discovery_routes
 from app.api.scim.errors import install_errors
-from app.api.scim.groups import group_routes
+from app.api.scim.groups import GROUPS
 from app.api.scim.resources import resource_routes
 from app.api.scim.users import USERS
 
@@ -23,5 +23,5 @@ def create_scim_app(parent: FastAPI) -> FastAPI:
     install_errors(app)
     discovery_routes(app)
     resource_routes(app, USERS)
-    group_routes(app)
+    resource_routes(app, GROUPS)
     return app
