@@ -11,8 +11,9 @@ from fastapi import FastAPI
 
 from app.api.scim.discovery import discovery_routes
 from app.api.scim.errors import install_errors
-from app.api.scim.groups import group_routes
-from app.api.scim.users import user_routes
+from app.api.scim.groups import GROUPS
+from app.api.scim.resources import resource_routes
+from app.api.scim.users import USERS
 
 
 def create_scim_app(parent: FastAPI) -> FastAPI:
@@ -21,6 +22,6 @@ def create_scim_app(parent: FastAPI) -> FastAPI:
     app.state = parent.state
     install_errors(app)
     discovery_routes(app)
-    user_routes(app)
-    group_routes(app)
+    resource_routes(app, USERS)
+    resource_routes(app, GROUPS)
     return app
