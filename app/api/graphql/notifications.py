@@ -1,10 +1,13 @@
 """GraphQL adapter of notifications: the caller's own notification preferences."""
 
+from functools import partial
+
 import strawberry
 
-from app.api.graphql.context import Info, mutate
+from app.api.graphql.context import Info
 from app.api.graphql.derived import derived, from_read, plain_type
-from app.api.graphql.inputs import input_from, parsed
+from app.api.graphql.inputs import input_from
+from app.api.graphql.operations import mutation_of
 from app.domain.notifications import service
 from app.domain.notifications.schemas import (
     NotificationPreferencesRead,
@@ -48,15 +51,9 @@ async def preferences_of_viewer(info: Info) -> NotificationPreferencesType | Non
 
 @strawberry.type
 class NotificationMutation:
-    @strawberry.mutation(
-        description="Set your notification preferences (all of them; `version`: optional, "
-        "the one you read, 0 before the first change)."
-    )
-    async def update_notification_preferences(
-        self, info: Info, input: NotificationPreferencesInput, version: int | None = None
+    @mutation_of(service.update_preferences, partial(from_read, NotificationPreferencesType))
+    def update_notification_preferences(
+        self, input: NotificationPreferencesInput, version: int | None = None
     ) -> NotificationPreferencesType | None:
-        data = parsed(input)
-        return from_read(
-            NotificationPreferencesType,
-            await mutate(info, service.update_preferences, data, version),
-        )
+        """Set your notification preferences (all of them; `version`: optional, the one you
+        read, 0 before the first change)."""

@@ -7,7 +7,7 @@ import uuid
 
 import strawberry
 
-from app.api.graphql.context import Info, mutate
+from app.api.graphql.operations import mutation_of
 from app.api.graphql.pair_fit_types import FitAnswerEnum, FitCheckType, fit_check_from_read
 from app.domain.pairs import fit
 from app.domain.pairs.schemas import FitCheckWrite
@@ -15,23 +15,17 @@ from app.domain.pairs.schemas import FitCheckWrite
 
 @strawberry.type
 class PairFitMutation:
-    @strawberry.mutation(
-        description="Answer your pair's fit check, once, after its first confirmed session. "
-        "The note is for the program's managers only; `NOT_A_FIT` ends the pair as a mismatch "
-        "without saying who, and the two are never paired again."
-    )
-    async def answer_pair_fit_check(
+    @mutation_of(fit.answer_fit_check, fit_check_from_read, fields=FitCheckWrite)
+    def answer_pair_fit_check(
         self,
-        info: Info,
         pair_id: uuid.UUID,
         answer: FitAnswerEnum,  # type: ignore[valid-type]
         note: str | None = None,
     ) -> FitCheckType | None:
-        data = FitCheckWrite(answer=answer, note=note)
-        return fit_check_from_read(await mutate(info, fit.answer_fit_check, pair_id, data))
+        """Answer your pair's fit check, once, after its first confirmed session. The note is
+        for the program's managers only; `NOT_A_FIT` ends the pair as a mismatch without
+        saying who, and the two are never paired again."""
 
-    @strawberry.mutation(
-        description="Mark a pair's ending as not a fit reviewed (the program's managers)."
-    )
-    async def review_pair_mismatch(self, info: Info, pair_id: uuid.UUID) -> FitCheckType | None:
-        return fit_check_from_read(await mutate(info, fit.review_mismatch, pair_id))
+    @mutation_of(fit.review_mismatch, fit_check_from_read)
+    def review_pair_mismatch(self, pair_id: uuid.UUID) -> FitCheckType | None:
+        """Mark a pair's ending as not a fit reviewed (the program's managers)."""

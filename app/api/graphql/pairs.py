@@ -6,20 +6,21 @@ request: a page of pairs costs the same number of statements whatever its size.
 
 import uuid
 from collections.abc import Sequence
+from functools import partial
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.context import Info
 from app.api.graphql.derived import derived, from_read, plain_type, source
 from app.api.graphql.employees import EmployeeType, employee_of
-from app.api.graphql.inputs import given_fields, input_from, parsed
+from app.api.graphql.inputs import input_from
+from app.api.graphql.operations import mutation_of, query_of
 from app.api.graphql.pair_fit_types import FitCheckType, fit_check_from_read
-from app.api.graphql.relay import Connection, connection_from_page
+from app.api.graphql.relay import Connection
 from app.domain.access.principal import Principal
 from app.domain.audit import service as audit
-from app.domain.pagination import Page
 from app.domain.pairs import access as pair_access
 from app.domain.pairs import agreement as agreement_service
 from app.domain.pairs import fit as fit_service
@@ -40,7 +41,7 @@ from app.domain.pairs.schemas import (
 )
 from app.domain.progress import feedback as feedback_service
 from app.domain.progress import service as progress_service
-from app.domain.progress.models import FeedbackCreate, FeedbackRead, FeedbackStage
+from app.domain.progress.models import FeedbackCreate, FeedbackRead, FeedbackStage, PairFeedback
 from app.domain.progress.schemas import (
     ConfidenceTrend,
     CountBy,
@@ -152,6 +153,12 @@ def log_from_model(log: SessionLog) -> SessionLogType:
     return from_read(SessionLogType, log_service.to_read(log))
 
 
+def logged_from_created(created: tuple[SessionLog, str | None]) -> SessionLogType:
+    """The log ``create_log`` made; its private note is a field of its own."""
+    log, _note = created
+    return log_from_model(log)
+
+
 @derived(GoalRead, name="PairGoal")
 class GoalType:
     pass
@@ -192,6 +199,10 @@ class AgreementType:
 @derived(FeedbackRead, name="PairFeedback")
 class FeedbackType:
     pass
+
+
+def feedback_from_model(feedback: PairFeedback) -> FeedbackType:
+    return from_read(FeedbackType, feedback_service.to_read(feedback))
 
 
 @derived(PairRead, name="Pair", exclude={"explanation", "health_checked_at"})
@@ -280,157 +291,100 @@ class PairFeedbackInput:
 
 @strawberry.type
 class PairQuery:
-    @strawberry.field(description="One pair you may see (its people, managers, admins).")
-    async def pair(self, info: Info, id: uuid.UUID) -> PairType | None:
-        return pair_from_model(await query(info, pair_service.read_pair, id))
+    @query_of(pair_service.read_pair, pair_from_model)
+    def pair(self, id: uuid.UUID) -> PairType | None:
+        """One pair you may see (its people, managers, admins)."""
 
-    @strawberry.field(description="The pairs you may see, as a Relay connection.")
-    async def pairs(
+    @query_of(pair_service.list_pairs, pair_from_model, fields=PairFilter)
+    def pairs(
         self,
-        info: Info,
         first: int = 50,
         after: str | None = None,
         program_id: uuid.UUID | None = None,
         status: PairStatusEnum | None = None,  # type: ignore[valid-type]
         health: PairHealthEnum | None = None,  # type: ignore[valid-type]
     ) -> Connection[PairType]:
-        filters = PairFilter(program_id=program_id, status=status, health=health)
-        page = await query(info, pair_service.list_pairs, filters, limit=first, cursor=after)
-        return connection_from_page(page, pair_from_model)
+        """The pairs you may see, as a Relay connection."""
 
-    @strawberry.field(description="A pair's session logs, oldest logged first.")
-    async def session_logs(
-        self, info: Info, pair_id: uuid.UUID, first: int = 50, after: str | None = None
+    @query_of(log_service.list_logs, partial(from_read, SessionLogType))
+    def session_logs(
+        self, pair_id: uuid.UUID, first: int = 50, after: str | None = None
     ) -> Connection[SessionLogType]:
-        page: Page[SessionLogRead] = await query(
-            info, log_service.list_logs, pair_id, limit=first, cursor=after
-        )
-        return connection_from_page(page, lambda v: from_read(SessionLogType, v))
+        """A pair's session logs, oldest logged first."""
 
-    @strawberry.field(description="A pair's progress and health, computed now.")
-    async def progress(self, info: Info, pair_id: uuid.UUID) -> ProgressType:
-        found = await query(info, progress_service.pair_progress, pair_id)
-        return from_read(ProgressType, found)
+    @query_of(progress_service.pair_progress, partial(from_read, ProgressType))
+    def progress(self, pair_id: uuid.UUID) -> ProgressType:
+        """A pair's progress and health, computed now."""
 
-    @strawberry.field(
-        description="A pair's feedback: your own answers; every answer of the pair for its "
-        "managers, administrators and `read` keys (audited)."
-    )
-    async def pair_feedback(self, info: Info, pair_id: uuid.UUID) -> list[FeedbackType]:
-        found = await query(info, feedback_service.list_feedback, pair_id)
-        return [from_read(FeedbackType, feedback_service.to_read(f)) for f in found]
+    @query_of(feedback_service.list_feedback, feedback_from_model)
+    def pair_feedback(self, pair_id: uuid.UUID) -> list[FeedbackType]:
+        """A pair's feedback: your own answers; every answer of the pair for its managers,
+        administrators and `read` keys (audited)."""
 
-    @strawberry.field(
-        description="A program's dashboard, for its managers, administrators and `read` keys."
-    )
-    async def dashboard(self, info: Info, program_id: uuid.UUID) -> DashboardType:
-        board = await query(info, progress_service.program_dashboard, program_id)
-        return from_read(DashboardType, board)
+    @query_of(progress_service.program_dashboard, partial(from_read, DashboardType))
+    def dashboard(self, program_id: uuid.UUID) -> DashboardType:
+        """A program's dashboard, for its managers, administrators and `read` keys."""
 
 
 @strawberry.type
 class PairMutation:
-    @strawberry.mutation(description="Log a session of your pair.")
-    async def log_session(
-        self, info: Info, pair_id: uuid.UUID, input: SessionLogInput
-    ) -> SessionLogType | None:
-        data = parsed(input)
-        log, _note = await mutate(info, log_service.create_log, pair_id, data)
-        return log_from_model(log)
+    @mutation_of(log_service.create_log, logged_from_created)
+    def log_session(self, pair_id: uuid.UUID, input: SessionLogInput) -> SessionLogType | None:
+        """Log a session of your pair."""
 
-    @strawberry.mutation(description="Confirm a session the other person of your pair logged.")
-    async def confirm_session_log(
+    @mutation_of(log_service.confirm_log, log_from_model)
+    def confirm_session_log(
         self,
-        info: Info,
         pair_id: uuid.UUID,
         log_id: uuid.UUID,
         input: SessionLogConfirmInput | None = None,
         version: int | None = None,
     ) -> SessionLogType | None:
-        data = SessionLogConfirm.model_validate(given_fields(input) if input else {})
-        return log_from_model(
-            await mutate(info, log_service.confirm_log, pair_id, log_id, data, version)
-        )
+        """Confirm a session the other person of your pair logged."""
 
-    @strawberry.mutation(description="Dispute a session the other person of your pair logged.")
-    async def dispute_session_log(
-        self,
-        info: Info,
-        pair_id: uuid.UUID,
-        log_id: uuid.UUID,
-        reason: str,
-        version: int | None = None,
+    @mutation_of(log_service.dispute_log, log_from_model, fields=SessionLogDispute)
+    def dispute_session_log(
+        self, pair_id: uuid.UUID, log_id: uuid.UUID, reason: str, version: int | None = None
     ) -> SessionLogType | None:
-        data = SessionLogDispute(reason=reason)
-        return log_from_model(
-            await mutate(info, log_service.dispute_log, pair_id, log_id, data, version)
-        )
+        """Dispute a session the other person of your pair logged."""
 
-    @strawberry.mutation(description="Move a pair to another state (see the REST transitions).")
-    async def transition_pair(
+    @mutation_of(pair_service.transition_pair, pair_from_model, fields=PairTransition)
+    def transition_pair(
         self,
-        info: Info,
         id: uuid.UUID,
         to: PairStatusEnum,  # type: ignore[valid-type]
         reason: EndReasonEnum | None = None,  # type: ignore[valid-type]
         note: str | None = None,
         version: int | None = None,
     ) -> PairType | None:
-        data = PairTransition(to=to, reason=reason, note=note)
-        return pair_from_model(await mutate(info, pair_service.transition_pair, id, data, version))
+        """Move a pair to another state (see the REST transitions)."""
 
-    @strawberry.mutation(description="Add a goal to your pair.")
-    async def create_pair_goal(
-        self, info: Info, pair_id: uuid.UUID, input: PairGoalCreateInput
+    @mutation_of(goal_service.create_goal, goal_from_model)
+    def create_pair_goal(self, pair_id: uuid.UUID, input: PairGoalCreateInput) -> GoalType | None:
+        """Add a goal to your pair."""
+
+    @mutation_of(goal_service.update_goal, goal_from_model)
+    def update_pair_goal(
+        self, pair_id: uuid.UUID, goal_id: uuid.UUID, version: int, input: PairGoalUpdateInput
     ) -> GoalType | None:
-        data = parsed(input)
-        return goal_from_model(await mutate(info, goal_service.create_goal, pair_id, data))
+        """Update a goal of your pair; send the version you read."""
 
-    @strawberry.mutation(description="Update a goal of your pair; send the version you read.")
-    async def update_pair_goal(
-        self,
-        info: Info,
-        pair_id: uuid.UUID,
-        goal_id: uuid.UUID,
-        version: int,
-        input: PairGoalUpdateInput,
-    ) -> GoalType | None:
-        data = parsed(input)
-        return goal_from_model(
-            await mutate(info, goal_service.update_goal, pair_id, goal_id, data, version)
-        )
-
-    @strawberry.mutation(
-        description="Write your pair's agreement; send the pair's version you read. Writing it "
-        "resets both acknowledgements."
-    )
-    async def write_pair_agreement(
-        self, info: Info, pair_id: uuid.UUID, version: int, input: PairAgreementInput
+    @mutation_of(agreement_service.write_agreement, pair_from_model)
+    def write_pair_agreement(
+        self, pair_id: uuid.UUID, version: int, input: PairAgreementInput
     ) -> PairType | None:
-        data = parsed(input)
-        return pair_from_model(
-            await mutate(info, agreement_service.write_agreement, pair_id, data, version)
-        )
+        """Write your pair's agreement; send the pair's version you read. Writing it resets
+        both acknowledgements."""
 
-    @strawberry.mutation(
-        description="Your side agrees to your pair's agreement as it stands; send the pair's "
-        "version to be sure you acknowledge the text you read."
-    )
-    async def acknowledge_pair_agreement(
-        self, info: Info, pair_id: uuid.UUID, version: int | None = None
+    @mutation_of(agreement_service.acknowledge_agreement, pair_from_model)
+    def acknowledge_pair_agreement(
+        self, pair_id: uuid.UUID, version: int | None = None
     ) -> PairType | None:
-        return pair_from_model(
-            await mutate(info, agreement_service.acknowledge_agreement, pair_id, version)
-        )
+        """Your side agrees to your pair's agreement as it stands; send the pair's version to
+        be sure you acknowledge the text you read."""
 
-    @strawberry.mutation(description="Give feedback on your mentoring, once per stage.")
-    async def submit_pair_feedback(
-        self, info: Info, pair_id: uuid.UUID, input: PairFeedbackInput
+    @mutation_of(feedback_service.submit_feedback, feedback_from_model)
+    def submit_pair_feedback(
+        self, pair_id: uuid.UUID, input: PairFeedbackInput
     ) -> FeedbackType | None:
-        data = parsed(input)
-        return from_read(
-            FeedbackType,
-            feedback_service.to_read(
-                await mutate(info, feedback_service.submit_feedback, pair_id, data)
-            ),
-        )
+        """Give feedback on your mentoring, once per stage."""
