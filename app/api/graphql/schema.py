@@ -20,6 +20,7 @@ from strawberry.types.unset import UNSET
 from app.api.graphql.access import AccessQuery
 from app.api.graphql.consultations import ConsultationMutation, ConsultationQuery
 from app.api.graphql.context import get_context
+from app.api.graphql.derived import prepare_conversions
 from app.api.graphql.employees import EmployeeMutation, EmployeeQuery
 from app.api.graphql.errors import QUERY_TOO_COMPLEX, ProblemErrors, Schema, coded_rule
 from app.api.graphql.groups import GroupQuery
@@ -86,6 +87,8 @@ schema = Schema(
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ],
 )
+
+prepare_conversions()
 
 
 # The members of a GraphQL-over-HTTP request, as the OpenAPI document describes the body.
