@@ -1,14 +1,14 @@
 """GraphQL adapter of the mentor support network: circles, discussions, meetings, workshops."""
 
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import strawberry
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import from_read
 from app.api.graphql.inputs import parsed
+from app.api.graphql.operations import mutation_of, query_of
 from app.api.graphql.relay import Connection, connection_from_page
 from app.api.graphql.support_types import (
     AttendanceType,
@@ -42,22 +42,30 @@ from app.domain.support import (
     seats,
     workshops,
 )
+from app.domain.support.circles import list_members  # `circles` is a field of SupportQuery
 from app.domain.support.models import (
+    Circle,
+    CircleMeeting,
+    CircleMember,
     DiscussionPost,
     DiscussionThread,
-    Rsvp,
+    GuestMentor,
+    MeetingAttendance,
     ThreadKind,
-    WorkshopRegistration,
 )
 from app.domain.support.schemas import (
     AttendanceMark,
     CircleAutoForm,
     CircleJoin,
+    CircleRead,
+    ConfidenceSummary,
     GuestInvitation,
     MeetingResponse,
     MeetingUpdate,
     PostUpdate,
+    RegistrationRead,
     WorkshopFeedback,
+    WorkshopRead,
 )
 
 
@@ -69,15 +77,47 @@ def _post(info: Info, post: DiscussionPost) -> PostType:
     return from_read(PostType, discussions.post_read(info.context.principal, post))
 
 
-async def _registration(
-    info: Info, change: Callable[..., Awaitable[WorkshopRegistration]], *args: Any
-) -> RegistrationType:
-    """A change to a registration, answered with the registration as it reads after it."""
-    ctx = info.context
-    async with ctx.mutation() as session:
-        registration = await change(session, ctx.principal, *args)
-        view = await seats.registration_read(session, registration)
+def _circle(view: CircleRead) -> CircleType:
+    return from_read(CircleType, view)
+
+
+async def _counted(session: AsyncSession, formed: list[Circle]) -> list[CircleRead]:
+    """The circles formed as they read, with their member counts."""
+    counts = await circles.member_counts(session, [c.id for c in formed])
+    return [circles.to_read(c, counts.get(c.id, 0)) for c in formed]
+
+
+def _member(member: CircleMember) -> CircleMemberType:
+    return from_read(CircleMemberType, circles.member_read(member))
+
+
+def _meeting(meeting: CircleMeeting) -> MeetingType:
+    return from_read(MeetingType, meetings.to_read(meeting))
+
+
+def _attendance(row: MeetingAttendance) -> AttendanceType:
+    return from_read(AttendanceType, meetings.attendance_read(row))
+
+
+def _confidence(summary: ConfidenceSummary) -> ConfidenceSummaryType:
+    return from_read(ConfidenceSummaryType, summary)
+
+
+def _workshop(view: WorkshopRead) -> WorkshopType:
+    return from_read(WorkshopType, view)
+
+
+def _registration(view: RegistrationRead) -> RegistrationType:
     return from_read(RegistrationType, view)
+
+
+def _guest(guest: GuestMentor) -> GuestMentorType:
+    return from_read(GuestMentorType, guests.to_read(guest))
+
+
+def _guest_created(made: tuple[GuestMentor, str]) -> GuestMentorCreatedType:
+    guest, token = made
+    return GuestMentorCreatedType(guest=_guest(guest), token=token)
 
 
 @strawberry.type
@@ -90,30 +130,19 @@ class SupportQuery:
         page = await query(info, circles.list_circles, program_id, limit=first, cursor=after)
         counts = await circles.member_counts(ctx.session, [c.id for c in page.items])
         return connection_from_page(
-            page, lambda c: from_read(CircleType, circles.to_read(c, counts.get(c.id, 0)))
+            page, lambda c: _circle(circles.to_read(c, counts.get(c.id, 0)))
         )
 
     @strawberry.field(description="One circle; members and the program's managers only.")
     async def circle(self, info: Info, program_id: uuid.UUID, id: uuid.UUID) -> CircleType | None:
         ctx = info.context
         found = await query(info, circles.get_circle, program_id, id)
-        return from_read(CircleType, await circles.read(ctx.session, found))
+        return _circle(await circles.read(ctx.session, found))
 
-    @strawberry.field
-    async def circle_members(
-        self,
-        info: Info,
-        program_id: uuid.UUID,
-        circle_id: uuid.UUID,
-        first: int = 50,
-        after: str | None = None,
-    ) -> Connection[CircleMemberType]:
-        page = await query(
-            info, circles.list_members, program_id, circle_id, limit=first, cursor=after
-        )
-        return connection_from_page(
-            page, lambda m: from_read(CircleMemberType, circles.member_read(m))
-        )
+    @query_of(list_members, _member)
+    def circle_members(
+        self, program_id: uuid.UUID, circle_id: uuid.UUID, first: int = 50, after: str | None = None
+    ) -> Connection[CircleMemberType]: ...
 
     @strawberry.field
     async def circle_threads(
@@ -160,24 +189,14 @@ class SupportQuery:
         )
         return connection_from_page(page, lambda p: _post(info, p))
 
-    @strawberry.field
-    async def circle_meetings(
-        self,
-        info: Info,
-        program_id: uuid.UUID,
-        circle_id: uuid.UUID,
-        first: int = 50,
-        after: str | None = None,
-    ) -> Connection[MeetingType]:
-        page = await query(
-            info, meetings.list_meetings, program_id, circle_id, limit=first, cursor=after
-        )
-        return connection_from_page(page, lambda m: from_read(MeetingType, meetings.to_read(m)))
+    @query_of(meetings.list_meetings, _meeting)
+    def circle_meetings(
+        self, program_id: uuid.UUID, circle_id: uuid.UUID, first: int = 50, after: str | None = None
+    ) -> Connection[MeetingType]: ...
 
-    @strawberry.field(description="Mentors' confidence over time; the program's managers.")
-    async def mentor_confidence(self, info: Info, program_id: uuid.UUID) -> ConfidenceSummaryType:
-        found = await query(info, meetings.confidence_summary, program_id)
-        return from_read(ConfidenceSummaryType, found)
+    @query_of(meetings.confidence_summary, _confidence)
+    def mentor_confidence(self, program_id: uuid.UUID) -> ConfidenceSummaryType:
+        """Mentors' confidence over time; the program's managers."""
 
     @strawberry.field
     async def workshops(
@@ -192,64 +211,40 @@ class SupportQuery:
             info, workshops.list_workshops, program_id=program_id, limit=first, cursor=after
         )
         tallies = await workshops.counts(ctx.session, [w.id for w in page.items])
-        return connection_from_page(
-            page, lambda w: from_read(WorkshopType, workshops.to_read(w, tallies[w.id]))
-        )
+        return connection_from_page(page, lambda w: _workshop(workshops.to_read(w, tallies[w.id])))
 
-    @strawberry.field(description="Guest mentors; administrators and program managers.")
-    async def guest_mentors(
-        self, info: Info, first: int = 50, after: str | None = None
+    @query_of(guests.list_guests, _guest)
+    def guest_mentors(
+        self, first: int = 50, after: str | None = None
     ) -> Connection[GuestMentorType]:
-        page = await query(info, guests.list_guests, limit=first, cursor=after)
-        return connection_from_page(page, lambda g: from_read(GuestMentorType, guests.to_read(g)))
+        """Guest mentors; administrators and program managers."""
 
     @strawberry.field
     async def workshop(self, info: Info, id: uuid.UUID) -> WorkshopType | None:
         ctx = info.context
         found = await query(info, workshops.get_workshop, id)
-        return from_read(WorkshopType, await workshops.read(ctx.session, found))
+        return _workshop(await workshops.read(ctx.session, found))
 
 
 @strawberry.type
 class SupportMutation:
-    @strawberry.mutation
-    async def create_circle(
-        self, info: Info, program_id: uuid.UUID, input: CircleCreateInput
-    ) -> CircleType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = parsed(input)
-            made = await circles.create_circle(session, ctx.principal, program_id, data)
-            view = await circles.read(session, made)
-        return from_read(CircleType, view)
+    @mutation_of(circles.create_circle, _circle, then=circles.read)
+    def create_circle(
+        self, program_id: uuid.UUID, input: CircleCreateInput
+    ) -> CircleType | None: ...
 
-    @strawberry.mutation(description="Group every unplaced mentor into circles of ~targetSize.")
-    async def auto_form_circles(
-        self, info: Info, program_id: uuid.UUID, target_size: int
-    ) -> list[CircleType] | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = CircleAutoForm(target_size=target_size)
-            formed = await circle_forming.auto_form(session, ctx.principal, program_id, data)
-            counts = await circles.member_counts(session, [c.id for c in formed])
-        return [from_read(CircleType, circles.to_read(c, counts.get(c.id, 0))) for c in formed]
+    @mutation_of(circle_forming.auto_form, _circle, fields=CircleAutoForm, then=_counted)
+    def auto_form_circles(self, program_id: uuid.UUID, target_size: int) -> list[CircleType] | None:
+        """Group every unplaced mentor into circles of ~targetSize."""
 
-    @strawberry.mutation
-    async def join_circle(
+    @mutation_of(circles.join_circle, _member, fields=CircleJoin)
+    def join_circle(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         confidence: int | None = None,
         employee_id: uuid.UUID | None = None,
-    ) -> CircleMemberType | None:
-        data = CircleJoin(confidence=confidence, employee_id=employee_id)
-        return from_read(
-            CircleMemberType,
-            circles.member_read(
-                await mutate(info, circles.join_circle, program_id, circle_id, data)
-            ),
-        )
+    ) -> CircleMemberType | None: ...
 
     @strawberry.mutation
     async def start_thread(
@@ -288,19 +283,15 @@ class SupportMutation:
         )
         return _thread(info, thread)
 
-    @strawberry.mutation(
-        description="Delete a thread (its author, the facilitator, managers); answers its id."
-    )
-    async def delete_thread(
+    @mutation_of(discussions.delete_thread, echo="thread_id")
+    def delete_thread(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         thread_id: uuid.UUID,
         version: int | None = None,
     ) -> uuid.UUID | None:
-        await mutate(info, discussions.delete_thread, program_id, circle_id, thread_id, version)
-        return thread_id
+        """Delete a thread (its author, the facilitator, managers); answers its id."""
 
     @strawberry.mutation(description="Edit your post; `version` is the one you read.")
     async def edit_post(
@@ -319,22 +310,16 @@ class SupportMutation:
         )
         return _post(info, post)
 
-    @strawberry.mutation(
-        description="Delete a post (its author, the facilitator, managers); answers its id."
-    )
-    async def delete_post(
+    @mutation_of(discussions.delete_post, echo="post_id")
+    def delete_post(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         thread_id: uuid.UUID,
         post_id: uuid.UUID,
         version: int | None = None,
     ) -> uuid.UUID | None:
-        await mutate(
-            info, discussions.delete_post, program_id, circle_id, thread_id, post_id, version
-        )
-        return post_id
+        """Delete a post (its author, the facilitator, managers); answers its id."""
 
     @strawberry.mutation
     async def mark_post_helpful(
@@ -351,122 +336,75 @@ class SupportMutation:
         )
         return _post(info, post)
 
-    @strawberry.mutation
-    async def schedule_circle_meeting(
-        self, info: Info, program_id: uuid.UUID, circle_id: uuid.UUID, input: MeetingCreateInput
-    ) -> MeetingType | None:
-        data = parsed(input)
-        return from_read(
-            MeetingType,
-            meetings.to_read(
-                await mutate(info, meetings.schedule_meeting, program_id, circle_id, data)
-            ),
-        )
+    @mutation_of(meetings.schedule_meeting, _meeting)
+    def schedule_circle_meeting(
+        self, program_id: uuid.UUID, circle_id: uuid.UUID, input: MeetingCreateInput
+    ) -> MeetingType | None: ...
 
-    @strawberry.mutation(description="Your RSVP and/or confidence (1-5) for a meeting.")
-    async def respond_to_meeting(
+    @mutation_of(meetings.respond, _attendance, fields=MeetingResponse)
+    def respond_to_meeting(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         meeting_id: uuid.UUID,
         rsvp: RsvpEnum | None = None,  # type: ignore[valid-type]
         confidence: int | None = None,
     ) -> AttendanceType | None:
-        data = MeetingResponse(rsvp=Rsvp(rsvp) if rsvp else None, confidence=confidence)
-        return from_read(
-            AttendanceType,
-            meetings.attendance_read(
-                await mutate(info, meetings.respond, program_id, circle_id, meeting_id, data)
-            ),
-        )
+        """Your RSVP and/or confidence (1-5) for a meeting."""
 
-    @strawberry.mutation
-    async def create_workshop(self, info: Info, input: WorkshopCreateInput) -> WorkshopType | None:
-        ctx = info.context
-        async with ctx.mutation() as session:
-            data = parsed(input)
-            made = await workshops.create_workshop(session, ctx.principal, data)
-            view = await workshops.read(session, made)
-        return from_read(WorkshopType, view)
+    @mutation_of(workshops.create_workshop, _workshop, then=workshops.read)
+    def create_workshop(self, input: WorkshopCreateInput) -> WorkshopType | None: ...
 
-    @strawberry.mutation(description="A seat if one is free, otherwise the waitlist.")
-    async def register_for_workshop(
-        self, info: Info, workshop_id: uuid.UUID
-    ) -> RegistrationType | None:
-        return await _registration(info, registrations.register, workshop_id)
+    @mutation_of(registrations.register, _registration, then=seats.registration_read)
+    def register_for_workshop(self, workshop_id: uuid.UUID) -> RegistrationType | None:
+        """A seat if one is free, otherwise the waitlist."""
 
-    @strawberry.mutation(description="Gives the seat to the first person waiting.")
-    async def cancel_workshop_registration(
-        self, info: Info, workshop_id: uuid.UUID
-    ) -> RegistrationType | None:
-        return await _registration(info, registrations.cancel, workshop_id)
+    @mutation_of(registrations.cancel, _registration, then=seats.registration_read)
+    def cancel_workshop_registration(self, workshop_id: uuid.UUID) -> RegistrationType | None:
+        """Gives the seat to the first person waiting."""
 
-    @strawberry.mutation(description="Leave a circle (yourself), or remove a member (managers).")
-    async def leave_circle(
-        self, info: Info, program_id: uuid.UUID, circle_id: uuid.UUID, member_id: uuid.UUID
+    @mutation_of(circles.leave_circle, echo="member_id")
+    def leave_circle(
+        self, program_id: uuid.UUID, circle_id: uuid.UUID, member_id: uuid.UUID
     ) -> uuid.UUID | None:
-        await mutate(info, circles.leave_circle, program_id, circle_id, member_id)
-        return member_id
+        """Leave a circle (yourself), or remove a member (managers)."""
 
-    @strawberry.mutation(description="Write a meeting's notes; `version` is the one you read.")
-    async def write_meeting_notes(
+    @mutation_of(meetings.update_meeting, _meeting, fields=MeetingUpdate)
+    def write_meeting_notes(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         meeting_id: uuid.UUID,
         version: int,
         notes: str | None = None,
     ) -> MeetingType | None:
-        meeting = await mutate(
-            info,
-            meetings.update_meeting,
-            program_id,
-            circle_id,
-            meeting_id,
-            MeetingUpdate(notes=notes),
-            version,
-        )
-        return from_read(MeetingType, meetings.to_read(meeting))
+        """Write a meeting's notes; `version` is the one you read."""
 
-    @strawberry.mutation
-    async def record_meeting_attendance(
+    @mutation_of(meetings.mark_attendance, _attendance, fields=AttendanceMark)
+    def record_meeting_attendance(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         meeting_id: uuid.UUID,
         attended: bool,
         employee_id: uuid.UUID | None = None,
         guest_id: uuid.UUID | None = None,
-    ) -> AttendanceType | None:
-        data = AttendanceMark(employee_id=employee_id, guest_id=guest_id, attended=attended)
-        return from_read(
-            AttendanceType,
-            meetings.attendance_read(
-                await mutate(
-                    info, meetings.mark_attendance, program_id, circle_id, meeting_id, data
-                )
-            ),
-        )
+    ) -> AttendanceType | None: ...
 
-    @strawberry.mutation(description="Rate a workshop you are registered for (1-5).")
-    async def rate_workshop(
-        self, info: Info, workshop_id: uuid.UUID, rating: int, feedback: str | None = None
+    @mutation_of(
+        registrations.give_feedback,
+        _registration,
+        fields=WorkshopFeedback,
+        then=seats.registration_read,
+    )
+    def rate_workshop(
+        self, workshop_id: uuid.UUID, rating: int, feedback: str | None = None
     ) -> RegistrationType | None:
-        data = WorkshopFeedback(rating=rating, feedback=feedback)
-        return await _registration(info, registrations.give_feedback, workshop_id, data)
+        """Rate a workshop you are registered for (1-5)."""
 
-    @strawberry.mutation(description="Record a guest mentor with their consent; a token once.")
-    async def create_guest_mentor(
-        self, info: Info, input: GuestMentorCreateInput
-    ) -> GuestMentorCreatedType | None:
-        data = parsed(input)
-        guest, token = await mutate(info, guests.create_guest, data)
-        return GuestMentorCreatedType(
-            guest=from_read(GuestMentorType, guests.to_read(guest)), token=token
-        )
+    @mutation_of(guests.create_guest, _guest_created)
+    def create_guest_mentor(self, input: GuestMentorCreateInput) -> GuestMentorCreatedType | None:
+        """Record a guest mentor with their consent; a token once."""
 
     @strawberry.mutation(description="Invite a guest mentor to a circle or a workshop.")
     async def invite_guest_mentor(
@@ -481,4 +419,4 @@ class SupportMutation:
             data = GuestInvitation(circle_id=circle_id, workshop_id=workshop_id)
             await guests.invite(session, ctx.principal, guest_id, data)
             guest = await guests.get_guest(session, ctx.principal, guest_id)
-        return from_read(GuestMentorType, guests.to_read(guest))
+        return _guest(guest)
