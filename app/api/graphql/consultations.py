@@ -8,6 +8,7 @@ import strawberry
 from app.api.graphql.context import Info, mutate, query
 from app.api.graphql.derived import derived, from_read, plain_type
 from app.api.graphql.inputs import given_fields, input_from, parsed
+from app.api.graphql.operations import mutation_of
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.domain.programs import consultation as service
@@ -58,6 +59,10 @@ def contribution_from_model(contribution: Contribution) -> ContributionType:
 @derived(StakeholderRead, name="Stakeholder")
 class StakeholderType:
     pass
+
+
+def _stakeholder(stakeholder: Stakeholder) -> StakeholderType:
+    return from_read(StakeholderType, stakeholders.stakeholder_to_read(stakeholder))
 
 
 @derived(ConsultationRead, name="Consultation")
@@ -173,12 +178,10 @@ class ConsultationMutation:
         await mutate(info, service.open_consultation, program_id, data)
         return await _as_seen(info, program_id)
 
-    @strawberry.mutation
-    async def invite_stakeholder(
-        self, info: Info, program_id: uuid.UUID, input: StakeholderInviteInput
-    ) -> StakeholderType | None:
-        data = parsed(input)
-        return _stakeholder(await mutate(info, stakeholders.invite_stakeholder, program_id, data))
+    @mutation_of(stakeholders.invite_stakeholder, _stakeholder)
+    def invite_stakeholder(
+        self, program_id: uuid.UUID, input: StakeholderInviteInput
+    ) -> StakeholderType | None: ...
 
     @strawberry.mutation(
         description="Change the question or the deadline while the consultation is open; "
@@ -199,29 +202,17 @@ class ConsultationMutation:
         await mutate(info, service.close_consultation, program_id, data, version)
         return await _as_seen(info, program_id)
 
-    @strawberry.mutation
-    async def submit_contribution(
-        self, info: Info, program_id: uuid.UUID, input: ContributionInput
-    ) -> ContributionType | None:
-        data = parsed(input)
-        return contribution_from_model(
-            await mutate(info, contributions.submit_contribution, program_id, data)
-        )
+    @mutation_of(contributions.submit_contribution, contribution_from_model)
+    def submit_contribution(
+        self, program_id: uuid.UUID, input: ContributionInput
+    ) -> ContributionType | None: ...
 
-    @strawberry.mutation(description="Accept (linking an objective) or decline with a reason.")
-    async def resolve_contribution(
+    @mutation_of(contributions.resolve_contribution, contribution_from_model)
+    def resolve_contribution(
         self,
-        info: Info,
         program_id: uuid.UUID,
         id: uuid.UUID,
         input: ContributionResolutionInput,
         version: int | None = None,
     ) -> ContributionType | None:
-        data = parsed(input)
-        return contribution_from_model(
-            await mutate(info, contributions.resolve_contribution, program_id, id, data, version)
-        )
-
-
-def _stakeholder(stakeholder: Stakeholder) -> StakeholderType:
-    return from_read(StakeholderType, stakeholders.stakeholder_to_read(stakeholder))
+        """Accept (linking an objective) or decline with a reason."""

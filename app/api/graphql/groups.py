@@ -4,9 +4,10 @@ import uuid
 
 import strawberry
 
-from app.api.graphql.context import Info, query
+from app.api.graphql.context import Info
 from app.api.graphql.derived import derived, from_read
 from app.api.graphql.employees import EmployeeType, from_model
+from app.api.graphql.operations import query_of
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.groups import service
 from app.domain.groups.models import Group, GroupFilter, GroupRead
@@ -51,24 +52,12 @@ def group_from_model(group: Group) -> GroupType:
 
 @strawberry.type
 class GroupQuery:
-    @strawberry.field(description="One group of your organisation.")
-    async def group(self, info: Info, id: uuid.UUID) -> GroupType | None:
-        return group_from_model(await query(info, service.get_group, id))
+    @query_of(service.get_group, group_from_model)
+    def group(self, id: uuid.UUID) -> GroupType | None:
+        """One group of your organisation."""
 
-    @strawberry.field(description="The groups the identity provider pushed, as a Relay connection.")
-    async def groups(
-        self,
-        info: Info,
-        first: int = DEFAULT_LIMIT,
-        after: str | None = None,
-        display_name: str | None = None,
+    @query_of(service.list_groups, group_from_model, fields=GroupFilter)
+    def groups(
+        self, first: int = DEFAULT_LIMIT, after: str | None = None, display_name: str | None = None
     ) -> Connection[GroupType]:
-        ctx = info.context
-        page = await service.list_groups(
-            ctx.session,
-            ctx.principal,
-            GroupFilter(display_name=display_name),
-            limit=first,
-            cursor=after,
-        )
-        return connection_from_page(page, group_from_model)
+        """The groups the identity provider pushed, as a Relay connection."""

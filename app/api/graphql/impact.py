@@ -5,19 +5,23 @@ import uuid
 
 import strawberry
 
-from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.context import Info, mutate
 from app.api.graphql.derived import derived, from_read, plain_type
-from app.api.graphql.inputs import given_fields, input_from, parsed
-from app.api.graphql.relay import Connection, connection_from_page
+from app.api.graphql.inputs import given_fields, input_from
+from app.api.graphql.operations import mutation_of, query_of
+from app.api.graphql.relay import Connection
 from app.domain.impact import assessments, indicators, report
 from app.domain.impact.models import (
     AnswerRead,
     AnswersWrite,
+    AssessmentAnswer,
+    AssessmentItem,
     AssessmentItemCreate,
     AssessmentItemRead,
     BindingRead,
     BindingWrite,
     Computation,
+    IndicatorMeasurement,
     MeasurementCreate,
     MeasurementRead,
     Side,
@@ -90,111 +94,90 @@ class AnswerInput:
     score: int
 
 
+def _measurement(measurement: IndicatorMeasurement) -> MeasurementType:
+    return from_read(MeasurementType, indicators.measurement_read(measurement))
+
+
+def _item(item: AssessmentItem) -> AssessmentItemType:
+    return from_read(AssessmentItemType, assessments.item_read(item))
+
+
+def _answer(answer: AssessmentAnswer) -> AnswerType:
+    return from_read(AnswerType, assessments.answer_read(answer))
+
+
 @strawberry.type
 class ImpactQuery:
-    @strawberry.field(
-        description="A program's impact report, for its managers, administrators and `read` "
-        "keys (audited). Aggregates only: no figure over fewer than 5 people."
-    )
-    async def program_impact(self, info: Info, program_id: uuid.UUID) -> ImpactReportType:
-        found = await query(info, report.program_impact, program_id)
-        return from_read(ImpactReportType, found)
+    @query_of(report.program_impact, lambda found: from_read(ImpactReportType, found))
+    def program_impact(self, program_id: uuid.UUID) -> ImpactReportType:
+        """A program's impact report, for its managers, administrators and `read` keys
+        (audited). Aggregates only: no figure over fewer than 5 people."""
 
-    @strawberry.field(description="The measurements of a success indicator, oldest first.")
-    async def indicator_measurements(
+    @query_of(indicators.list_measurements, _measurement)
+    def indicator_measurements(
         self,
-        info: Info,
         program_id: uuid.UUID,
         objective_id: uuid.UUID,
         indicator: int,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[MeasurementType]:
-        page = await query(
-            info,
-            indicators.list_measurements,
-            program_id,
-            objective_id,
-            indicator,
-            limit=first,
-            cursor=after,
-        )
-        return connection_from_page(
-            page, lambda m: from_read(MeasurementType, indicators.measurement_read(m))
-        )
+        """The measurements of a success indicator, oldest first."""
 
-    @strawberry.field(description="A program's self-assessment items.")
-    async def assessment_items(self, info: Info, program_id: uuid.UUID) -> list[AssessmentItemType]:
-        found = await query(info, assessments.list_items, program_id)
-        return [from_read(AssessmentItemType, assessments.item_read(i)) for i in found]
+    @query_of(assessments.list_items, _item)
+    def assessment_items(self, program_id: uuid.UUID) -> list[AssessmentItemType]:
+        """A program's self-assessment items."""
 
-    @strawberry.field(description="Your own self-assessment answers; nobody reads another's.")
-    async def my_assessment_answers(self, info: Info, program_id: uuid.UUID) -> list[AnswerType]:
-        found = await query(info, assessments.own_answers, program_id)
-        return [from_read(AnswerType, assessments.answer_read(a)) for a in found]
+    @query_of(assessments.own_answers, _answer)
+    def my_assessment_answers(self, program_id: uuid.UUID) -> list[AnswerType]:
+        """Your own self-assessment answers; nobody reads another's."""
 
 
 @strawberry.type
 class ImpactMutation:
-    @strawberry.mutation(description="Record a measurement of a success indicator (managers).")
-    async def record_indicator_measurement(
+    @mutation_of(indicators.record_measurement, _measurement)
+    def record_indicator_measurement(
         self,
-        info: Info,
         program_id: uuid.UUID,
         objective_id: uuid.UUID,
         indicator: int,
         input: MeasurementInput,
     ) -> MeasurementType | None:
-        data = parsed(input)
-        found = await mutate(
-            info, indicators.record_measurement, program_id, objective_id, indicator, data
-        )
-        return from_read(MeasurementType, indicators.measurement_read(found))
+        """Record a measurement of a success indicator (managers)."""
 
-    @strawberry.mutation(description="Delete a measurement (managers).")
-    async def delete_indicator_measurement(
-        self, info: Info, program_id: uuid.UUID, id: uuid.UUID
-    ) -> bool | None:
-        await mutate(info, indicators.delete_measurement, program_id, id)
-        return True
+    @mutation_of(indicators.delete_measurement, lambda _: True)
+    def delete_indicator_measurement(self, program_id: uuid.UUID, id: uuid.UUID) -> bool | None:
+        """Delete a measurement (managers)."""
 
-    @strawberry.mutation(description="Compute a success indicator from the service's data.")
-    async def bind_indicator(
+    @mutation_of(
+        indicators.bind_indicator,
+        lambda binding: from_read(BindingType, indicators.binding_read(binding)),
+    )
+    def bind_indicator(
         self,
-        info: Info,
         program_id: uuid.UUID,
         objective_id: uuid.UUID,
         indicator: int,
         input: BindingInput,
         version: int | None = None,
     ) -> BindingType | None:
-        data = parsed(input)
-        found = await mutate(
-            info, indicators.bind_indicator, program_id, objective_id, indicator, data, version
-        )
-        return from_read(BindingType, indicators.binding_read(found))
+        """Compute a success indicator from the service's data."""
 
-    @strawberry.mutation(description="Enter a success indicator by hand again.")
-    async def unbind_indicator(
-        self, info: Info, program_id: uuid.UUID, objective_id: uuid.UUID, indicator: int
+    @mutation_of(indicators.unbind_indicator, lambda _: True)
+    def unbind_indicator(
+        self, program_id: uuid.UUID, objective_id: uuid.UUID, indicator: int
     ) -> bool | None:
-        await mutate(info, indicators.unbind_indicator, program_id, objective_id, indicator)
-        return True
+        """Enter a success indicator by hand again."""
 
-    @strawberry.mutation(description="Add a self-assessment item (managers).")
-    async def create_assessment_item(
-        self, info: Info, program_id: uuid.UUID, input: AssessmentItemInput
+    @mutation_of(assessments.create_item, _item)
+    def create_assessment_item(
+        self, program_id: uuid.UUID, input: AssessmentItemInput
     ) -> AssessmentItemType | None:
-        data = parsed(input)
-        item = await mutate(info, assessments.create_item, program_id, data)
-        return from_read(AssessmentItemType, assessments.item_read(item))
+        """Add a self-assessment item (managers)."""
 
-    @strawberry.mutation(description="Delete a self-assessment item nobody answered.")
-    async def delete_assessment_item(
-        self, info: Info, program_id: uuid.UUID, id: uuid.UUID
-    ) -> bool | None:
-        await mutate(info, assessments.delete_item, program_id, id)
-        return True
+    @mutation_of(assessments.delete_item, lambda _: True)
+    def delete_assessment_item(self, program_id: uuid.UUID, id: uuid.UUID) -> bool | None:
+        """Delete a self-assessment item nobody answered."""
 
     @strawberry.mutation(description="Answer your self-assessment at a wave.")
     async def answer_assessment(
@@ -206,4 +189,4 @@ class ImpactMutation:
     ) -> list[AnswerType] | None:
         data = AnswersWrite.model_validate({"answers": given_fields(answers)})
         saved = await mutate(info, assessments.answer, program_id, wave, data)
-        return [from_read(AnswerType, assessments.answer_read(a)) for a in saved]
+        return [_answer(a) for a in saved]

@@ -4,7 +4,7 @@ import uuid
 
 import strawberry
 
-from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.context import Info, mutate
 from app.api.graphql.derived import from_read
 from app.api.graphql.inputs import given_fields, input_from
 from app.api.graphql.matching_types import (
@@ -25,13 +25,15 @@ from app.api.graphql.matching_types import (
     request_from,
     run_from_model,
 )
-from app.api.graphql.relay import Connection, connection_from_page
+from app.api.graphql.operations import mutation_of, query_of
+from app.api.graphql.relay import Connection
 from app.domain.matching import decisions, review, runs, self_match
 from app.domain.matching.run_models import (
     MatchingRunCreate,
     MatchRequestCreate,
     MatchRequestDecision,
     ProposalSelection,
+    ReviewResult,
 )
 from app.domain.participants import enrolment
 from app.domain.participants.schemas import (
@@ -89,62 +91,41 @@ class MatchingRunInput:
     forbid: list[PairInput] | None = None
 
 
+def _review(result: ReviewResult) -> ProposalReview:
+    return from_read(ProposalReview, result)
+
+
 @strawberry.type
 class MatchingQuery:
-    @strawberry.field(
-        description="Eligible mentors with a free seat for a mentee (you, or `menteeId` for "
-        "managers), best score first."
-    )
-    async def mentor_suggestions(
-        self,
-        info: Info,
-        program_id: uuid.UUID,
-        mentee_id: uuid.UUID | None = None,
-        first: int = 20,
+    @query_of(self_match.suggest_mentors, lambda s: from_read(MentorSuggestionType, s))
+    def mentor_suggestions(
+        self, program_id: uuid.UUID, mentee_id: uuid.UUID | None = None, first: int = 20
     ) -> list[MentorSuggestionType]:
-        found = await query(info, self_match.suggest_mentors, program_id, mentee_id, first)
-        return [from_read(MentorSuggestionType, s) for s in found]
+        """Eligible mentors with a free seat for a mentee (you, or `menteeId` for managers),
+        best score first."""
 
-    @strawberry.field(description="A program's participants: all for managers, yours otherwise.")
-    async def participants(
+    @query_of(enrolment.list_participants, participant_from_model, fields=ParticipantFilter)
+    def participants(
         self,
-        info: Info,
         program_id: uuid.UUID,
         first: int = 50,
         after: str | None = None,
         role: ParticipantRoleEnum | None = None,  # type: ignore[valid-type]
         status: ParticipantStatusEnum | None = None,  # type: ignore[valid-type]
     ) -> Connection[ParticipantType]:
-        ctx = info.context
-        page = await enrolment.list_participants(
-            ctx.session,
-            ctx.principal,
-            program_id,
-            ParticipantFilter(role=role, status=status),
-            limit=first,
-            cursor=after,
-        )
-        return connection_from_page(page, participant_from_model)
+        """A program's participants: all for managers, yours otherwise."""
 
-    @strawberry.field
-    async def participant(
-        self, info: Info, program_id: uuid.UUID, id: uuid.UUID
-    ) -> ParticipantType | None:
-        found = await query(info, enrolment.get_participant, program_id, id)
-        return participant_from_model(found)
+    @query_of(enrolment.get_participant, participant_from_model)
+    def participant(self, program_id: uuid.UUID, id: uuid.UUID) -> ParticipantType | None: ...
 
-    @strawberry.field(description="A program's matching runs (managers).")
-    async def matching_runs(
-        self, info: Info, program_id: uuid.UUID, first: int = 20, after: str | None = None
+    @query_of(runs.list_runs, run_from_model)
+    def matching_runs(
+        self, program_id: uuid.UUID, first: int = 20, after: str | None = None
     ) -> Connection[MatchingRunType]:
-        page = await query(info, runs.list_runs, program_id, limit=first, cursor=after)
-        return connection_from_page(page, run_from_model)
+        """A program's matching runs (managers)."""
 
-    @strawberry.field
-    async def matching_run(
-        self, info: Info, program_id: uuid.UUID, id: uuid.UUID
-    ) -> MatchingRunType | None:
-        return run_from_model(await query(info, runs.get_run, program_id, id))
+    @query_of(runs.get_run, run_from_model)
+    def matching_run(self, program_id: uuid.UUID, id: uuid.UUID) -> MatchingRunType | None: ...
 
 
 @strawberry.type
@@ -197,59 +178,32 @@ class MatchingMutation:
             run = await runs.create_run(session, ctx.principal, program_id, data)
         return run_from_model(run)
 
-    @strawberry.mutation(
-        description="Cancel a queued or running matching run (managers); it proposes nothing."
-    )
-    async def cancel_matching_run(
-        self, info: Info, program_id: uuid.UUID, run_id: uuid.UUID
+    @mutation_of(runs.cancel_run, run_from_model)
+    def cancel_matching_run(
+        self, program_id: uuid.UUID, run_id: uuid.UUID
     ) -> MatchingRunType | None:
-        return run_from_model(await mutate(info, runs.cancel_run, program_id, run_id))
+        """Cancel a queued or running matching run (managers); it proposes nothing."""
 
-    @strawberry.mutation(description="Accept proposals (all open ones when none are named).")
-    async def accept_proposals(
-        self,
-        info: Info,
-        program_id: uuid.UUID,
-        run_id: uuid.UUID,
-        proposal_ids: list[uuid.UUID] | None = None,
+    @mutation_of(review.accept_proposals, _review, fields=ProposalSelection)
+    def accept_proposals(
+        self, program_id: uuid.UUID, run_id: uuid.UUID, proposal_ids: list[uuid.UUID] | None = None
     ) -> ProposalReview | None:
-        return from_read(
-            ProposalReview,
-            await mutate(
-                info,
-                review.accept_proposals,
-                program_id,
-                run_id,
-                ProposalSelection(proposal_ids=proposal_ids),
-            ),
-        )
+        """Accept proposals (all open ones when none are named)."""
 
-    @strawberry.mutation
-    async def reject_proposals(
+    @mutation_of(review.reject_proposals, _review, fields=ProposalSelection)
+    def reject_proposals(
         self,
-        info: Info,
         program_id: uuid.UUID,
         run_id: uuid.UUID,
         proposal_ids: list[uuid.UUID] | None = None,
         reason: str | None = None,
-    ) -> ProposalReview | None:
-        return from_read(
-            ProposalReview,
-            await mutate(
-                info,
-                review.reject_proposals,
-                program_id,
-                run_id,
-                ProposalSelection(proposal_ids=proposal_ids, reason=reason),
-            ),
-        )
+    ) -> ProposalReview | None: ...
 
-    @strawberry.mutation(description="Ask a mentor (the calling mentee).")
-    async def request_mentor(
-        self, info: Info, program_id: uuid.UUID, mentor_id: uuid.UUID, message: str | None = None
+    @mutation_of(self_match.request_mentor, request_from, fields=MatchRequestCreate)
+    def request_mentor(
+        self, program_id: uuid.UUID, mentor_id: uuid.UUID, message: str | None = None
     ) -> MatchRequestType | None:
-        data = MatchRequestCreate(mentor_id=mentor_id, message=message)
-        return request_from(await mutate(info, self_match.request_mentor, program_id, data))
+        """Ask a mentor (the calling mentee)."""
 
     @strawberry.mutation(description="The mentor accepts or declines; the mentee withdraws.")
     async def answer_match_request(
