@@ -5,9 +5,10 @@ import uuid
 
 import strawberry
 
-from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.context import Info, mutate
 from app.api.graphql.derived import derived, from_read, source
-from app.api.graphql.inputs import given_fields, input_from, parsed
+from app.api.graphql.inputs import input_from
+from app.api.graphql.operations import mutation_of, query_of
 from app.api.graphql.relay import Connection, connection_from_page
 from app.domain.access.principal import Principal, Role
 from app.domain.employees import service
@@ -90,41 +91,27 @@ class EmployeeUpdateInput:
 
 @strawberry.type
 class EmployeeQuery:
-    @strawberry.field(description="One employee of your organisation.")
-    async def employee(self, info: Info, id: uuid.UUID) -> EmployeeType | None:
-        ctx = info.context
-        employee = await query(info, service.get_employee, id)
-        return from_model(ctx.principal, employee)
+    @query_of(service.get_employee, from_model, caller=True)
+    def employee(self, id: uuid.UUID) -> EmployeeType | None:
+        """One employee of your organisation."""
 
-    @strawberry.field(description="The directory, as a Relay connection ordered by creation.")
-    async def employees(
-        self,
-        info: Info,
-        first: int = 50,
-        after: str | None = None,
-        filter: EmployeeFilterInput | None = None,
+    @query_of(service.list_employees, from_model, caller=True)
+    def employees(
+        self, first: int = 50, after: str | None = None, filter: EmployeeFilterInput | None = None
     ) -> Connection[EmployeeType]:
-        ctx = info.context
-        filters = EmployeeFilter.model_validate(given_fields(filter) if filter else {})
-        page = await query(info, service.list_employees, filters, limit=first, cursor=after)
-        return connection_from_page(page, lambda e: from_model(ctx.principal, e))
+        """The directory, as a Relay connection ordered by creation."""
 
 
 @strawberry.type
 class EmployeeMutation:
-    @strawberry.mutation
-    async def create_employee(self, info: Info, input: EmployeeCreateInput) -> EmployeeType | None:
-        data = EmployeeCreate.model_validate(given_fields(input))
-        employee = await mutate(info, service.create_employee, data)
-        return from_model(info.context.principal, employee)
+    @mutation_of(service.create_employee, from_model, caller=True)
+    def create_employee(self, input: EmployeeCreateInput) -> EmployeeType | None: ...
 
-    @strawberry.mutation(description="Partial update; `version` is the version you read.")
-    async def update_employee(
-        self, info: Info, id: uuid.UUID, version: int, input: EmployeeUpdateInput
+    @mutation_of(service.update_employee, from_model, caller=True)
+    def update_employee(
+        self, id: uuid.UUID, version: int, input: EmployeeUpdateInput
     ) -> EmployeeType | None:
-        data = parsed(input)
-        employee = await mutate(info, service.update_employee, id, data, version)
-        return from_model(info.context.principal, employee)
+        """Partial update; `version` is the version you read."""
 
     @strawberry.mutation(
         description="The employee left: their pairs end, their places are released."
@@ -135,9 +122,7 @@ class EmployeeMutation:
         employee = await mutate(info, offboarding.offboard, id, terminated_on=terminated_on)
         return from_model(info.context.principal, employee)
 
-    @strawberry.mutation
-    async def deactivate_employee(
-        self, info: Info, id: uuid.UUID, version: int | None = None
-    ) -> EmployeeType | None:
-        employee = await mutate(info, service.deactivate_employee, id, version)
-        return from_model(info.context.principal, employee)
+    @mutation_of(service.deactivate_employee, from_model, caller=True)
+    def deactivate_employee(
+        self, id: uuid.UUID, version: int | None = None
+    ) -> EmployeeType | None: ...

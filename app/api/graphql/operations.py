@@ -20,13 +20,16 @@ The answer is ``answer(result)``; for a ``list[X]``, ``answer`` of each item; fo
 ``Connection[X]``, ``answer`` of each node of the page the domain returned. A mutation runs
 in a savepoint of its own (``Context.mutation``), and ``then(session, result)`` reads back
 inside it; ``echo`` answers one of the arguments instead (the id of what was deleted, say).
-A description is the docstring, its lines joined. An operation that does more than this
-keeps a resolver written by hand.
+With ``caller``, the answer is ``answer(principal, result)``: what it shows depends on who
+asks (an employee's personal data, whether a post is one's own). A description is the
+docstring, its lines joined. An operation that does more than this keeps a resolver written
+by hand.
 """
 
 import inspect
 import types
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, Union, get_args, get_origin
 
 import strawberry
@@ -37,7 +40,7 @@ from app.api.graphql.inputs import model_of, parsed
 from app.api.graphql.relay import Connection, connection_from_page
 
 Domain = Callable[..., Awaitable[Any]]
-Answer = Callable[[Any], Any]
+Answer = Callable[..., Any]
 ReadBack = Callable[[Any, Any], Awaitable[Any]]
 Declaration = Callable[..., Any]
 
@@ -92,13 +95,19 @@ class _Call:
         return args, {domain: given[name] for name, domain in self.keywords.items()}
 
 
-def _answering(returns: Any, answer: Answer) -> Answer:
+def _answering(returns: Any, answer: Answer, caller: bool) -> Callable[[Info, Any], Any]:
+    """How the domain's result becomes the answer, given the request (whose caller some
+    answers depend on: ``answer(principal, item)`` then)."""
     kind = _without_null(returns)
+
+    def each(info: Info) -> Answer:
+        return partial(answer, info.context.principal) if caller else answer
+
     if get_origin(kind) is Connection:
-        return lambda page: connection_from_page(page, answer)
+        return lambda info, page: connection_from_page(page, each(info))
     if get_origin(kind) is list:
-        return lambda items: [answer(item) for item in items]
-    return answer
+        return lambda info, items: [each(info)(item) for item in items]
+    return lambda info, found: each(info)(found)
 
 
 def _description(declaration: Declaration) -> str | None:
@@ -135,16 +144,17 @@ def _resolver(
 
 
 def query_of(
-    fn: Domain, answer: Answer, *, fields: type[BaseModel] | None = None
+    fn: Domain, answer: Answer, *, fields: type[BaseModel] | None = None, caller: bool = False
 ) -> Callable[[Declaration], Any]:
-    """The declared query field: ``answer`` of ``fn(session, principal, *arguments)``."""
+    """The declared query field: ``answer`` of ``fn(session, principal, *arguments)``;
+    ``answer(principal, result)`` with ``caller``."""
 
     def declare(declaration: Declaration) -> Any:
-        convert = _answering(_returns(declaration), answer)
+        convert = _answering(_returns(declaration), answer, caller)
 
         async def run(info: Info, args: list[Any], keywords: dict[str, Any], _: Any) -> Any:
             ctx = info.context
-            return convert(await fn(ctx.session, ctx.principal, *args, **keywords))
+            return convert(info, await fn(ctx.session, ctx.principal, *args, **keywords))
 
         resolver = _resolver(declaration, fields, run)
         return strawberry.field(resolver=resolver, description=_description(declaration))
@@ -159,12 +169,14 @@ def mutation_of(
     fields: type[BaseModel] | None = None,
     then: ReadBack | None = None,
     echo: str | None = None,
+    caller: bool = False,
 ) -> Callable[[Declaration], Any]:
     """The declared mutation: ``answer`` of ``fn(session, principal, *arguments)``, in a
-    savepoint of its own, ``then(session, result)`` inside it; or the argument ``echo``."""
+    savepoint of its own, ``then(session, result)`` inside it; or the argument ``echo``;
+    ``answer(principal, result)`` with ``caller``."""
 
     def declare(declaration: Declaration) -> Any:
-        convert = _answering(_returns(declaration), answer or (lambda same: same))
+        convert = _answering(_returns(declaration), answer or (lambda same: same), caller)
 
         async def run(
             info: Info, args: list[Any], keywords: dict[str, Any], given: dict[str, Any]
@@ -174,7 +186,7 @@ def mutation_of(
                 found = await fn(session, ctx.principal, *args, **keywords)
                 if then is not None:
                     found = await then(session, found)
-            return given[echo] if echo is not None else convert(found)
+            return given[echo] if echo is not None else convert(info, found)
 
         resolver = _resolver(declaration, fields, run)
         return strawberry.mutation(resolver=resolver, description=_description(declaration))

@@ -5,9 +5,8 @@ import uuid
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.api.graphql.context import Info, mutate, query
+from app.api.graphql.context import Info, query
 from app.api.graphql.derived import from_read
-from app.api.graphql.inputs import parsed
 from app.api.graphql.operations import mutation_of, query_of
 from app.api.graphql.relay import Connection, connection_from_page
 from app.api.graphql.support_types import (
@@ -32,6 +31,7 @@ from app.api.graphql.support_types import (
     WorkshopCreateInput,
     WorkshopType,
 )
+from app.domain.access.principal import Principal
 from app.domain.support import (
     circle_forming,
     circles,
@@ -69,12 +69,12 @@ from app.domain.support.schemas import (
 )
 
 
-def _thread(info: Info, thread: DiscussionThread) -> ThreadType:
-    return from_read(ThreadType, discussions.thread_read(info.context.principal, thread))
+def _thread(principal: Principal, thread: DiscussionThread) -> ThreadType:
+    return from_read(ThreadType, discussions.thread_read(principal, thread))
 
 
-def _post(info: Info, post: DiscussionPost) -> PostType:
-    return from_read(PostType, discussions.post_read(info.context.principal, post))
+def _post(principal: Principal, post: DiscussionPost) -> PostType:
+    return from_read(PostType, discussions.post_read(principal, post))
 
 
 def _circle(view: CircleRead) -> CircleType:
@@ -166,28 +166,17 @@ class SupportQuery:
             limit=first,
             cursor=after,
         )
-        return connection_from_page(page, lambda t: _thread(info, t))
+        return connection_from_page(page, lambda t: _thread(ctx.principal, t))
 
-    @strawberry.field
-    async def thread_posts(
+    @query_of(discussions.list_posts, _post, caller=True)
+    def thread_posts(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         thread_id: uuid.UUID,
         first: int = 50,
         after: str | None = None,
-    ) -> Connection[PostType]:
-        page = await query(
-            info,
-            discussions.list_posts,
-            program_id,
-            circle_id,
-            thread_id,
-            limit=first,
-            cursor=after,
-        )
-        return connection_from_page(page, lambda p: _post(info, p))
+    ) -> Connection[PostType]: ...
 
     @query_of(meetings.list_meetings, _meeting)
     def circle_meetings(
@@ -246,42 +235,30 @@ class SupportMutation:
         employee_id: uuid.UUID | None = None,
     ) -> CircleMemberType | None: ...
 
-    @strawberry.mutation
-    async def start_thread(
-        self, info: Info, program_id: uuid.UUID, circle_id: uuid.UUID, input: ThreadCreateInput
-    ) -> ThreadType | None:
-        data = parsed(input)
-        thread = await mutate(info, discussions.start_thread, program_id, circle_id, data)
-        return _thread(info, thread)
+    @mutation_of(discussions.start_thread, _thread, caller=True)
+    def start_thread(
+        self, program_id: uuid.UUID, circle_id: uuid.UUID, input: ThreadCreateInput
+    ) -> ThreadType | None: ...
 
-    @strawberry.mutation
-    async def add_post(
+    @mutation_of(discussions.add_post, _post, caller=True)
+    def add_post(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         thread_id: uuid.UUID,
         input: PostCreateInput,
-    ) -> PostType | None:
-        data = parsed(input)
-        post = await mutate(info, discussions.add_post, program_id, circle_id, thread_id, data)
-        return _post(info, post)
+    ) -> PostType | None: ...
 
-    @strawberry.mutation(description="Edit your thread; `version` is the one you read.")
-    async def edit_thread(
+    @mutation_of(discussions.edit_thread, _thread, caller=True)
+    def edit_thread(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         thread_id: uuid.UUID,
         version: int,
         input: ThreadUpdateInput,
     ) -> ThreadType | None:
-        data = parsed(input)
-        thread = await mutate(
-            info, discussions.edit_thread, program_id, circle_id, thread_id, data, version
-        )
-        return _thread(info, thread)
+        """Edit your thread; `version` is the one you read."""
 
     @mutation_of(discussions.delete_thread, echo="thread_id")
     def delete_thread(
@@ -293,10 +270,9 @@ class SupportMutation:
     ) -> uuid.UUID | None:
         """Delete a thread (its author, the facilitator, managers); answers its id."""
 
-    @strawberry.mutation(description="Edit your post; `version` is the one you read.")
-    async def edit_post(
+    @mutation_of(discussions.edit_post, _post, fields=PostUpdate, caller=True)
+    def edit_post(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         thread_id: uuid.UUID,
@@ -304,11 +280,7 @@ class SupportMutation:
         version: int,
         body: str,
     ) -> PostType | None:
-        data = PostUpdate.model_validate({"body": body})
-        post = await mutate(
-            info, discussions.edit_post, program_id, circle_id, thread_id, post_id, data, version
-        )
-        return _post(info, post)
+        """Edit your post; `version` is the one you read."""
 
     @mutation_of(discussions.delete_post, echo="post_id")
     def delete_post(
@@ -321,20 +293,15 @@ class SupportMutation:
     ) -> uuid.UUID | None:
         """Delete a post (its author, the facilitator, managers); answers its id."""
 
-    @strawberry.mutation
-    async def mark_post_helpful(
+    @mutation_of(discussions.mark_helpful, _post, caller=True)
+    def mark_post_helpful(
         self,
-        info: Info,
         program_id: uuid.UUID,
         circle_id: uuid.UUID,
         thread_id: uuid.UUID,
         post_id: uuid.UUID,
         helpful: bool = True,
-    ) -> PostType | None:
-        post = await mutate(
-            info, discussions.mark_helpful, program_id, circle_id, thread_id, post_id, helpful
-        )
-        return _post(info, post)
+    ) -> PostType | None: ...
 
     @mutation_of(meetings.schedule_meeting, _meeting)
     def schedule_circle_meeting(

@@ -79,6 +79,9 @@ class Query:
     @query_of(pair_of, thing)
     def pair(self, name: str) -> list[Thing]: ...
 
+    @query_of(pair_of, lambda principal, name: Thing(name=f"{name} as {principal}"), caller=True)
+    def seen(self, name: str) -> list[Thing]: ...
+
 
 @strawberry.type
 class Mutation:
@@ -168,3 +171,9 @@ async def test_a_list_answers_each_item() -> None:
     data = await run('query { pair(name: "p") { name } }')
     assert recorded == [("pair_of", ("p",), {})]
     assert data["pair"] == [{"name": "p-left"}, {"name": "p-right"}]
+
+
+@pytest.mark.asyncio
+async def test_an_answer_may_depend_on_the_caller() -> None:
+    data = await run('query { seen(name: "p") { name } }')
+    assert data["seen"] == [{"name": "p-left as the caller"}, {"name": "p-right as the caller"}]
