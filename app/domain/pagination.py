@@ -5,7 +5,7 @@ import binascii
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -195,6 +195,8 @@ def _coerce(key: Any, value: Any) -> Any:
         return uuid.UUID(str(value))
     if python_type is datetime:
         return datetime.fromisoformat(str(value))
+    if python_type is date:
+        return date.fromisoformat(str(value))
     if python_type in (int, str, float) and not isinstance(value, python_type):
         raise TypeError("cursor value of the wrong type")
     return value

@@ -1,11 +1,13 @@
 """Cursors: opaque, round-trip, and refused clearly when forged or damaged."""
 
 import uuid
+from datetime import date
 
 import pytest
 
 from app.domain.errors import Malformed, ValidationFailed
-from app.domain.pagination import check_limit, decode_cursor, encode_cursor
+from app.domain.impact.models import IndicatorMeasurement
+from app.domain.pagination import _coerce, check_limit, decode_cursor, encode_cursor
 
 
 def test_round_trip() -> None:
@@ -29,3 +31,9 @@ def test_limits_are_bounded(limit: int) -> None:
         check_limit(limit)
     assert check_limit(None) == 50
     assert check_limit(200) == 200
+
+
+def test_a_date_key_comes_back_a_date() -> None:
+    # PostgreSQL compares a date column with a date, never with the text of one.
+    (value,) = decode_cursor(encode_cursor(["2025-02-28"]), 1)
+    assert _coerce(IndicatorMeasurement.measured_on, value) == date(2025, 2, 28)

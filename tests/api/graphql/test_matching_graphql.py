@@ -230,7 +230,7 @@ query($program: UUID!) {
 REQUEST = """
 mutation($program: UUID!, $mentor: UUID!) {
   requestMentor(programId: $program, mentorId: $mentor, message: "Hello") {
-    id status score
+    id status score mentorId message
   }
 }
 """
@@ -268,6 +268,7 @@ async def test_self_matching_through_graphql(tenant: Tenant) -> None:
     request = asked["data"]["requestMentor"]
     assert request["status"] == "PENDING"
     assert request["score"] == suggestion["score"]
+    assert (request["mentorId"], request["message"]) == (mentor["id"], "Hello")
     wrong = await gql(
         tenant,
         ANSWER,
@@ -370,3 +371,135 @@ async def test_a_queued_run_is_cancelled_through_graphql(tenant: Tenant) -> None
     result = await gql(tenant, RUN_RESULT, {"program": program["id"], "id": run_id})
     assert result["data"]["matchingRun"]["status"] == "CANCELLED"
     assert result["data"]["matchingRun"]["proposals"]["nodes"] == []
+
+
+REJECT = """
+mutation($program: UUID!, $run: UUID!, $ids: [UUID!], $reason: String) {
+  rejectProposals(programId: $program, runId: $run, proposalIds: $ids, reason: $reason) {
+    proposals { id status decisionReason pairId }
+    pairs { id }
+  }
+}
+"""
+
+
+async def test_proposals_rejected_with_a_reason_through_graphql(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant)
+    for _ in range(2):
+        await enrol(
+            tenant, program, await senior(tenant), "MENTEE", learns=[{"tag": "ai", "level": 3}]
+        )
+        await enrol(
+            tenant, program, await junior(tenant), "MENTOR", teaches=[{"tag": "ai", "level": 3}]
+        )
+    run = await run_matching(tenant, program)
+    first, second = (p["id"] for p in run["proposals"]["nodes"])
+    ids = {"program": program["id"], "run": run["id"]}
+    rejected = await gql(tenant, REJECT, ids | {"ids": [first], "reason": "Same team"})
+    assert rejected["data"]["rejectProposals"] == {
+        "proposals": [
+            {"id": first, "status": "REJECTED", "decisionReason": "Same team", "pairId": None}
+        ],
+        "pairs": [],
+    }
+    read = await gql(tenant, RUN_RESULT, {"program": program["id"], "id": run["id"]})
+    statuses = {p["id"]: p["status"] for p in read["data"]["matchingRun"]["proposals"]["nodes"]}
+    assert statuses == {first: "REJECTED", second: "PROPOSED"}
+
+    accepted = await gql(tenant, ACCEPT, ids | {"ids": [second]})
+    assert [p["id"] for p in accepted["data"]["acceptProposals"]["proposals"]] == [second]
+    assert len(accepted["data"]["acceptProposals"]["pairs"]) == 1
+    refused = await gql(tenant, ACCEPT, ids | {"ids": [first]})
+    assert error_of(refused)["code"] == "proposal_decided"
+
+
+FILTERED = """
+query($program: UUID!, $role: ParticipantRole, $status: ParticipantStatus, $first: Int!,
+      $after: String) {
+  participants(programId: $program, role: $role, status: $status, first: $first, after: $after) {
+    nodes { id role status employeeId } pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+ONE = """
+query($program: UUID!, $id: UUID!) {
+  participant(programId: $program, id: $id) { id programId employeeId role status mindset }
+}
+"""
+
+
+async def test_participants_filtered_paged_and_read_one_by_one(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant)
+    mentee = await enrol(tenant, program, await senior(tenant), "MENTEE", mindset=2)
+    mentor = await enrol(tenant, program, await junior(tenant), "MENTOR", mindset=4)
+    asked = await gql(
+        tenant,
+        ENROL,
+        {"program": program["id"], "input": {"role": "MENTOR", "mindset": 3}},
+        tenant.as_user(await junior(tenant)),
+    )
+    pending = asked["data"]["enrol"]
+
+    async def ids(**variables: Any) -> list[str]:
+        given = {"program": program["id"], "first": 10} | variables
+        found = await gql(tenant, FILTERED, given)
+        return [p["id"] for p in found["data"]["participants"]["nodes"]]
+
+    assert await ids(status="PENDING") == [pending["id"]]
+    assert await ids(status="APPROVED") == [mentee["id"], mentor["id"]]
+    assert await ids(role="MENTOR") == [mentor["id"], pending["id"]]
+    assert await ids(role="MENTOR", status="APPROVED") == [mentor["id"]]
+    assert await ids(role="MENTEE", status="PENDING") == []
+
+    page = (await gql(tenant, FILTERED, {"program": program["id"], "first": 2}))["data"]
+    connection = page["participants"]
+    assert [p["id"] for p in connection["nodes"]] == [mentee["id"], mentor["id"]]
+    assert connection["pageInfo"]["hasNextPage"] is True
+    assert await ids(after=connection["pageInfo"]["endCursor"]) == [pending["id"]]
+
+    one = await gql(tenant, ONE, {"program": program["id"], "id": mentor["id"]})
+    assert one["data"]["participant"] == {
+        "id": mentor["id"],
+        "programId": program["id"],
+        "employeeId": mentor["employeeId"],
+        "role": "MENTOR",
+        "status": "APPROVED",
+        "mindset": 4,
+    }
+    other = await gql(tenant, ONE, {"program": program["id"], "id": pending["id"]})
+    assert (other["data"]["participant"]["status"], other["data"]["participant"]["mindset"]) == (
+        "PENDING",
+        3,
+    )
+
+
+SUGGESTIONS_FOR = """
+query($program: UUID!, $mentee: UUID, $first: Int!) {
+  mentorSuggestions(programId: $program, menteeId: $mentee, first: $first) {
+    mentorId score explanation { reasons }
+  }
+}
+"""
+
+
+async def test_a_manager_asks_suggestions_for_a_mentee(tenant: Tenant) -> None:
+    program = await enrolling_program(tenant, matching_settings={"modes": ["mentee_choice"]})
+    await enrol(tenant, program, await senior(tenant), "MENTEE", learns=[{"tag": "ai", "level": 4}])
+    excel = await enrol(
+        tenant, program, await senior(tenant), "MENTEE", learns=[{"tag": "excel", "level": 4}]
+    )
+    ai_mentor = await enrol(
+        tenant, program, await junior(tenant), "MENTOR", teaches=[{"tag": "ai", "level": 4}]
+    )
+    excel_mentor = await enrol(
+        tenant, program, await junior(tenant), "MENTOR", teaches=[{"tag": "excel", "level": 4}]
+    )
+    asked = {"program": program["id"], "mentee": excel["id"]}
+    both = (await gql(tenant, SUGGESTIONS_FOR, asked | {"first": 2}))["data"]["mentorSuggestions"]
+    assert {s["mentorId"] for s in both} == {ai_mentor["id"], excel_mentor["id"]}
+    assert both[0]["score"] >= both[1]["score"]
+    by_mentor = {s["mentorId"]: s["explanation"]["reasons"] for s in both}
+    assert "covers 1 of 1 wanted topics: excel" in by_mentor[excel_mentor["id"]]
+    best = (await gql(tenant, SUGGESTIONS_FOR, asked | {"first": 1}))["data"]["mentorSuggestions"]
+    assert best == both[:1]

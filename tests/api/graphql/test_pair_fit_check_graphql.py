@@ -50,7 +50,12 @@ async def test_answer_read_and_review_as_through_rest(tenant: Tenant) -> None:
     not_theirs = await gql(tenant, REVIEW, {"pair": pair_id}, setup.mentor)
     assert error_of(not_theirs)["code"] == "not_program_manager"
     reviewed = await gql(tenant, REVIEW, {"pair": pair_id}, setup.manager)
-    assert reviewed["data"]["reviewPairMismatch"]["mismatchReviewedAt"] is not None
+    review = reviewed["data"]["reviewPairMismatch"]
+    assert (review["pairId"], review["mentee"]["answer"]) == (pair_id, "NOT_A_FIT")
+    assert review["mismatchReviewedAt"] is not None
+    after = (await gql(tenant, ON_PAIR, {"id": pair_id}, setup.manager))["data"]["pair"]
+    assert after["fitCheck"]["mismatchReviewedAt"] == review["mismatchReviewedAt"]
+    assert managed["fitCheck"]["mismatchReviewedAt"] is None
 
 
 async def test_fit_checks_of_a_page_of_pairs_cost_the_same_statements(

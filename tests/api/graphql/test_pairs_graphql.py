@@ -1,7 +1,14 @@
 """Pairs, session logs and progress through GraphQL, private notes and batched loading."""
 
+import uuid
 from typing import Any
 
+from sqlalchemy import update
+from sqlmodel import col
+
+from app.db.engine import unit_of_work
+from app.domain.pairs.models import Pair
+from app.domain.pairs.schemas import PairHealth
 from tests.api.graphql.test_employees_graphql import gql
 from tests.api.pairs_support import ago, make_pair, pair_url
 from tests.api.programs_support import add_objective
@@ -270,3 +277,87 @@ async def test_dispute_and_transition_through_graphql(tenant: Tenant) -> None:
     stranger = tenant.as_user(await tenant.employee())
     hidden = await gql(tenant, move, {"id": setup.pair["id"], "to": "ACTIVE"}, stranger)
     assert error_of(hidden)["code"] == "pair_not_found"
+
+
+FILTERED = """
+query($program: UUID, $status: PairStatus, $health: PairHealth, $first: Int!, $after: String) {
+  pairs(programId: $program, status: $status, health: $health, first: $first, after: $after) {
+    nodes { id programId status health } pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+async def _set_health(tenant: Tenant, pair_id: str, health: PairHealth) -> None:
+    """As the periodic check leaves it (the check has tests of its own)."""
+    async with unit_of_work(tenant.app.state.session_factory) as session:
+        await session.exec(
+            update(Pair).where(col(Pair.id) == uuid.UUID(pair_id)).values(health=health.value)
+        )
+
+
+async def test_pairs_filtered_by_status_and_health(tenant: Tenant) -> None:
+    at_risk = await make_pair(tenant)
+    program, manager = at_risk.program, at_risk.manager
+    on_track = await make_pair(tenant, program=program, manager=manager)
+    proposed = await make_pair(tenant, program=program, manager=manager, activate=False)
+    elsewhere = await make_pair(tenant, manager=manager)
+    await _set_health(tenant, at_risk.pair["id"], PairHealth.AT_RISK)
+    await _set_health(tenant, on_track.pair["id"], PairHealth.ON_TRACK)
+    await _set_health(tenant, elsewhere.pair["id"], PairHealth.AT_RISK)
+
+    async def ids(**variables: Any) -> list[str]:
+        given = {"program": program["id"], "first": 10} | variables
+        found = await gql(tenant, FILTERED, given, manager)
+        assert "errors" not in found, found
+        return [p["id"] for p in found["data"]["pairs"]["nodes"]]
+
+    assert await ids(status="ACTIVE") == [at_risk.pair["id"], on_track.pair["id"]]
+    assert await ids(status="PROPOSED") == [proposed.pair["id"]]
+    assert await ids(health="AT_RISK") == [at_risk.pair["id"]]
+    assert await ids(status="ACTIVE", health="ON_TRACK") == [on_track.pair["id"]]
+    assert await ids(status="PROPOSED", health="AT_RISK") == []
+    assert await ids(program=None, health="AT_RISK") == [
+        at_risk.pair["id"],
+        elsewhere.pair["id"],
+    ]
+    first = await gql(tenant, FILTERED, {"program": program["id"], "first": 2}, manager)
+    page = first["data"]["pairs"]
+    assert [p["status"] for p in page["nodes"]] == ["ACTIVE", "ACTIVE"]
+    assert [p["health"] for p in page["nodes"]] == ["AT_RISK", "ON_TRACK"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert await ids(after=page["pageInfo"]["endCursor"]) == [proposed.pair["id"]]
+
+
+async def test_stale_versions_of_logs_and_pairs_are_refused(tenant: Tenant) -> None:
+    setup = await make_pair(tenant)
+    log = (await setup.log()).json()
+    dispute = """mutation($p: UUID!, $l: UUID!, $v: Int) {
+      disputeSessionLog(pairId: $p, logId: $l, reason: "Not held", version: $v) {
+        id status disputeReason version } }"""
+    ids = {"p": setup.pair["id"], "l": log["id"]}
+    stale = await gql(tenant, dispute, ids | {"v": log["version"] + 1}, setup.mentor)
+    assert error_of(stale)["code"] == "version_mismatch"
+    disputed = await gql(tenant, dispute, ids | {"v": log["version"]}, setup.mentor)
+    assert disputed["data"]["disputeSessionLog"] == {
+        "id": log["id"],
+        "status": "DISPUTED",
+        "disputeReason": "Not held",
+        "version": log["version"] + 1,
+    }
+    logs = await gql(tenant, LOGS, {"pair": setup.pair["id"]}, setup.mentor)
+    assert [e["node"]["status"] for e in logs["data"]["sessionLogs"]["edges"]] == ["DISPUTED"]
+
+    move = """mutation($id: UUID!, $v: Int) {
+      transitionPair(id: $id, to: PAUSED, note: "Holidays", version: $v) {
+        status endNote version } }"""
+    version = setup.pair["version"]
+    old = await gql(tenant, move, {"id": setup.pair["id"], "v": version - 1}, setup.mentee)
+    assert error_of(old)["code"] == "version_mismatch"
+    paused = await gql(tenant, move, {"id": setup.pair["id"], "v": version}, setup.mentee)
+    assert paused["data"]["transitionPair"]["status"] == "PAUSED"
+    assert paused["data"]["transitionPair"]["version"] == version + 1
+    read = await gql(
+        tenant, "query($id: UUID!) { pair(id: $id) { status } }", {"id": setup.pair["id"]}
+    )
+    assert read["data"]["pair"]["status"] == "PAUSED"

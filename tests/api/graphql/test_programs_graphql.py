@@ -473,3 +473,32 @@ async def test_text_the_database_cannot_hold_is_refused_in_graphql(tenant: Tenan
     refusal = error_of(created)
     assert (refusal["code"], refusal["status"]) == ("validation_failed", 422)
     assert [e["field"] for e in refusal["errors"]] == ["name"]
+
+
+async def test_versions_taken_by_objective_deletion_and_archiving(tenant: Tenant) -> None:
+    program = await create_program(tenant)
+    kept = await add_objective(tenant, program, title="Kept")
+    dropped = await add_objective(tenant, program, title="Dropped")
+    delete = """mutation($p: UUID!, $id: UUID!, $v: Int) {
+      deleteObjective(programId: $p, id: $id, version: $v) }"""
+    ids = {"p": program["id"], "id": dropped["id"]}
+    stale = await gql(tenant, delete, ids | {"v": dropped["version"] + 1})
+    assert error_of(stale)["code"] == "version_mismatch"
+    deleted = await gql(tenant, delete, ids | {"v": dropped["version"]})
+    assert deleted["data"] == {"deleteObjective": dropped["id"]}
+    read = await gql(tenant, PROGRAM, {"id": program["id"]})
+    assert [o["title"] for o in read["data"]["program"]["objectives"]] == [kept["title"]]
+
+    archive = """mutation($id: UUID!, $v: Int) {
+      archiveProgram(id: $id, version: $v) { id status version } }"""
+    version = read["data"]["program"]["version"]
+    old = await gql(tenant, archive, {"id": program["id"], "v": version - 1})
+    assert error_of(old)["code"] == "version_mismatch"
+    archived = await gql(tenant, archive, {"id": program["id"], "v": version})
+    assert archived["data"]["archiveProgram"] == {
+        "id": program["id"],
+        "status": "ARCHIVED",
+        "version": version + 1,
+    }
+    again = await gql(tenant, PROGRAM, {"id": program["id"]})
+    assert again["data"]["program"]["status"] == "ARCHIVED"

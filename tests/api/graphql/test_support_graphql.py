@@ -1,7 +1,10 @@
 """The support network through GraphQL: circles, discussions, meetings, workshops."""
 
+from typing import Any
+
 from tests.api.graphql.test_employees_graphql import gql
-from tests.api.support_network_support import active_program, at, mentor
+from tests.api.graphql.test_pairs_graphql import error_of
+from tests.api.support_network_support import active_program, at, circles_url, mentor
 from tests.conftest import Tenant
 
 CREATE_CIRCLE = """
@@ -253,3 +256,210 @@ async def test_guest_mentors_through_graphql(tenant: Tenant) -> None:
     assert seen.status_code == 200
     listed = await gql(tenant, "{ guestMentors { nodes { id name } } }", {}, manager)
     assert listed["data"]["guestMentors"]["nodes"] == [{"id": guest["guest"]["id"], "name": "Ada"}]
+
+
+AUTO_FORM = """
+mutation($programId: UUID!, $size: Int!) {
+  autoFormCircles(programId: $programId, targetSize: $size) {
+    id programId name memberCount facilitator { employeeId }
+  }
+}
+"""
+
+MEMBERS = """
+query($programId: UUID!, $circleId: UUID!, $first: Int!, $after: String) {
+  circleMembers(programId: $programId, circleId: $circleId, first: $first, after: $after) {
+    nodes { id circleId employeeId confidenceAtJoining }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+JOIN = """
+mutation($programId: UUID!, $circleId: UUID!, $confidence: Int, $employeeId: UUID) {
+  joinCircle(programId: $programId, circleId: $circleId, confidence: $confidence,
+             employeeId: $employeeId) { id circleId employeeId confidenceAtJoining }
+}
+"""
+
+LEAVE = """
+mutation($programId: UUID!, $circleId: UUID!, $memberId: UUID!) {
+  leaveCircle(programId: $programId, circleId: $circleId, memberId: $memberId)
+}
+"""
+
+CIRCLE = """
+query($programId: UUID!, $id: UUID!) { circle(programId: $programId, id: $id) { memberCount } }
+"""
+
+
+async def _members(
+    tenant: Tenant, ids: dict[str, str], headers: dict[str, str]
+) -> tuple[list[dict[str, Any]], int]:
+    """A circle's members, read two at a time; and the number of pages read."""
+    found: list[dict[str, Any]] = []
+    after = None
+    pages = 0
+    while True:
+        result = await gql(tenant, MEMBERS, ids | {"first": 2, "after": after}, headers)
+        page = result["data"]["circleMembers"]
+        assert len(page["nodes"]) <= 2
+        found += page["nodes"]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            return found, pages
+        after = page["pageInfo"]["endCursor"]
+
+
+async def test_circles_formed_joined_and_left_through_graphql(tenant: Tenant) -> None:
+    program, manager = await active_program(tenant)
+    placed = await mentor(tenant, program)
+    made = await gql(
+        tenant,
+        CREATE_CIRCLE,
+        {
+            "programId": program["id"],
+            "input": {"name": "Existing", "memberEmployeeIds": [placed["id"]]},
+        },
+        manager,
+    )
+    existing = {"programId": program["id"], "circleId": made["data"]["createCircle"]["id"]}
+    unplaced = [await mentor(tenant, program) for _ in range(6)]
+
+    formed = (await gql(tenant, AUTO_FORM, {"programId": program["id"], "size": 3}, manager))[
+        "data"
+    ]["autoFormCircles"]
+    assert sorted(c["name"] for c in formed) == ["Circle 2", "Circle 3"]
+    assert [c["memberCount"] for c in formed] == [3, 3]
+    assert {c["programId"] for c in formed} == {program["id"]}
+    seen: list[str] = []
+    for circle in formed:
+        ids = {"programId": program["id"], "circleId": circle["id"]}
+        members, pages = await _members(tenant, ids, manager)
+        assert pages == 2
+        assert {m["circleId"] for m in members} == {circle["id"]}
+        people = [m["employeeId"] for m in members]
+        assert circle["facilitator"]["employeeId"] in people
+        seen += people
+    assert sorted(seen) == sorted(p["id"] for p in unplaced)
+    again = await gql(tenant, AUTO_FORM, {"programId": program["id"], "size": 3}, manager)
+    assert again["data"]["autoFormCircles"] == []
+
+    newcomer, added = await mentor(tenant, program), await mentor(tenant, program)
+    joined = await gql(tenant, JOIN, existing | {"confidence": 4}, newcomer["headers"])
+    mine = joined["data"]["joinCircle"]
+    assert (mine["circleId"], mine["employeeId"], mine["confidenceAtJoining"]) == (
+        existing["circleId"],
+        newcomer["id"],
+        4,
+    )
+    not_theirs = await gql(
+        tenant, JOIN, existing | {"employeeId": added["id"]}, newcomer["headers"]
+    )
+    assert error_of(not_theirs)["code"] == "not_program_manager"
+    by_manager = await gql(tenant, JOIN, existing | {"employeeId": added["id"]}, manager)
+    theirs = by_manager["data"]["joinCircle"]
+    assert (theirs["employeeId"], theirs["confidenceAtJoining"]) == (added["id"], None)
+    members, pages = await _members(tenant, existing, newcomer["headers"])
+    assert pages == 2
+    by_person = {m["employeeId"]: m["id"] for m in members}
+    assert set(by_person) == {placed["id"], newcomer["id"], added["id"]}
+    assert by_person[newcomer["id"]] == mine["id"]
+
+    refused = await gql(
+        tenant, LEAVE, existing | {"memberId": by_person[placed["id"]]}, newcomer["headers"]
+    )
+    assert error_of(refused)["code"] == "not_program_manager"
+    left = await gql(tenant, LEAVE, existing | {"memberId": mine["id"]}, newcomer["headers"])
+    assert left["data"]["leaveCircle"] == mine["id"]
+    removed = await gql(tenant, LEAVE, existing | {"memberId": theirs["id"]}, manager)
+    assert removed["data"]["leaveCircle"] == theirs["id"]
+    members, _pages = await _members(tenant, existing, manager)
+    assert [m["employeeId"] for m in members] == [placed["id"]]
+    read = await gql(tenant, CIRCLE, {"programId": program["id"], "id": existing["circleId"]})
+    assert read["data"]["circle"]["memberCount"] == 1
+
+
+MEETINGS = """
+query($programId: UUID!, $circleId: UUID!, $first: Int!, $after: String) {
+  circleMeetings(programId: $programId, circleId: $circleId, first: $first, after: $after) {
+    nodes { id circleId startsAt durationMinutes notes version }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+async def test_meetings_listed_by_page_with_their_notes_and_attendance(tenant: Tenant) -> None:
+    program, manager = await active_program(tenant)
+    alice = await mentor(tenant, program)
+    made = await gql(
+        tenant,
+        CREATE_CIRCLE,
+        {"programId": program["id"], "input": {"name": "C", "memberEmployeeIds": [alice["id"]]}},
+        manager,
+    )
+    ids = {"programId": program["id"], "circleId": made["data"]["createCircle"]["id"]}
+    scheduled = {}
+    for days, minutes in ((3, 45), (1, 30), (2, 60)):
+        meeting = await gql(
+            tenant,
+            MEETING,
+            ids | {"input": {"startsAt": at(days), "durationMinutes": minutes}},
+            manager,
+        )
+        scheduled[minutes] = meeting["data"]["scheduleCircleMeeting"]["id"]
+    first = await gql(tenant, MEETINGS, ids | {"first": 2}, alice["headers"])
+    page = first["data"]["circleMeetings"]
+    # The soonest first.
+    assert [m["durationMinutes"] for m in page["nodes"]] == [30, 60]
+    assert [m["id"] for m in page["nodes"]] == [scheduled[30], scheduled[60]]
+    assert {m["circleId"] for m in page["nodes"]} == {ids["circleId"]}
+    assert page["pageInfo"]["hasNextPage"] is True
+    after = page["pageInfo"]["endCursor"]
+    second = await gql(tenant, MEETINGS, ids | {"first": 2, "after": after}, alice["headers"])
+    assert [m["id"] for m in second["data"]["circleMeetings"]["nodes"]] == [scheduled[45]]
+    assert second["data"]["circleMeetings"]["pageInfo"]["hasNextPage"] is False
+
+    notes = """
+    mutation($programId: UUID!, $circleId: UUID!, $meetingId: UUID!, $version: Int!) {
+      writeMeetingNotes(programId: $programId, circleId: $circleId, meetingId: $meetingId,
+                        version: $version, notes: "Calendars") { id notes version }
+    }
+    """
+    written = await gql(tenant, notes, ids | {"meetingId": scheduled[60], "version": 1}, manager)
+    assert written["data"]["writeMeetingNotes"] == {
+        "id": scheduled[60],
+        "notes": "Calendars",
+        "version": 2,
+    }
+    listed = await gql(tenant, MEETINGS, ids | {"first": 10}, alice["headers"])
+    assert [(m["notes"], m["version"]) for m in listed["data"]["circleMeetings"]["nodes"]] == [
+        (None, 1),
+        ("Calendars", 2),
+        (None, 1),
+    ]
+
+    answered = await gql(tenant, RESPOND, ids | {"meetingId": scheduled[30]}, alice["headers"])
+    assert answered["data"]["respondToMeeting"] == {"rsvp": "YES", "confidence": 4}
+    attendance = """
+    mutation($programId: UUID!, $circleId: UUID!, $meetingId: UUID!, $employeeId: UUID!) {
+      recordMeetingAttendance(programId: $programId, circleId: $circleId, meetingId: $meetingId,
+                              employeeId: $employeeId, attended: false) { meetingId attended }
+    }
+    """
+    marked = await gql(
+        tenant, attendance, ids | {"meetingId": scheduled[30], "employeeId": alice["id"]}, manager
+    )
+    assert marked["data"]["recordMeetingAttendance"] == {
+        "meetingId": scheduled[30],
+        "attended": False,
+    }
+    rows = await tenant.client.get(
+        circles_url(program, ids["circleId"], "meetings", scheduled[30], "attendance"),
+        headers=manager,
+    )
+    assert rows.status_code == 200, rows.text
+    assert [(r["employee_id"], r["rsvp"], r["confidence"], r["attended"]) for r in rows.json()] == [
+        (alice["id"], "yes", 4, False)
+    ]
