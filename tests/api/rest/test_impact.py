@@ -72,6 +72,22 @@ async def test_trajectories_head_from_baseline_to_target_in_either_direction(
     assert [m["value"] for m in listed.json()["items"]] == [35.0, 50.0]
 
 
+async def test_measurements_come_in_pages_ordered_by_day(tenant: Tenant) -> None:
+    # The cursor holds the last day read: PostgreSQL compares it as a date, not as text.
+    program, objective, manager = await impact_program(tenant)
+    for value, on in ((3, "2025-09-30"), (1, "2025-03-31"), (2, "2025-06-30")):
+        await _measure(tenant, program, objective, 0, manager, value, on)
+    endpoint = indicator_url(program, objective, 0, "measurements")
+    first = await tenant.client.get(endpoint, params={"limit": 2}, headers=manager)
+    assert first.status_code == 200, first.text
+    assert [m["value"] for m in first.json()["items"]] == [1.0, 2.0]
+    cursor = first.json()["next_cursor"]
+    rest = await tenant.client.get(endpoint, params={"limit": 2, "cursor": cursor}, headers=manager)
+    assert rest.status_code == 200, rest.text
+    assert [m["value"] for m in rest.json()["items"]] == [3.0]
+    assert rest.json()["next_cursor"] is None
+
+
 async def test_measurements_are_for_managers_and_of_days_that_came(tenant: Tenant) -> None:
     program, objective, manager = await impact_program(tenant)
     body = {"value": 1, "measured_on": "2199-01-01"}
