@@ -187,3 +187,59 @@ async def test_anonymous_author_edits_and_outsider_finds_nothing(tenant: Tenant)
         assert error_of(hidden)["code"] == "circle_not_found"
     after = (await gql(tenant, POSTS, _thread_ids(ids), bob["headers"]))["data"]["threadPosts"]
     assert (after["nodes"][0]["body"], after["nodes"][0]["deleted"]) == ("Quietly", False)
+
+
+ADD_POST = """
+mutation($programId: UUID!, $circleId: UUID!, $threadId: UUID!, $input: PostCreateInput!) {
+  addPost(programId: $programId, circleId: $circleId, threadId: $threadId, input: $input) {
+    id threadId replyToId body anonymous mine helpful version author { employeeId }
+  }
+}
+"""
+
+MARK_HELPFUL = """
+mutation($programId: UUID!, $circleId: UUID!, $threadId: UUID!, $postId: UUID!,
+         $helpful: Boolean) {
+  markPostHelpful(programId: $programId, circleId: $circleId, threadId: $threadId,
+                  postId: $postId, helpful: $helpful) { id helpful mine version }
+}
+"""
+
+
+async def test_a_reply_is_added_and_marked_helpful_by_the_threads_author(tenant: Tenant) -> None:
+    alice, bob, _ctx, ids = await _discussion(tenant)
+    reply = {"body": "And write them down.", "replyToId": ids["postId"]}
+    added = await gql(tenant, ADD_POST, _thread_ids(ids) | {"input": reply}, alice["headers"])
+    post = added["data"]["addPost"]
+    assert (post["threadId"], post["replyToId"], post["body"]) == (
+        ids["threadId"],
+        ids["postId"],
+        "And write them down.",
+    )
+    assert (post["mine"], post["anonymous"], post["helpful"], post["version"]) == (
+        True,
+        False,
+        False,
+        1,
+    )
+    assert post["author"] == {"employeeId": alice["id"]}
+    # Bob opened the thread: he marks Alice's reply helpful (the default), then takes it back.
+    marked = await gql(
+        tenant, MARK_HELPFUL, _thread_ids(ids) | {"postId": post["id"]}, bob["headers"]
+    )
+    assert marked["data"]["markPostHelpful"] == {
+        "id": post["id"],
+        "helpful": True,
+        "mine": False,
+        "version": 2,
+    }
+    unmarked = await gql(
+        tenant,
+        MARK_HELPFUL,
+        _thread_ids(ids) | {"postId": post["id"], "helpful": False},
+        bob["headers"],
+    )
+    assert unmarked["data"]["markPostHelpful"]["helpful"] is False
+    listed = await gql(tenant, POSTS, _thread_ids(ids), alice["headers"])
+    mine = {p["id"]: p["mine"] for p in listed["data"]["threadPosts"]["nodes"]}
+    assert mine == {ids["postId"]: False, post["id"]: True}
