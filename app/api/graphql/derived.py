@@ -86,8 +86,13 @@ def from_read(cls: type[T], view: BaseModel, **extra: Any) -> T:
         name: getattr(view, name) if convert is None else convert(getattr(view, name))
         for name, convert in fields
     }
+    if extra and not extra.keys() <= private:
+        raise TypeError(f"{cls.__name__} has no private fields {set(extra) - private}")
     for name in private:
-        values[name] = extra[name] if name in extra else getattr(view, name, None)
+        if name in extra:
+            values[name] = extra[name]
+        elif hasattr(view, name):
+            values[name] = getattr(view, name)
     made = cls(**values)
     made._original_model = view  # type: ignore[attr-defined]
     return made
@@ -101,15 +106,20 @@ def prepare_conversions() -> None:
 
 
 Convert = Callable[[Any], Any] | None
+Plan = tuple[list[tuple[str, Convert]], frozenset[str]]
 # A derived type -> its fields with how each value is converted (None: as it is), and its
-# private fields (filled from ``extra``).
-_PLANS: dict[type, tuple[list[tuple[str, Convert]], list[str]]] = {}
+# private fields (filled from ``extra``, else from the view, else left to their default).
+_PLANS: dict[type, Plan] = {}
 
 
-def _plan(cls: type) -> tuple[list[tuple[str, Convert]], list[str]]:
+def _plan(cls: type) -> Plan:
     definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    schema: type[BaseModel] = cls._pydantic_type  # type: ignore[attr-defined]
     fields = [(f.python_name, _converter(f.type)) for f in definition.fields if f.init]
-    private = [f.name for f in dataclasses.fields(cls) if is_private(f.type)]
+    unknown = [name for name, _ in fields if name not in schema.model_fields]
+    if unknown:
+        raise TypeError(f"{cls.__name__} has fields {schema.__name__} cannot fill: {unknown}")
+    private = frozenset(f.name for f in dataclasses.fields(cls) if is_private(f.type))
     return fields, private
 
 

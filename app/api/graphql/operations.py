@@ -13,8 +13,9 @@ domain function and the answer in the decorator::
 The arguments reach the domain function in the order declared, by the rules its signatures
 follow: ``version`` goes last; an input made by ``input_from`` goes as its model, validated
 (the model with its defaults when the input is null); for a connection, ``first`` and
-``after`` go as the keywords ``limit`` and ``cursor``. With ``fields=Model``, the arguments
-named like ``Model``'s fields reach the domain as one ``Model`` made of them.
+``after`` go as the keywords ``limit`` and ``cursor`` (elsewhere ``first`` is an argument like
+the others). With ``fields=Model``, the arguments named like ``Model``'s fields reach the
+domain as one ``Model`` made of them.
 
 The answer is ``answer(result)``; for a ``list[X]``, ``answer`` of each item; for a
 ``Connection[X]``, ``answer`` of each node of the page the domain returned. A mutation runs
@@ -23,7 +24,8 @@ inside it; ``echo`` answers one of the arguments instead (the id of what was del
 With ``caller``, the answer is ``answer(principal, result)``: what it shows depends on who
 asks (an employee's personal data, whether a post is one's own). A description is the
 docstring, its lines joined. An operation that does more than this keeps a resolver written
-by hand.
+by hand. A declaration whose arguments cannot call its domain function (a parameter added or
+moved there) fails when the schema is built, not on a request.
 """
 
 import inspect
@@ -119,16 +121,44 @@ def _returns(declaration: Declaration) -> Any:
     return inspect.signature(declaration).return_annotation
 
 
+def _check(
+    declaration: Declaration,
+    fn: Domain,
+    call: _Call,
+    parameters: list[inspect.Parameter],
+    fields: type[BaseModel] | None,
+    echo: str | None,
+) -> None:
+    """A declaration that cannot call its domain function fails when the schema is built."""
+    where = f"{declaration.__qualname__} -> {fn.__qualname__}"
+    try:
+        # session, principal, then the arguments as the rules pass them.
+        inspect.signature(fn).bind(
+            None, None, *[None] * len(call.positional), **dict.fromkeys(call.keywords.values())
+        )
+    except TypeError as exc:
+        raise TypeError(f"{where}: the arguments do not fit ({exc})") from exc
+    names = {p.name for p in parameters}
+    if fields is not None and not names & set(fields.model_fields):
+        raise TypeError(f"{where}: no argument is a field of {fields.__name__}")
+    if echo is not None and echo not in names:
+        raise TypeError(f"{where}: no argument {echo!r} to answer")
+
+
 def _resolver(
     declaration: Declaration,
-    fields: type[BaseModel] | None,
+    fn: Domain,
     run: Callable[[Info, list[Any], dict[str, Any], dict[str, Any]], Awaitable[Any]],
+    *,
+    fields: type[BaseModel] | None,
+    echo: str | None = None,
 ) -> Callable[..., Awaitable[Any]]:
     """A resolver with the declaration's signature (and ``info``) running ``run``."""
     signature = inspect.signature(declaration)
     self_parameter, *parameters = signature.parameters.values()
     paged = get_origin(_without_null(signature.return_annotation)) is Connection
     call = _Call(parameters, paged=paged, fields=fields)
+    _check(declaration, fn, call, parameters, fields, echo)
 
     async def resolve(self: Any, info: Info, **given: Any) -> Any:
         return await run(info, *call.arguments(given), given)
@@ -156,7 +186,7 @@ def query_of(
             ctx = info.context
             return convert(info, await fn(ctx.session, ctx.principal, *args, **keywords))
 
-        resolver = _resolver(declaration, fields, run)
+        resolver = _resolver(declaration, fn, run, fields=fields)
         return strawberry.field(resolver=resolver, description=_description(declaration))
 
     return declare
@@ -188,7 +218,7 @@ def mutation_of(
                     found = await then(session, found)
             return given[echo] if echo is not None else convert(info, found)
 
-        resolver = _resolver(declaration, fields, run)
+        resolver = _resolver(declaration, fn, run, fields=fields, echo=echo)
         return strawberry.mutation(resolver=resolver, description=_description(declaration))
 
     return declare

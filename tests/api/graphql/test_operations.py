@@ -19,6 +19,8 @@ from app.api.graphql.relay import Connection
 from app.domain.pagination import Page
 
 recorded: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+# What ran, and on which session: the request's, or a mutation's savepoint.
+events: list[str] = []
 
 
 class Rename(BaseModel):
@@ -47,6 +49,7 @@ def thing(name: str) -> Thing:
 
 async def rename(session: Any, principal: Any, *args: Any, **kwargs: Any) -> str:
     recorded.append(("rename", args, kwargs))
+    events.append(f"rename in {session}")
     return f"renamed {args[1].name} ({args[1].note})"
 
 
@@ -62,11 +65,13 @@ async def pair_of(session: Any, principal: Any, *args: Any, **kwargs: Any) -> li
 
 async def listing(session: Any, principal: Any, *args: Any, **kwargs: Any) -> Page[str]:
     recorded.append(("listing", args, kwargs))
+    events.append(f"listing in {session}")
     return Page(items=["a", "b"], next_cursor="after-b", cursors=["c-a", "c-b"])
 
 
 async def read_back(session: Any, found: str) -> str:
-    return f"{found}, read back in {session}"
+    events.append(f"read back in {session}")
+    return f"{found}, read back"
 
 
 @strawberry.type
@@ -98,12 +103,14 @@ class Mutation:
 
 
 class Context:
-    session = "the savepoint"
+    session = "the request's session"
     principal = "the caller"
 
     @asynccontextmanager
     async def mutation(self) -> AsyncIterator[str]:
+        events.append("savepoint")
         yield "the savepoint"
+        events.append("released")
 
 
 schema = strawberry.Schema(query=Query, mutation=Mutation)
@@ -112,6 +119,7 @@ ID = uuid.UUID(int=7)
 
 async def run(document: str) -> dict[str, Any]:
     recorded.clear()
+    events.clear()
     result = await schema.execute(document, context_value=Context())
     assert result.errors is None, result.errors
     assert result.data is not None
@@ -135,14 +143,20 @@ async def test_version_goes_last_and_an_input_as_its_model() -> None:
     assert (name, args[0], args[2], kwargs) == ("rename", ID, 3, {})
     assert isinstance(args[1], Rename)
     assert args[1].model_fields_set == {"name"}
-    assert data["rename"]["name"] == "renamed Ada (none), read back in the savepoint"
+    assert data["rename"]["name"] == "renamed Ada (none), read back"
+    assert events == [
+        "savepoint",
+        "rename in the savepoint",
+        "read back in the savepoint",
+        "released",
+    ]
 
 
 @pytest.mark.asyncio
 async def test_a_null_input_is_the_model_with_its_defaults() -> None:
     data = await run(f'mutation {{ rename(id: "{ID}", version: 1) {{ name }} }}')
     assert recorded[0][1][1] == Rename()
-    assert data["rename"]["name"] == "renamed unnamed (none), read back in the savepoint"
+    assert data["rename"]["name"] == "renamed unnamed (none), read back"
 
 
 @pytest.mark.asyncio
@@ -159,6 +173,7 @@ async def test_a_connection_pages_with_limit_and_cursor() -> None:
         "{ edges { cursor node { name } } pageInfo { endCursor hasNextPage } } }"
     )
     assert recorded == [("listing", ("k",), {"limit": 2, "cursor": "x"})]
+    assert events == ["listing in the request's session"]
     assert data["things"]["edges"] == [
         {"cursor": "c-a", "node": {"name": "a"}},
         {"cursor": "c-b", "node": {"name": "b"}},
@@ -177,3 +192,21 @@ async def test_a_list_answers_each_item() -> None:
 async def test_an_answer_may_depend_on_the_caller() -> None:
     data = await run('query { seen(name: "p") { name } }')
     assert data["seen"] == [{"name": "p-left as the caller"}, {"name": "p-right as the caller"}]
+
+
+async def one(session: Any, principal: Any, a: int) -> str:
+    return "one"
+
+
+def test_a_declaration_that_cannot_call_its_function_fails_at_once() -> None:
+    def two(self: Any, a: int, b: int) -> Thing: ...
+
+    def single(self: Any, a: int) -> uuid.UUID | None: ...
+
+    with pytest.raises(TypeError, match="the arguments do not fit"):
+        query_of(one, thing)(two)
+    with pytest.raises(TypeError, match="no argument 'b' to answer"):
+        mutation_of(one, echo="b")(single)
+    with pytest.raises(TypeError, match="no argument is a field of Move"):
+        mutation_of(one, fields=Move)(single)
+    assert mutation_of(one, echo="a")(single) is not None

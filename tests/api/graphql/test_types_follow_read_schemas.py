@@ -1,13 +1,19 @@
 """GraphQL types derived from the domain's read schemas follow them: a field added to a read
 schema shows in its GraphQL type, or the type names it among those it leaves out."""
 
+import uuid
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from app.api.graphql.derived import EXCLUDED, derived
+from app.api.graphql.derived import EXCLUDED, derived, from_read
+from app.api.graphql.groups import GroupType
+from app.api.graphql.pairs import RatingsType, SessionLogType
 from app.api.graphql.schema import schema
+from app.domain.groups.models import GroupRead
+from app.domain.progress.schemas import Ratings
+from app.domain.session_logs.models import SessionLogRead
 
 
 def _derived_types() -> dict[str, tuple[type[BaseModel], Any]]:
@@ -61,3 +67,72 @@ def test_an_exclusion_names_a_field_of_the_read_schema() -> None:
 
     with pytest.raises(TypeError, match="missing"):
         derived(OtherRead, name="DerivedOtherProbe", exclude={"missing"})
+
+
+def _fields(made: Any) -> Any:
+    if isinstance(made, list):
+        return [_fields(item) for item in made]
+    if hasattr(made, "_original_model"):
+        return {name: _fields(value) for name, value in vars(made).items()}
+    return made
+
+
+NOW = "2026-03-02T10:00:00+00:00"
+LOG = {
+    "id": str(uuid.uuid4()),
+    "pair_id": str(uuid.uuid4()),
+    "program_id": str(uuid.uuid4()),
+    "author_employee_id": str(uuid.uuid4()),
+    "author_side": "mentor",
+    "held_at": NOW,
+    "duration_minutes": 45,
+    "format": "video",
+    "topics": ["ai"],
+    "summary": None,
+    "mentor_learned": None,
+    "mentee_learned": "Prompts.",
+    "action_items": [
+        {"text": "Draft", "owner": "mentee", "due": "2026-03-09"},
+        {"text": "Read", "owner": "mentor", "done": True},
+    ],
+    "mentor_rating": 4,
+    "mentee_rating": None,
+    "status": "confirmed",
+    "dispute_reason": None,
+    "responded_at": None,
+    "private_note": None,
+    "created_at": NOW,
+    "updated_at": NOW,
+    "version": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "view"),
+    [
+        (RatingsType, Ratings(mentor=4.5, mentee=None)),
+        (SessionLogType, SessionLogRead.model_validate(LOG)),
+        (SessionLogType, SessionLogRead.model_validate(LOG | {"action_items": []})),
+    ],
+    ids=["nullable scalars", "a list of nested objects", "an empty list"],
+)
+def test_objects_are_made_as_strawberry_makes_them(kind: Any, view: BaseModel) -> None:
+    assert _fields(from_read(kind, view)) == _fields(kind.from_pydantic(view))
+
+
+def test_private_fields_come_from_the_caller_and_nothing_else() -> None:
+    group = GroupRead(
+        id=uuid.uuid4(),
+        display_name="Mentors",
+        external_id=None,
+        member_count=2,
+        created_at=NOW,  # type: ignore[arg-type]
+        updated_at=NOW,  # type: ignore[arg-type]
+        version=1,
+    )
+    row: Any = "the row"
+    assert from_read(GroupType, group, model=row).model is row
+    with pytest.raises(TypeError):
+        from_read(GroupType, group)  # the row is missing: loudly, not as None
+    with pytest.raises(TypeError, match="no private fields"):
+        from_read(RatingsType, Ratings(mentor=None, mentee=None), model="misspelt")
