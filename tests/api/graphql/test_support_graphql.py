@@ -155,7 +155,11 @@ async def test_workshop_registration_and_waitlist(tenant: Tenant) -> None:
     assert read["data"]["workshop"] == {"registered": 1, "waitlisted": 0}
 
 
-async def test_notes_attendance_and_rating_mutations(tenant: Tenant) -> None:
+async def _circle_with_alice(
+    tenant: Tenant,
+) -> tuple[dict[str, Any], dict[str, str], dict[str, Any], dict[str, Any]]:
+    """An active program, its manager, a mentor (Alice) and the circle "C" made for her
+    through GraphQL (the answer to createCircle)."""
     program, manager = await active_program(tenant)
     alice = await mentor(tenant, program)
     made = await gql(
@@ -164,6 +168,11 @@ async def test_notes_attendance_and_rating_mutations(tenant: Tenant) -> None:
         {"programId": program["id"], "input": {"name": "C", "memberEmployeeIds": [alice["id"]]}},
         manager,
     )
+    return program, manager, alice, made
+
+
+async def test_notes_attendance_and_rating_mutations(tenant: Tenant) -> None:
+    program, manager, alice, made = await _circle_with_alice(tenant)
     ids = {"programId": program["id"], "circleId": made["data"]["createCircle"]["id"]}
     meeting = await gql(
         tenant, MEETING, ids | {"input": {"startsAt": at(1), "durationMinutes": 30}}, manager
@@ -211,14 +220,7 @@ async def test_notes_attendance_and_rating_mutations(tenant: Tenant) -> None:
 
 
 async def test_guest_mentors_through_graphql(tenant: Tenant) -> None:
-    program, manager = await active_program(tenant)
-    alice = await mentor(tenant, program)
-    made = await gql(
-        tenant,
-        CREATE_CIRCLE,
-        {"programId": program["id"], "input": {"name": "C", "memberEmployeeIds": [alice["id"]]}},
-        manager,
-    )
+    program, manager, _alice, made = await _circle_with_alice(tenant)
     circle_id = made["data"]["createCircle"]["id"]
     create = """
     mutation($input: GuestMentorCreateInput!) {
@@ -391,14 +393,7 @@ query($programId: UUID!, $circleId: UUID!, $first: Int!, $after: String) {
 
 
 async def test_meetings_listed_by_page_with_their_notes_and_attendance(tenant: Tenant) -> None:
-    program, manager = await active_program(tenant)
-    alice = await mentor(tenant, program)
-    made = await gql(
-        tenant,
-        CREATE_CIRCLE,
-        {"programId": program["id"], "input": {"name": "C", "memberEmployeeIds": [alice["id"]]}},
-        manager,
-    )
+    program, manager, alice, made = await _circle_with_alice(tenant)
     ids = {"programId": program["id"], "circleId": made["data"]["createCircle"]["id"]}
     scheduled = {}
     for days, minutes in ((3, 45), (1, 30), (2, 60)):
